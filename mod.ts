@@ -1,0 +1,34 @@
+/**
+ * ZeroMQ for Deno, in TypeScript: the ZMTP 3.1 wire protocol and the
+ * ZeroMQ socket patterns on Deno's own networking, byte-compatible with
+ * libzmq.
+ *
+ * @example
+ * ```ts
+ * import { Pull, Push } from "@zmtp/zmq";
+ *
+ * const pull = new Pull();
+ * await pull.bind("tcp://127.0.0.1:*");
+ * const push = new Push();
+ * push.connect(pull.lastEndpoint!);
+ * await push.send(["hello", "world"]);
+ * const [a, b] = await pull.receive();
+ * console.log(new TextDecoder().decode(a), new TextDecoder().decode(b));
+ * push.close();
+ * pull.close();
+ * ```
+ *
+ * @module
+ */
+
+export { ZmqError, type ZmqErrorCode } from "./src/errors.ts";
+export type { Message, MessageLike } from "./src/message.ts";
+export type { SocketOptions } from "./src/options.ts";
+export type { Authenticator, ZapReply, ZapRequest } from "./src/mechanism/zap_types.ts";
+export type { SocketEvent, SocketEventType } from "./src/events.ts";
+export { Context } from "./src/context.ts";
+export { SocketBase } from "./src/socket.ts";
+export { Push, type PushOptions } from "./src/sockets/push.ts";
+export { Pull, type PullOptions } from "./src/sockets/pull.ts";
+export { Pair, type PairOptions } from "./src/sockets/pair.ts";
+export { version } from "./src/version.ts";

@@ -1,0 +1,81 @@
+/**
+ * The contract between the engine and a security mechanism (RFC 23/24/26).
+ *
+ * A mechanism is a state machine over commands: it is given the peer's
+ * commands and returns the commands to send. It never touches a socket.
+ *
+ * @module
+ */
+
+import type { Command } from "../wire/command.ts";
+import type { Metadata } from "../wire/metadata.ts";
+
+/** What a mechanism returns for each step of the handshake. */
+export interface HandshakeStep {
+  /** Commands to send to the peer, in order. */
+  send: Command[];
+  /** True once the mechanism has both sent and received its READY (or equivalent). */
+  done: boolean;
+}
+
+/** Why a handshake failed, as reported by monitor events. */
+export type HandshakeFailure = "protocol" | "auth" | "other";
+
+/** A handshake failure; `errorReason`, when set, is sent to the peer in an ERROR command. */
+export class HandshakeError extends Error {
+  /** Creates a handshake error of the given kind. */
+  constructor(
+    readonly kind: HandshakeFailure,
+    message: string,
+    readonly errorReason?: string,
+  ) {
+    super(message);
+    this.name = "HandshakeError";
+  }
+}
+
+/** A frame as flags and body. */
+export interface Frame {
+  flags: number;
+  body: Uint8Array;
+}
+
+/**
+ * Frame-level protection after the handshake (CURVE boxes every frame).
+ * The engine hands each outgoing frame (flags: MORE, COMMAND) to `seal` and
+ * writes the frame it returns; each incoming frame goes to `open`.
+ */
+export interface FrameCodec {
+  /** Turns one frame into the frame that carries it on the wire. */
+  seal(flags: number, body: Uint8Array): Frame;
+  /** Turns a frame from the wire back into the frame it carries. */
+  open(flags: number, body: Uint8Array): Frame;
+}
+
+/** A security mechanism for one connection. */
+export interface Mechanism {
+  /** Name in the greeting: `NULL`, `PLAIN` or `CURVE`. */
+  readonly name: string;
+  /** The as-server bit of our greeting. */
+  readonly asServer: boolean;
+  /** Commands to send right after the greetings were exchanged. */
+  start(): HandshakeStep | Promise<HandshakeStep>;
+  /** Handles one command from the peer during the handshake. */
+  onCommand(command: Command): HandshakeStep | Promise<HandshakeStep>;
+  /** The peer's metadata, once the handshake is done. */
+  readonly peerMetadata: Metadata;
+  /** The user id granted by authentication, if any. */
+  readonly userId?: string;
+  /** Present when data frames must be transformed after the handshake. */
+  readonly codec?: FrameCodec;
+}
+
+/** What every mechanism needs to know about its side of the connection. */
+export interface MechanismContext {
+  /** Our ZMTP socket type. */
+  socketType: string;
+  /** Our routing id, sent as the `Identity` property. */
+  routingId?: Uint8Array;
+  /** The peer's address, for ZAP requests. */
+  peerAddress: string;
+}

@@ -1,0 +1,46 @@
+/**
+ * Message shapes: what users pass to `send()` and what `receive()` yields.
+ *
+ * @module
+ */
+
+import { zmqError } from "./errors.ts";
+
+/** One frame as a user may give it; strings are sent as UTF-8. */
+export type MessageLike = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** A whole message as the library moves it: one `Uint8Array` per frame. */
+export type Message = Uint8Array[];
+
+const encoder = new TextEncoder();
+
+/** Converts one user frame to bytes without copying binary input. */
+export function toFrame(part: MessageLike): Uint8Array {
+  if (part instanceof Uint8Array) return part;
+  if (typeof part === "string") return encoder.encode(part);
+  if (part instanceof ArrayBuffer) return new Uint8Array(part);
+  if (ArrayBuffer.isView(part)) {
+    return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+  }
+  throw zmqError("EINVAL", `Cannot send a ${typeof part}: use a string, Uint8Array or ArrayBuffer`);
+}
+
+/**
+ * Converts what the user passed to `send()` into frames. The buffers are not
+ * copied: the caller hands them over and must not change them afterwards.
+ */
+export function toMessage(msg: MessageLike | MessageLike[]): Message {
+  if (Array.isArray(msg)) {
+    const frames = new Array<Uint8Array>(msg.length);
+    for (let i = 0; i < msg.length; i++) frames[i] = toFrame(msg[i]);
+    return frames;
+  }
+  return [toFrame(msg)];
+}
+
+/** Total payload bytes of a message. */
+export function messageSize(msg: Message): number {
+  let size = 0;
+  for (let i = 0; i < msg.length; i++) size += msg[i].length;
+  return size;
+}

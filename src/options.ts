@@ -1,0 +1,112 @@
+/**
+ * Socket options: names, defaults and validation. Each option is a
+ * constructor field and a read/write property of every socket.
+ *
+ * @module
+ */
+
+import { zmqError } from "./errors.ts";
+import type { Authenticator } from "./mechanism/zap_types.ts";
+import type { Context } from "./context.ts";
+
+/** Options every socket type has (libzmq's names in camelCase, as zeromq.js). */
+export interface SocketOptions {
+  /** Messages queued per peer for sending before `send` waits (or drops, per type). 0: no limit. */
+  sendHighWaterMark: number;
+  /** Messages queued per peer for receiving before reading from it stops. 0: no limit. */
+  receiveHighWaterMark: number;
+  /** Ms that `close()` keeps delivering queued messages; -1: until delivered, 0: drop them. */
+  linger: number;
+  /** Ms that `send` waits at the high-water mark before rejecting with `EAGAIN`; -1: forever. */
+  sendTimeout: number;
+  /** Ms that `receive` waits before rejecting with `EAGAIN`; -1: forever. */
+  receiveTimeout: number;
+  /** Ms between reconnection attempts. */
+  reconnectInterval: number;
+  /** Upper bound for exponential reconnection back-off; 0: no back-off. */
+  reconnectMaxInterval: number;
+  /** Ms a new connection may take to complete its handshake; 0: no limit. */
+  handshakeInterval: number;
+  /** Ms between ZMTP PINGs; 0: no heartbeats. */
+  heartbeatInterval: number;
+  /** Ms without traffic after a PING before the connection is closed; -1: heartbeatInterval. */
+  heartbeatTimeout: number;
+  /** TTL sent in PINGs: the peer closes the connection after this many ms of silence. */
+  heartbeatTimeToLive: number;
+  /** Largest accepted incoming message in bytes; -1: no limit. */
+  maxMessageSize: number;
+  /** The identity this socket announces to peers (ROUTER peers address it by this). */
+  routingId: Uint8Array | string | null;
+  /** Queue messages only to completed connections. */
+  immediate: boolean;
+  /** TCP keep-alive: -1 leaves the OS default, 0 off, 1 on. */
+  tcpKeepalive: number;
+  /** Keep only the last message in each queue. */
+  conflate: boolean;
+  /** PLAIN: act as the server. */
+  plainServer: boolean;
+  /** PLAIN client: user name. */
+  plainUsername: string | null;
+  /** PLAIN client: password. */
+  plainPassword: string | null;
+  /** CURVE: act as the server (needs `curveSecretKey`). */
+  curveServer: boolean;
+  /** CURVE: our long-term public key (Z85 string or 32 bytes). */
+  curvePublicKey: string | Uint8Array | null;
+  /** CURVE: our long-term secret key (Z85 string or 32 bytes). */
+  curveSecretKey: string | Uint8Array | null;
+  /** CURVE client: the server's long-term public key (Z85 string or 32 bytes). */
+  curveServerKey: string | Uint8Array | null;
+  /** ZAP domain passed to `authenticate`. */
+  zapDomain: string;
+  /** ZAP handler deciding which peers a server socket accepts. */
+  authenticate: Authenticator | null;
+  /** The namespace for `inproc://` names; the default context when not given. */
+  context: Context;
+}
+
+/** Defaults, as libzmq's. */
+export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
+  sendHighWaterMark: 1000,
+  receiveHighWaterMark: 1000,
+  linger: -1,
+  sendTimeout: -1,
+  receiveTimeout: -1,
+  reconnectInterval: 100,
+  reconnectMaxInterval: 0,
+  handshakeInterval: 30000,
+  heartbeatInterval: 0,
+  heartbeatTimeout: -1,
+  heartbeatTimeToLive: 0,
+  maxMessageSize: -1,
+  routingId: null,
+  immediate: false,
+  tcpKeepalive: -1,
+  conflate: false,
+  plainServer: false,
+  plainUsername: null,
+  plainPassword: null,
+  curveServer: false,
+  curvePublicKey: null,
+  curveSecretKey: null,
+  curveServerKey: null,
+  zapDomain: "",
+  authenticate: null,
+};
+
+/**
+ * Copies constructor options onto a socket. Unknown names are refused with
+ * `EINVAL`, so a typo does not silently fall back to a default.
+ */
+export function applyOptions(
+  target: object,
+  options: object | undefined,
+  known: Set<string>,
+): void {
+  if (options === undefined || options === null) return;
+  for (const [name, value] of Object.entries(options)) {
+    if (name === "context") continue;
+    if (!known.has(name)) throw zmqError("EINVAL", `unknown socket option "${name}"`);
+    if (value !== undefined) (target as Record<string, unknown>)[name] = value;
+  }
+}

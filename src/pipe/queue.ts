@@ -1,0 +1,123 @@
+/**
+ * A one-way message queue with a high-water mark: one writer, one reader.
+ *
+ * The reader is told when the queue goes from empty to non-empty
+ * ({@link MessageQueue.onData}); a writer that found the queue full is told
+ * when it has drained to the low-water mark ({@link MessageQueue.onSpace}).
+ * Both are edge-triggered and cost nothing per message otherwise.
+ *
+ * @module
+ */
+
+/** libzmq's rule for the low-water mark that wakes a blocked writer. */
+export function lowWaterMark(hwm: number): number {
+  const maxDelta = 1024;
+  return hwm > maxDelta * 2 ? hwm - maxDelta : Math.floor((hwm + 1) / 2);
+}
+
+/** Ring-buffer queue; see the module documentation. */
+export class MessageQueue<T> {
+  private items: (T | undefined)[];
+  private mask: number;
+  private head = 0;
+  private count = 0;
+  private lwm: number;
+  private writerWaiting = false;
+  /** Called when the queue goes from empty to non-empty. */
+  onData: (() => void) | null = null;
+  /** Called when a writer that was refused may write again. */
+  onSpace: (() => void) | null = null;
+
+  /** @param hwm maximum number of messages (0: unlimited) */
+  constructor(private hwmValue: number) {
+    this.items = new Array(16);
+    this.mask = 15;
+    this.lwm = lowWaterMark(hwmValue);
+  }
+
+  /** Number of queued messages. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** The high-water mark (0: unlimited). */
+  get hwm(): number {
+    return this.hwmValue;
+  }
+
+  set hwm(value: number) {
+    this.hwmValue = value;
+    this.lwm = lowWaterMark(value);
+    this.wakeWriterIfRoom();
+  }
+
+  /** True when a writer that respects the high-water mark must wait. */
+  get full(): boolean {
+    return this.hwmValue > 0 && this.count >= this.hwmValue;
+  }
+
+  /** Appends if below the high-water mark; otherwise remembers that the writer waits. */
+  tryPush(item: T): boolean {
+    if (this.hwmValue > 0 && this.count >= this.hwmValue) {
+      this.writerWaiting = true;
+      return false;
+    }
+    this.push(item);
+    return true;
+  }
+
+  /** Appends regardless of the high-water mark (a read batch that overshoots it). */
+  push(item: T): void {
+    if (this.count === this.items.length) this.grow();
+    this.items[(this.head + this.count) & this.mask] = item;
+    this.count++;
+    if (this.count === 1 && this.onData !== null) this.onData();
+  }
+
+  /** Registers a writer that stopped because the queue is full. */
+  waitForSpace(): void {
+    this.writerWaiting = true;
+    this.wakeWriterIfRoom();
+  }
+
+  /** The oldest message, without removing it. */
+  peek(): T | undefined {
+    return this.count === 0 ? undefined : this.items[this.head];
+  }
+
+  /** Removes and returns the oldest message. */
+  shift(): T | undefined {
+    if (this.count === 0) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.count--;
+    if (this.writerWaiting && this.count <= this.lwm) this.wakeWriter();
+    return item;
+  }
+
+  /** Removes every message and returns how many there were. */
+  clear(): number {
+    const dropped = this.count;
+    while (this.count > 0) this.shift();
+    return dropped;
+  }
+
+  private wakeWriterIfRoom(): void {
+    if (this.writerWaiting && (this.hwmValue === 0 || this.count <= this.lwm)) this.wakeWriter();
+  }
+
+  private wakeWriter(): void {
+    this.writerWaiting = false;
+    if (this.onSpace !== null) this.onSpace();
+  }
+
+  private grow(): void {
+    const old = this.items;
+    const next = new Array<T | undefined>(old.length * 2);
+    for (let i = 0; i < this.count; i++) next[i] = old[(this.head + i) & this.mask];
+    this.items = next;
+    this.mask = next.length - 1;
+    this.head = 0;
+  }
+}

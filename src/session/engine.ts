@@ -1,0 +1,511 @@
+/**
+ * The ZMTP engine: one per connection. It exchanges greetings, runs the
+ * mechanism's handshake, then moves whole messages between a byte stream
+ * and a {@link Pipe}, answering PINGs and sending heartbeats on the way.
+ *
+ * Reading: one read into the decoder's buffer, then every complete frame in
+ * it is decoded; when the pipe's inbound queue reaches its high-water mark,
+ * reading stops until the socket drains it (TCP does the rest).
+ * Writing: queued messages are encoded into one batch and written with one
+ * write; a flush is scheduled once per burst, not per message.
+ *
+ * @module
+ */
+
+import type { Timer } from "../timer.ts";
+import type { Message } from "../message.ts";
+import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
+import { errorData, parseCommand, parseErrorReason, parsePing, pingData } from "../wire/command.ts";
+import type { Command } from "../wire/command.ts";
+import {
+  FLAG_COMMAND,
+  FLAG_MORE,
+  FrameDecoder,
+  FrameEncoder,
+  type FrameSink,
+  ProtocolError,
+} from "../wire/frame.ts";
+import {
+  checkGreetingPrefix,
+  decodeGreeting,
+  encodeGreeting,
+  GREETING_SIZE,
+} from "../wire/greeting.ts";
+import { metadataText } from "../wire/metadata.ts";
+import { compatibleSocketTypes, type ZmtpSocketType } from "../wire/socket_types.ts";
+import {
+  type FrameCodec,
+  HandshakeError,
+  type HandshakeFailure,
+  type HandshakeStep,
+  type Mechanism,
+} from "../mechanism/mechanism.ts";
+
+/** Stop encoding into a batch once it holds this many bytes. */
+const BATCH_BYTES = 256 * 1024;
+/** How long a failing engine waits for its ERROR command to be written. */
+const ERROR_FLUSH_MS = 500;
+
+/** Settings the engine takes from its socket. */
+export interface EngineConfig {
+  socketType: ZmtpSocketType;
+  mechanism: Mechanism;
+  /** Largest accepted incoming message in bytes; -1 for no limit. */
+  maxMessageSize: number;
+  /** A handshake not done within this many ms fails; 0 for no limit. */
+  handshakeInterval: number;
+  /** Send a PING every this many ms; 0 for none. */
+  heartbeatInterval: number;
+  /** Close when nothing arrives for this many ms after a PING; -1 = heartbeatInterval. */
+  heartbeatTimeout: number;
+  /** TTL announced in our PINGs, in ms; 0 for none. */
+  heartbeatTimeToLive: number;
+}
+
+/** How an engine ended. */
+export interface EngineStop {
+  /** The error that ended it, if it did not end by request or end of stream. */
+  error?: unknown;
+  /** Set when the handshake failed, with the kind of failure. */
+  handshakeFailure?: HandshakeFailure;
+  /** True when the handshake had completed. */
+  wasReady: boolean;
+}
+
+/** The session that owns an engine. */
+export interface EngineHandler {
+  /**
+   * The handshake completed: return the pipe the engine should serve.
+   * Throw a {@link HandshakeError} to refuse the peer.
+   */
+  onReady(engine: Engine, peer: PeerInfo): Pipe;
+  /** The engine stopped and its connection is closed. */
+  onStopped(engine: Engine, stop: EngineStop): void;
+}
+
+/** One ZMTP connection; see the module documentation. */
+export class Engine implements FrameSink {
+  private readonly decoder: FrameDecoder;
+  private readonly encoder = new FrameEncoder();
+  private readonly mechanism: Mechanism;
+  private pipe: Pipe | null = null;
+  private codec: FrameCodec | undefined;
+  /** Commands received while the handshake runs, handled in order after each read. */
+  private handshakeCommands: Command[] = [];
+  /** Messages that arrived in the same read as the peer's last handshake command. */
+  private early: Message[] = [];
+  /** Frames of a message being reassembled from a mechanism's sealed frames. */
+  private sealedFrames: Uint8Array[] = [];
+  /** Commands of our own waiting for the next batch (PONG, PING, ERROR, handshake). */
+  private control: ((encoder: FrameEncoder) => void)[] = [];
+  private ready = false;
+  private stopped = false;
+  private flushing = false;
+  private peerMinor = 1;
+  private resumeReading: (() => void) | null = null;
+  private handshakeTimer: Timer | undefined;
+  private heartbeatTimer: Timer | undefined;
+  private heartbeatDeadline: Timer | undefined;
+  private ttlTimer: Timer | undefined;
+  /** Counts reads; heartbeat timers compare it instead of reading a clock per read. */
+  private reads = 0;
+  /** Set once the writer has nothing more to send; used by linger. */
+  private drainedWaiter: (() => void) | null = null;
+
+  /**
+   * @param conn the byte stream
+   * @param config the socket's settings
+   * @param handler the session that owns this engine
+   * @param address the peer's address, for events and ZAP
+   */
+  constructor(
+    private readonly conn: Deno.Conn,
+    private readonly config: EngineConfig,
+    private readonly handler: EngineHandler,
+    readonly address: string,
+  ) {
+    this.mechanism = config.mechanism;
+    this.decoder = new FrameDecoder(config.maxMessageSize);
+  }
+
+  /** Starts the handshake and the read loop; the outcome goes to the handler. */
+  start(): void {
+    if (this.config.handshakeInterval > 0) {
+      this.handshakeTimer = setTimeout(() => {
+        this.stop(new HandshakeError("other", "handshake timed out"));
+      }, this.config.handshakeInterval);
+    }
+    this.run().catch((err) => this.fail(err));
+  }
+
+  /** True while the engine has messages it has not yet written. */
+  get hasPendingOutput(): boolean {
+    return this.flushing || (this.pipe !== null && this.pipe.outbound.length > 0);
+  }
+
+  /**
+   * Resolves once every message queued so far has been written, or the
+   * engine stopped. Used to linger on close.
+   */
+  drained(): Promise<void> {
+    if (this.stopped || !this.hasPendingOutput) return Promise.resolve();
+    return new Promise((resolve) => {
+      const previous = this.drainedWaiter;
+      this.drainedWaiter = () => {
+        previous?.();
+        resolve();
+      };
+    });
+  }
+
+  /** Closes the connection now. */
+  close(): void {
+    this.stop();
+  }
+
+  // ---- reading -----------------------------------------------------------
+
+  private async run(): Promise<void> {
+    const mechanism = this.mechanism;
+    this.control.push((e) => e.raw(encodeGreeting(mechanism.name, mechanism.asServer)));
+    this.scheduleFlush();
+    const greeting = decodeGreeting(await this.readGreeting());
+    if (greeting.mechanism !== mechanism.name) {
+      throw new HandshakeError(
+        "protocol",
+        `security mechanism mismatch: we use ${mechanism.name}, the peer ${greeting.mechanism}`,
+      );
+    }
+    this.peerMinor = greeting.major > 3 ? 1 : greeting.minor;
+    this.sendStep(await mechanism.start());
+    await this.readLoop();
+  }
+
+  private async readGreeting(): Promise<Uint8Array> {
+    const greeting = new Uint8Array(GREETING_SIZE);
+    let filled = 0;
+    while (filled < GREETING_SIZE) {
+      const n = await this.conn.read(greeting.subarray(filled));
+      if (n === null) throw new HandshakeError("other", "connection closed during greeting");
+      filled += n;
+      const problem = checkGreetingPrefix(greeting, filled);
+      if (problem !== null) throw new HandshakeError("protocol", problem);
+    }
+    return greeting;
+  }
+
+  private async readLoop(): Promise<void> {
+    const decoder = this.decoder;
+    const conn = this.conn;
+    while (!this.stopped) {
+      const pipe = this.pipe;
+      if (pipe !== null && pipe.inbound.full) {
+        await new Promise<void>((resolve) => {
+          this.resumeReading = resolve;
+          pipe.inbound.waitForSpace();
+        });
+        if (this.stopped) return;
+      }
+      const n = await conn.read(decoder.readTarget());
+      if (n === null) {
+        if (!this.ready) throw new HandshakeError("other", "connection closed during handshake");
+        this.stop();
+        return;
+      }
+      this.reads++;
+      decoder.commit(n, this);
+      if (this.handshakeCommands.length > 0) await this.processHandshakeCommands();
+    }
+  }
+
+  /** FrameSink: a complete data message. */
+  onMessage(frames: Uint8Array[]): void {
+    const pipe = this.pipe;
+    if (pipe !== null) pipe.inbound.push(frames);
+    else this.early.push(frames);
+  }
+
+  /** FrameSink: a command frame. */
+  onCommand(body: Uint8Array): void {
+    const command = parseCommand(body);
+    if (this.ready && this.handshakeCommands.length === 0) this.handleCommand(command);
+    else this.handshakeCommands.push(command);
+  }
+
+  /** FrameSink in raw mode: a sealed frame for the mechanism's codec to open. */
+  onFrame(flags: number, body: Uint8Array): void {
+    const frame = this.codec!.open(flags, body);
+    if ((frame.flags & FLAG_COMMAND) !== 0) {
+      this.handleCommand(parseCommand(frame.body));
+      return;
+    }
+    this.sealedFrames.push(frame.body);
+    if ((frame.flags & FLAG_MORE) !== 0) return;
+    const frames = this.sealedFrames;
+    this.sealedFrames = [];
+    this.onMessage(frames);
+  }
+
+  private async processHandshakeCommands(): Promise<void> {
+    while (this.handshakeCommands.length > 0 && !this.stopped) {
+      const command = this.handshakeCommands.shift()!;
+      if (this.ready) {
+        this.handleCommand(command);
+        continue;
+      }
+      this.sendStep(await this.mechanism.onCommand(command));
+    }
+  }
+
+  private sendStep(step: HandshakeStep): void {
+    for (const { name, data } of step.send) this.control.push((e) => e.command(name, data));
+    this.scheduleFlush();
+    if (step.done && !this.ready) this.completeHandshake();
+  }
+
+  private completeHandshake(): void {
+    if (this.ready) return;
+    const metadata = this.mechanism.peerMetadata;
+    const socketType = metadataText(metadata, "Socket-Type") ?? "";
+    if (!compatibleSocketTypes(this.config.socketType, socketType)) {
+      throw new HandshakeError(
+        "protocol",
+        `a ${this.config.socketType} socket cannot talk to a ${socketType || "nameless"} peer`,
+        "Invalid socket type",
+      );
+    }
+    const peer: PeerInfo = {
+      socketType: socketType.toUpperCase(),
+      identity: metadata.get("identity") ?? new Uint8Array(0),
+      metadata,
+      address: this.address,
+      zmtpMinor: this.peerMinor,
+      userId: this.mechanism.userId,
+    };
+    const pipe = this.handler.onReady(this, peer);
+    this.ready = true;
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+    this.codec = this.mechanism.codec;
+    if (this.codec !== undefined) this.decoder.raw = true;
+    this.pipe = pipe;
+    pipe.outbound.onData = this.scheduleFlush;
+    pipe.inbound.onSpace = this.wakeReader;
+    for (const msg of this.early) pipe.inbound.push(msg);
+    this.early = [];
+    this.startHeartbeats();
+    this.scheduleFlush();
+  }
+
+  private wakeReader = (): void => {
+    const resume = this.resumeReading;
+    this.resumeReading = null;
+    resume?.();
+  };
+
+  /** Commands after the handshake: heartbeats, subscriptions, errors. */
+  private handleCommand(command: Command): void {
+    switch (command.name) {
+      case "PING": {
+        const { ttlMs, context } = parsePing(command.data);
+        if (ttlMs > 0) this.armPeerTtl(ttlMs);
+        const reply = context.slice();
+        this.sendCommand("PONG", reply);
+        return;
+      }
+      case "PONG":
+        return;
+      case "SUBSCRIBE":
+      case "CANCEL": {
+        const msg = new Uint8Array(command.data.length + 1);
+        msg[0] = command.name === "SUBSCRIBE" ? 1 : 0;
+        msg.set(command.data, 1);
+        this.onMessage([msg]);
+        return;
+      }
+      case "ERROR":
+        throw new ProtocolError(`peer sent ERROR: ${parseErrorReason(command.data)}`);
+      default:
+        // RFC 37: unknown commands are ignored.
+        return;
+    }
+  }
+
+  // ---- writing -----------------------------------------------------------
+
+  /** Queues a command of our own for the next batch. */
+  sendCommand(name: string, data: Uint8Array): void {
+    if (this.stopped) return;
+    const codec = this.codec;
+    if (codec !== undefined) {
+      const body = new Uint8Array(1 + name.length + data.length);
+      body[0] = name.length;
+      for (let i = 0; i < name.length; i++) body[1 + i] = name.charCodeAt(i);
+      body.set(data, 1 + name.length);
+      this.control.push((e) => {
+        const sealed = codec.seal(FLAG_COMMAND, body);
+        e.frame(sealed.body, sealed.flags);
+      });
+    } else {
+      this.control.push((e) => e.command(name, data));
+    }
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush = (): void => {
+    if (this.flushing || this.stopped) return;
+    this.flushing = true;
+    queueMicrotask(this.flush);
+  };
+
+  private flush = (): void => {
+    this.flushLoop().catch((err) => this.fail(err));
+  };
+
+  private async flushLoop(): Promise<void> {
+    const encoder = this.encoder;
+    try {
+      while (!this.stopped) {
+        this.encodeBatch(encoder);
+        const chunks = encoder.take();
+        if (chunks.length === 0) break;
+        for (let i = 0; i < chunks.length; i++) await this.writeAll(chunks[i]);
+      }
+    } finally {
+      this.flushing = false;
+    }
+    if (this.drainedWaiter !== null && !this.hasPendingOutput) {
+      const waiter = this.drainedWaiter;
+      this.drainedWaiter = null;
+      waiter();
+    }
+  }
+
+  private encodeBatch(encoder: FrameEncoder): void {
+    const control = this.control;
+    if (control.length > 0) {
+      this.control = [];
+      for (let i = 0; i < control.length; i++) control[i](encoder);
+    }
+    const pipe = this.pipe;
+    if (pipe === null) return;
+    const queue = pipe.outbound;
+    const codec = this.codec;
+    const subscriptions = this.peerMinor >= 1 && isSubscriber(this.config.socketType);
+    while (encoder.size < BATCH_BYTES) {
+      const msg = queue.shift();
+      if (msg === undefined) break;
+      if (codec !== undefined) this.encodeSealed(encoder, codec, msg);
+      else if (subscriptions && isSubscription(msg)) {
+        encoder.command(msg[0][0] === 1 ? "SUBSCRIBE" : "CANCEL", msg[0].subarray(1));
+      } else encoder.message(msg);
+    }
+  }
+
+  private encodeSealed(encoder: FrameEncoder, codec: FrameCodec, msg: Message): void {
+    const last = msg.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const sealed = codec.seal(i < last ? FLAG_MORE : 0, msg[i]);
+      encoder.frame(sealed.body, sealed.flags);
+    }
+  }
+
+  private async writeAll(chunk: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < chunk.length) {
+      offset += await this.conn.write(offset === 0 ? chunk : chunk.subarray(offset));
+    }
+  }
+
+  // ---- heartbeats ----------------------------------------------------------
+
+  private startHeartbeats(): void {
+    const interval = this.config.heartbeatInterval;
+    if (interval <= 0 || this.peerMinor < 1) return;
+    const timeout = this.config.heartbeatTimeout >= 0 ? this.config.heartbeatTimeout : interval;
+    this.heartbeatTimer = setInterval(() => {
+      this.sendCommand("PING", pingData(this.config.heartbeatTimeToLive));
+      if (this.heartbeatDeadline !== undefined) return;
+      const readsAtPing = this.reads;
+      this.heartbeatDeadline = setTimeout(() => {
+        this.heartbeatDeadline = undefined;
+        if (this.reads === readsAtPing) this.stop(new ProtocolError("heartbeat timed out"));
+      }, timeout);
+    }, interval);
+  }
+
+  /** The peer asked to be dropped if it stays silent for `ttlMs` (its PING's TTL). */
+  private armPeerTtl(ttlMs: number): void {
+    clearTimeout(this.ttlTimer);
+    const readsAtPing = this.reads;
+    this.ttlTimer = setTimeout(() => {
+      this.ttlTimer = undefined;
+      if (this.reads === readsAtPing) this.stop(new ProtocolError("peer's heartbeat TTL expired"));
+    }, ttlMs);
+  }
+
+  // ---- ending --------------------------------------------------------------
+
+  /** Ends the engine after an error, telling the peer why first when there is a reason to give. */
+  private async fail(error: unknown): Promise<void> {
+    if (this.stopped) return;
+    if (error instanceof HandshakeError && error.errorReason !== undefined) {
+      const reason = error.errorReason;
+      this.control.push((e) => e.command("ERROR", errorData(reason)));
+      this.scheduleFlush();
+      let timer: Timer | undefined;
+      await Promise.race([
+        this.drained(),
+        new Promise((resolve) => timer = setTimeout(resolve, ERROR_FLUSH_MS)),
+      ]);
+      clearTimeout(timer);
+    }
+    this.stop(error);
+  }
+
+  private stop(error?: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.handshakeTimer);
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.heartbeatDeadline);
+    clearTimeout(this.ttlTimer);
+    try {
+      this.conn.close();
+    } catch { /* already closed */ }
+    const pipe = this.pipe;
+    if (pipe !== null) {
+      pipe.outbound.onData = null;
+      pipe.inbound.onSpace = null;
+    }
+    this.wakeReader();
+    const waiter = this.drainedWaiter;
+    this.drainedWaiter = null;
+    waiter?.();
+    const stop: EngineStop = { wasReady: this.ready };
+    if (error !== undefined && !isClosedError(error)) {
+      stop.error = error;
+      if (error instanceof HandshakeError) stop.handshakeFailure = error.kind;
+      else if (!this.ready) stop.handshakeFailure = "protocol";
+    }
+    this.handler.onStopped(this, stop);
+  }
+}
+
+function isSubscriber(type: ZmtpSocketType): boolean {
+  return type === "SUB" || type === "XSUB";
+}
+
+/** A single-frame message starting with 1 (subscribe) or 0 (cancel). */
+function isSubscription(msg: Message): boolean {
+  return msg.length === 1 && msg[0].length > 0 && msg[0][0] <= 1;
+}
+
+/** Errors that only mean "the connection went away". */
+function isClosedError(err: unknown): boolean {
+  return err instanceof Deno.errors.BadResource ||
+    err instanceof Deno.errors.Interrupted ||
+    err instanceof Deno.errors.ConnectionReset ||
+    err instanceof Deno.errors.BrokenPipe ||
+    err instanceof Deno.errors.UnexpectedEof;
+}

@@ -1,0 +1,292 @@
+/**
+ * Sessions tie engines to pipes. A connecting session owns one pipe for its
+ * endpoint and reconnects under it; an accepting listener makes one pipe per
+ * accepted connection. Both give the socket only pipes and events.
+ *
+ * @module
+ */
+
+import type { Timer } from "../timer.ts";
+import type { SocketEvent } from "../events.ts";
+import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
+import type { Endpoint } from "../transport/endpoint.ts";
+import type { StreamListener, StreamTransport } from "../transport/stream.ts";
+import { remoteAddress } from "../transport/stream.ts";
+import { Engine, type EngineConfig, type EngineHandler, type EngineStop } from "./engine.ts";
+
+/** What sessions need from their socket. */
+export interface SessionOwner {
+  readonly immediate: boolean;
+  readonly reconnectInterval: number;
+  readonly reconnectMaxInterval: number;
+  readonly linger: number;
+  /** A new pipe sized with the socket's high-water marks. */
+  newPipe(endpoint: string): Pipe;
+  /** The socket starts using the pipe. */
+  attachPipe(pipe: Pipe): void;
+  /** Engine settings, with a fresh mechanism, for a connection to `peerAddress`. */
+  engineConfig(peerAddress: string): EngineConfig;
+  /** Records a monitor event. */
+  emit(event: SocketEvent): void;
+}
+
+const HANDSHAKE_EVENTS = {
+  protocol: "handshake:error:protocol",
+  auth: "handshake:error:auth",
+  other: "handshake:error:other",
+} as const;
+
+/** Reports how an engine ended as monitor events. */
+function reportStop(owner: SessionOwner, endpoint: string, engine: Engine, stop: EngineStop): void {
+  const error = stop.error instanceof Error ? stop.error : undefined;
+  if (stop.handshakeFailure !== undefined) {
+    owner.emit({
+      type: HANDSHAKE_EVENTS[stop.handshakeFailure],
+      address: endpoint,
+      error,
+      peer: engine.address,
+    });
+  }
+  if (stop.wasReady) {
+    owner.emit({ type: "disconnect", address: endpoint, error, peer: engine.address });
+  }
+  owner.emit({ type: "close", address: endpoint, peer: engine.address });
+}
+
+/**
+ * Waits up to `linger` ms (-1: without limit) for the engine to write what
+ * is queued, then closes it.
+ */
+async function lingerAndClose(engine: Engine, linger: number): Promise<void> {
+  if (linger !== 0 && engine.hasPendingOutput) {
+    let timer: Timer | undefined;
+    const deadline = linger > 0
+      ? new Promise<void>((resolve) => timer = setTimeout(resolve, linger))
+      : null;
+    await (deadline === null ? engine.drained() : Promise.race([engine.drained(), deadline]));
+    clearTimeout(timer);
+  }
+  engine.close();
+}
+
+/**
+ * The connecting side of one endpoint: connects, reconnects with back-off,
+ * and keeps one pipe across reconnections (unless `immediate`), so messages
+ * sent while disconnected wait for the next connection, as in libzmq.
+ */
+export class ConnectSession implements EngineHandler {
+  private pipe: Pipe | null = null;
+  private engine: Engine | null = null;
+  private timer: Timer | undefined;
+  private interval: number;
+  private stopped = false;
+  private everReady = false;
+  /** Set while lingering: the session ends once its pipe is written out. */
+  private lingering = false;
+  private lingerTimer: Timer | undefined;
+  private onFinished: (() => void) | null = null;
+
+  /** Creates a session; call {@link start}. */
+  constructor(
+    private readonly owner: SessionOwner,
+    private readonly endpoint: Endpoint,
+    private readonly transport: StreamTransport,
+  ) {
+    this.interval = owner.reconnectInterval;
+  }
+
+  /** Attaches the pipe (unless `immediate`) and starts connecting. */
+  start(): void {
+    if (!this.owner.immediate) this.pipe = this.openPipe();
+    this.connect();
+  }
+
+  private openPipe(): Pipe {
+    const pipe = this.owner.newPipe(this.endpoint.text);
+    pipe.onReleased = () => this.stop();
+    this.owner.attachPipe(pipe);
+    return pipe;
+  }
+
+  private async connect(): Promise<void> {
+    this.timer = undefined;
+    let conn: Deno.Conn;
+    try {
+      conn = await this.transport.connect(this.endpoint);
+    } catch (err) {
+      if (this.stopped) return;
+      this.owner.emit({
+        type: "connect:delay",
+        address: this.endpoint.text,
+        error: err instanceof Error ? err : undefined,
+      });
+      this.retry();
+      return;
+    }
+    if (this.stopped && !this.lingering) {
+      conn.close();
+      return;
+    }
+    this.interval = this.owner.reconnectInterval;
+    const address = remoteAddress(conn);
+    this.owner.emit({ type: "connect", address: this.endpoint.text, peer: address });
+    const engine = new Engine(conn, this.owner.engineConfig(address), this, address);
+    this.engine = engine;
+    engine.start();
+  }
+
+  private retry(): void {
+    if (this.stopped && !this.lingering) return;
+    const interval = this.interval;
+    const max = this.owner.reconnectMaxInterval;
+    if (max > 0) this.interval = Math.min(max, this.interval * 2);
+    this.owner.emit({ type: "connect:retry", address: this.endpoint.text, interval });
+    this.timer = setTimeout(() => this.connect(), interval);
+  }
+
+  onReady(engine: Engine, peer: PeerInfo): Pipe {
+    let pipe = this.pipe;
+    if (pipe === null) pipe = this.pipe = this.openPipe();
+    pipe.peer = peer;
+    this.owner.emit({ type: "handshake", address: this.endpoint.text, peer: engine.address });
+    if (this.everReady) pipe.onReconnect?.();
+    this.everReady = true;
+    if (this.lingering) this.finishWhenDrained(engine);
+    return pipe;
+  }
+
+  onStopped(engine: Engine, stop: EngineStop): void {
+    if (this.engine === engine) this.engine = null;
+    reportStop(this.owner, this.endpoint.text, engine, stop);
+    if (this.owner.immediate && this.pipe !== null && stop.wasReady) {
+      this.pipe.terminate();
+      this.pipe = null;
+    }
+    if (this.stopped && !this.lingering) return;
+    this.retry();
+  }
+
+  /** Stops the session: lingers while queued messages remain, as the socket's `linger` says. */
+  stop(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.stopped = true;
+    const linger = this.owner.linger;
+    const pending = this.pipe !== null && this.pipe.outbound.length > 0;
+    if (linger === 0 || !pending) {
+      this.finish();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.onFinished = resolve;
+      this.lingering = true;
+      if (linger > 0) this.lingerTimer = setTimeout(() => this.finish(), linger);
+      if (this.engine !== null) this.finishWhenDrained(this.engine);
+    });
+  }
+
+  private finishWhenDrained(engine: Engine): void {
+    lingerAndClose(engine, -1).then(() => this.finish());
+  }
+
+  private finish(): void {
+    clearTimeout(this.lingerTimer);
+    this.lingering = false;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.engine?.close();
+    this.engine = null;
+    if (this.pipe !== null && !this.pipe.detached) this.pipe.terminate();
+    this.pipe = null;
+    const done = this.onFinished;
+    this.onFinished = null;
+    done?.();
+  }
+}
+
+/**
+ * A bound endpoint: accepts connections and gives each its own pipe once
+ * its handshake completes; the pipe ends with the connection.
+ */
+export class AcceptSession {
+  private readonly engines = new Map<Engine, Pipe | null>();
+  private closed = false;
+
+  /** Starts accepting on `listener`. */
+  constructor(
+    private readonly owner: SessionOwner,
+    readonly listener: StreamListener,
+  ) {
+    this.acceptLoop();
+  }
+
+  /** The endpoint as bound (with the real port). */
+  get endpoint(): string {
+    return this.listener.endpoint;
+  }
+
+  private async acceptLoop(): Promise<void> {
+    while (!this.closed) {
+      let conn: Deno.Conn;
+      try {
+        conn = await this.listener.accept();
+      } catch (err) {
+        if (this.closed) return;
+        this.owner.emit({
+          type: "accept:error",
+          address: this.endpoint,
+          error: err instanceof Error ? err : undefined,
+        });
+        if (err instanceof Deno.errors.BadResource) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        continue;
+      }
+      if (this.closed) {
+        conn.close();
+        return;
+      }
+      this.startEngine(conn);
+    }
+  }
+
+  private startEngine(conn: Deno.Conn): void {
+    const address = remoteAddress(conn);
+    this.owner.emit({ type: "accept", address: this.endpoint, peer: address });
+    const handler: EngineHandler = {
+      onReady: (engine, peer) => {
+        const pipe = this.owner.newPipe(this.endpoint);
+        pipe.peer = peer;
+        pipe.onReleased = () => this.release(engine);
+        this.engines.set(engine, pipe);
+        this.owner.attachPipe(pipe);
+        this.owner.emit({ type: "handshake", address: this.endpoint, peer: engine.address });
+        return pipe;
+      },
+      onStopped: (engine, stop) => {
+        const pipe = this.engines.get(engine);
+        this.engines.delete(engine);
+        reportStop(this.owner, this.endpoint, engine, stop);
+        pipe?.terminate();
+      },
+    };
+    const engine = new Engine(conn, this.owner.engineConfig(address), handler, address);
+    this.engines.set(engine, null);
+    engine.start();
+  }
+
+  /** The socket let go of one connection's pipe. */
+  private release(engine: Engine): Promise<void> {
+    return lingerAndClose(engine, this.owner.linger);
+  }
+
+  /**
+   * Stops listening. Connections still in their handshake are closed; the
+   * others end when the socket releases their pipes (after lingering).
+   */
+  close(): void {
+    this.closed = true;
+    this.listener.close();
+    this.owner.emit({ type: "close", address: this.endpoint });
+    for (const [engine, pipe] of this.engines) if (pipe === null) engine.close();
+  }
+}

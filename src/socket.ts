@@ -1,0 +1,527 @@
+/**
+ * What every socket type shares: options, endpoints, pipes, the pending
+ * send/receive queues, timeouts, events and closing.
+ *
+ * A socket type extends {@link SocketBase} and says only how it routes:
+ * what happens to a new pipe (`xAttach`), a pipe that went away
+ * (`xTerminated`), an outgoing message (`xSend`) and the next incoming one
+ * (`xRecv`), as libzmq's socket_base_t does.
+ *
+ * @module
+ */
+
+import type { Timer } from "./timer.ts";
+import { Context } from "./context.ts";
+import { zmqError } from "./errors.ts";
+import { EventStream, type SocketEvent } from "./events.ts";
+import { type Message, type MessageLike, toMessage } from "./message.ts";
+import type { MechanismContext } from "./mechanism/mechanism.ts";
+import { createMechanism } from "./mechanism/select.ts";
+import { applyOptions, DEFAULT_OPTIONS, type SocketOptions } from "./options.ts";
+import { Pipe } from "./pipe/pipe.ts";
+import type { EngineConfig } from "./session/engine.ts";
+import { AcceptSession, ConnectSession, type SessionOwner } from "./session/session.ts";
+import { type Endpoint, parseEndpoint } from "./transport/endpoint.ts";
+import { streamTransport } from "./transport/index.ts";
+import type { ZmtpSocketType } from "./wire/socket_types.ts";
+
+const RESOLVED: Promise<void> = Promise.resolve();
+const DONE: IteratorResult<Message> = { value: undefined, done: true };
+const utf8 = new TextEncoder();
+
+interface SendWaiter {
+  msg: Message;
+  resolve: () => void;
+  reject: (err: Error) => void;
+  timer: Timer | undefined;
+}
+
+interface ReceiveWaiter {
+  resolve: (msg: Message) => void;
+  reject: (err: Error) => void;
+  timer: Timer | undefined;
+}
+
+/** Option names every socket accepts in its constructor. */
+export const COMMON_OPTION_NAMES: readonly string[] = Object.keys(DEFAULT_OPTIONS);
+
+/**
+ * The base of every socket class. Not constructed directly: use `Push`,
+ * `Pull`, `Pair` and the other socket types.
+ */
+export abstract class SocketBase implements SessionOwner, AsyncIterable<Message> {
+  // ---- options (see SocketOptions for their meaning) ----
+  /** See {@link SocketOptions.sendHighWaterMark}. */
+  sendHighWaterMark: number = DEFAULT_OPTIONS.sendHighWaterMark;
+  /** See {@link SocketOptions.receiveHighWaterMark}. */
+  receiveHighWaterMark: number = DEFAULT_OPTIONS.receiveHighWaterMark;
+  /** See {@link SocketOptions.linger}. */
+  linger: number = DEFAULT_OPTIONS.linger;
+  /** See {@link SocketOptions.sendTimeout}. */
+  sendTimeout: number = DEFAULT_OPTIONS.sendTimeout;
+  /** See {@link SocketOptions.receiveTimeout}. */
+  receiveTimeout: number = DEFAULT_OPTIONS.receiveTimeout;
+  /** See {@link SocketOptions.reconnectInterval}. */
+  reconnectInterval: number = DEFAULT_OPTIONS.reconnectInterval;
+  /** See {@link SocketOptions.reconnectMaxInterval}. */
+  reconnectMaxInterval: number = DEFAULT_OPTIONS.reconnectMaxInterval;
+  /** See {@link SocketOptions.handshakeInterval}. */
+  handshakeInterval: number = DEFAULT_OPTIONS.handshakeInterval;
+  /** See {@link SocketOptions.heartbeatInterval}. */
+  heartbeatInterval: number = DEFAULT_OPTIONS.heartbeatInterval;
+  /** See {@link SocketOptions.heartbeatTimeout}. */
+  heartbeatTimeout: number = DEFAULT_OPTIONS.heartbeatTimeout;
+  /** See {@link SocketOptions.heartbeatTimeToLive}. */
+  heartbeatTimeToLive: number = DEFAULT_OPTIONS.heartbeatTimeToLive;
+  /** See {@link SocketOptions.maxMessageSize}. */
+  maxMessageSize: number = DEFAULT_OPTIONS.maxMessageSize;
+  /** See {@link SocketOptions.routingId}. */
+  routingId: Uint8Array | string | null = DEFAULT_OPTIONS.routingId;
+  /** See {@link SocketOptions.immediate}. */
+  immediate: boolean = DEFAULT_OPTIONS.immediate;
+  /** See {@link SocketOptions.tcpKeepalive}. */
+  tcpKeepalive: number = DEFAULT_OPTIONS.tcpKeepalive;
+  /** See {@link SocketOptions.conflate}. */
+  conflate: boolean = DEFAULT_OPTIONS.conflate;
+  /** See {@link SocketOptions.plainServer}. */
+  plainServer: boolean = DEFAULT_OPTIONS.plainServer;
+  /** See {@link SocketOptions.plainUsername}. */
+  plainUsername: string | null = DEFAULT_OPTIONS.plainUsername;
+  /** See {@link SocketOptions.plainPassword}. */
+  plainPassword: string | null = DEFAULT_OPTIONS.plainPassword;
+  /** See {@link SocketOptions.curveServer}. */
+  curveServer: boolean = DEFAULT_OPTIONS.curveServer;
+  /** See {@link SocketOptions.curvePublicKey}. */
+  curvePublicKey: string | Uint8Array | null = DEFAULT_OPTIONS.curvePublicKey;
+  /** See {@link SocketOptions.curveSecretKey}. */
+  curveSecretKey: string | Uint8Array | null = DEFAULT_OPTIONS.curveSecretKey;
+  /** See {@link SocketOptions.curveServerKey}. */
+  curveServerKey: string | Uint8Array | null = DEFAULT_OPTIONS.curveServerKey;
+  /** See {@link SocketOptions.zapDomain}. */
+  zapDomain: string = DEFAULT_OPTIONS.zapDomain;
+  /** See {@link SocketOptions.authenticate}. */
+  authenticate: SocketOptions["authenticate"] = DEFAULT_OPTIONS.authenticate;
+
+  /** The context whose `inproc://` names this socket uses. */
+  readonly context: Context;
+  /** The ZMTP socket type, e.g. `PUSH`. */
+  readonly type: ZmtpSocketType;
+  /** The resolved address of the last `bind` (with the real port for `*`/`0`). */
+  lastEndpoint: string | null = null;
+
+  private isClosed = false;
+  private readonly eventStream = new EventStream();
+  private readonly sendWaiters: SendWaiter[] = [];
+  private readonly receiveWaiters: ReceiveWaiter[] = [];
+  private readonly pipes = new Set<Pipe>();
+  private readonly listeners = new Map<string, AcceptSession>();
+  /** inproc endpoints this socket bound, with their names. */
+  private readonly inprocBound = new Map<string, string>();
+  private readonly connections = new Map<string, ConnectSession[]>();
+
+  /**
+   * @param type the ZMTP socket type
+   * @param options constructor options
+   * @param extraOptions names of options this socket type adds
+   */
+  protected constructor(
+    type: ZmtpSocketType,
+    options?: object,
+    extraOptions: readonly string[] = [],
+  ) {
+    this.type = type;
+    const given = options as { context?: Context } | undefined;
+    this.context = given?.context ?? Context.default;
+    applyOptions(this, options, new Set([...COMMON_OPTION_NAMES, ...extraOptions]));
+  }
+
+  // ---- what a socket type provides ----
+
+  /** A new peer: add it to the routing strategies. */
+  protected abstract xAttach(pipe: Pipe): void;
+  /** A peer went away: remove it from the routing strategies. */
+  protected abstract xTerminated(pipe: Pipe): void;
+  /** Routes one outgoing message: true when queued, false when the caller must wait. */
+  protected xSend(_msg: Message): boolean {
+    throw zmqError("ENOTSUP", `${this.type} sockets cannot send`);
+  }
+  /** The next incoming message, or undefined when none is ready. */
+  protected xRecv(): Message | undefined {
+    throw zmqError("ENOTSUP", `${this.type} sockets cannot receive`);
+  }
+  /** A pipe's inbound queue went from empty to non-empty. */
+  protected xReadable(_pipe: Pipe): void {}
+  /** A pipe's outbound queue has room again. */
+  protected xWritable(_pipe: Pipe): void {}
+  /** A connecting pipe's transport reconnected (libzmq's hiccup). */
+  protected xReconnected(_pipe: Pipe): void {}
+
+  // ---- state ----
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Monitor events; they end when the socket closes. Recording starts on first access. */
+  get events(): AsyncIterable<SocketEvent> {
+    return this.eventStream.observe();
+  }
+
+  // ---- endpoints ----
+
+  /**
+   * Listens on an endpoint: `tcp://host:port` (`*` for every interface,
+   * port `*` or `0` for a free one; see {@link lastEndpoint}),
+   * `ipc://path` or `inproc://name`.
+   */
+  async bind(endpoint: string): Promise<void> {
+    this.assertOpen();
+    const ep = parseEndpoint(endpoint, true);
+    if (this.listeners.has(endpoint) || this.inprocBound.has(endpoint)) {
+      throw zmqError("EADDRINUSE", `${endpoint} is already bound by this socket`);
+    }
+    if (ep.transport === "inproc") {
+      this.context.inproc.bind(ep.name, endpoint, this);
+      this.inprocBound.set(endpoint, ep.name);
+      this.lastEndpoint = endpoint;
+      this.emit({ type: "bind", address: endpoint });
+      return;
+    }
+    let listener;
+    try {
+      listener = await streamTransport(ep).listen(ep);
+    } catch (err) {
+      this.emit({ type: "bind:error", address: endpoint, error: err as Error });
+      throw err;
+    }
+    if (this.isClosed) {
+      listener.close();
+      throw zmqError("ETERM", "socket closed while binding");
+    }
+    const session = new AcceptSession(this, listener);
+    this.listeners.set(session.endpoint, session);
+    this.lastEndpoint = session.endpoint;
+    this.emit({ type: "bind", address: session.endpoint });
+  }
+
+  /** Stops listening on an endpoint (as given to `bind`, or as resolved in `lastEndpoint`). */
+  unbind(endpoint: string): Promise<void> {
+    try {
+      this.unbindNow(endpoint);
+      return RESOLVED;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private unbindNow(endpoint: string): void {
+    this.assertOpen();
+    const ep = parseEndpoint(endpoint, true);
+    if (ep.transport === "inproc") {
+      if (!this.inprocBound.delete(endpoint)) throw notBound(endpoint);
+      this.context.inproc.unbind(ep.name, this);
+      return;
+    }
+    const session = this.findListener(ep, endpoint);
+    if (session === undefined) throw notBound(endpoint);
+    this.listeners.delete(session.endpoint);
+    session.close();
+    this.releasePipes(session.endpoint);
+  }
+
+  /**
+   * Connects to an endpoint in the background. Peers may start in any
+   * order: the socket keeps reconnecting every `reconnectInterval` ms.
+   */
+  connect(endpoint: string): void {
+    this.assertOpen();
+    const ep = parseEndpoint(endpoint, false);
+    if (ep.transport === "inproc") {
+      this.context.inproc.connect(ep.name, endpoint, this);
+      return;
+    }
+    const session = new ConnectSession(this, ep, streamTransport(ep));
+    const list = this.connections.get(endpoint) ?? [];
+    list.push(session);
+    this.connections.set(endpoint, list);
+    session.start();
+  }
+
+  /** Stops connecting to an endpoint and closes its connection (after lingering). */
+  disconnect(endpoint: string): void {
+    this.assertOpen();
+    const ep = parseEndpoint(endpoint, false);
+    if (ep.transport !== "inproc") {
+      const sessions = this.connections.get(endpoint);
+      if (sessions === undefined) throw notConnected(endpoint);
+      this.connections.delete(endpoint);
+      for (const session of sessions) session.stop();
+    }
+    if (!this.releasePipes(endpoint) && ep.transport === "inproc") throw notConnected(endpoint);
+  }
+
+  // ---- messages ----
+
+  /**
+   * Sends a message: a string or bytes, or an array of them for a multipart
+   * message. Resolves once queued; waits while the high-water mark is
+   * reached (for types that block), rejecting with `EAGAIN` after
+   * `sendTimeout` ms. Buffers are not copied: do not change them afterwards.
+   */
+  send(msg: MessageLike | MessageLike[]): Promise<void> {
+    if (this.isClosed) return Promise.reject(closedError());
+    let frames: Message;
+    try {
+      frames = toMessage(msg);
+      if (frames.length === 0) throw zmqError("EINVAL", "cannot send a message with no frames");
+      if (this.sendWaiters.length === 0 && this.xSend(frames)) return RESOLVED;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.sendTimeout === 0) return Promise.reject(timeoutError("send"));
+    return new Promise((resolve, reject) => {
+      const waiter: SendWaiter = { msg: frames, resolve, reject, timer: undefined };
+      if (this.sendTimeout > 0) {
+        waiter.timer = setTimeout(() => {
+          removeItem(this.sendWaiters, waiter);
+          reject(timeoutError("send"));
+        }, this.sendTimeout);
+      }
+      this.sendWaiters.push(waiter);
+    });
+  }
+
+  /**
+   * Receives the next message, one `Uint8Array` per frame. Rejects with
+   * `EAGAIN` after `receiveTimeout` ms. Several calls may wait at once;
+   * they complete in call order.
+   */
+  receive(): Promise<Message> {
+    if (this.isClosed) return Promise.reject(closedError());
+    if (this.receiveWaiters.length === 0) {
+      try {
+        const msg = this.xRecv();
+        if (msg !== undefined) return Promise.resolve(msg);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    if (this.receiveTimeout === 0) return Promise.reject(timeoutError("receive"));
+    return new Promise((resolve, reject) => {
+      const waiter: ReceiveWaiter = { resolve, reject, timer: undefined };
+      if (this.receiveTimeout > 0) {
+        waiter.timer = setTimeout(() => {
+          removeItem(this.receiveWaiters, waiter);
+          reject(timeoutError("receive"));
+        }, this.receiveTimeout);
+      }
+      this.receiveWaiters.push(waiter);
+    });
+  }
+
+  /** Yields incoming messages until the socket closes. */
+  [Symbol.asyncIterator](): AsyncIterator<Message> {
+    return {
+      next: (): Promise<IteratorResult<Message>> => {
+        if (this.isClosed) return Promise.resolve(DONE);
+        return this.receive().then(
+          (value) => ({ value, done: false }),
+          (err) => this.isClosed ? DONE : Promise.reject(err),
+        );
+      },
+      return: (): Promise<IteratorResult<Message>> => Promise.resolve(DONE),
+    };
+  }
+
+  // ---- closing ----
+
+  /**
+   * Closes the socket. Pending `send`/`receive` calls reject with `ETERM`;
+   * messages already queued are still delivered for up to `linger` ms.
+   */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    const err = closedError();
+    for (const waiter of this.sendWaiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(err);
+    }
+    for (const waiter of this.receiveWaiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(err);
+    }
+    for (const session of this.listeners.values()) session.close();
+    this.listeners.clear();
+    for (const name of this.inprocBound.values()) this.context.inproc.unbind(name, this);
+    this.inprocBound.clear();
+    for (const pipe of [...this.pipes]) this.removePipe(pipe);
+    for (const sessions of this.connections.values()) for (const s of sessions) s.stop();
+    this.connections.clear();
+    this.eventStream.end();
+  }
+
+  /** Same as {@link close}, so `using socket = new Push()` closes it at scope end. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  // ---- SessionOwner and InprocSocket (internal) ----
+
+  /** @internal A pipe sized with this socket's high-water marks. */
+  newPipe(endpoint: string): Pipe {
+    return Pipe.forEngine(endpoint, this.receiveHighWaterMark, this.sendHighWaterMark);
+  }
+
+  /** @internal Starts using a pipe: wires its notifications and hands it to the socket type. */
+  attachPipe(pipe: Pipe): void {
+    if (this.isClosed) {
+      pipe.release();
+      return;
+    }
+    this.pipes.add(pipe);
+    pipe.inbound.onData = () => {
+      this.xReadable(pipe);
+      this.deliverReceives();
+    };
+    pipe.outbound.onSpace = () => {
+      this.xWritable(pipe);
+      this.retrySends();
+    };
+    pipe.onTerminated = () => this.forgetPipe(pipe);
+    pipe.onReconnect = () => this.xReconnected(pipe);
+    this.xAttach(pipe);
+    this.deliverReceives();
+    this.retrySends();
+  }
+
+  /** @internal Engine settings with a fresh mechanism for one connection. */
+  engineConfig(peerAddress: string): EngineConfig {
+    const context: MechanismContext = {
+      socketType: this.type,
+      routingId: this.routingIdBytes(),
+      peerAddress,
+    };
+    return {
+      socketType: this.type,
+      mechanism: createMechanism(this as unknown as SocketOptions, context),
+      maxMessageSize: this.maxMessageSize,
+      handshakeInterval: this.handshakeInterval,
+      heartbeatInterval: this.heartbeatInterval,
+      heartbeatTimeout: this.heartbeatTimeout,
+      heartbeatTimeToLive: this.heartbeatTimeToLive,
+    };
+  }
+
+  /** @internal The routing id as bytes (empty when unset). */
+  routingIdBytes(): Uint8Array {
+    const id = this.routingId;
+    if (id === null) return new Uint8Array(0);
+    return typeof id === "string" ? utf8.encode(id) : id;
+  }
+
+  /** @internal Records a monitor event. */
+  emit(event: SocketEvent): void {
+    this.eventStream.emit(event);
+  }
+
+  // ---- internals ----
+
+  /** Satisfies waiting receivers from messages now available. */
+  protected deliverReceives(): void {
+    const waiters = this.receiveWaiters;
+    while (waiters.length > 0) {
+      let msg: Message | undefined;
+      try {
+        msg = this.xRecv();
+      } catch (err) {
+        const waiter = waiters.shift()!;
+        clearTimeout(waiter.timer);
+        waiter.reject(err as Error);
+        continue;
+      }
+      if (msg === undefined) return;
+      const waiter = waiters.shift()!;
+      clearTimeout(waiter.timer);
+      waiter.resolve(msg);
+    }
+  }
+
+  /** Retries waiting senders now that some pipe has room. */
+  protected retrySends(): void {
+    const waiters = this.sendWaiters;
+    while (waiters.length > 0) {
+      const waiter = waiters[0];
+      try {
+        if (!this.xSend(waiter.msg)) return;
+      } catch (err) {
+        waiters.shift();
+        clearTimeout(waiter.timer);
+        waiter.reject(err as Error);
+        continue;
+      }
+      waiters.shift();
+      clearTimeout(waiter.timer);
+      waiter.resolve();
+    }
+  }
+
+  /** Stops using a pipe and lets its far end wind down (a socket type may refuse a peer so). */
+  protected removePipe(pipe: Pipe): void {
+    this.forgetPipe(pipe);
+    pipe.release();
+  }
+
+  /** Drops a pipe from the socket (its far end is gone or being released). */
+  private forgetPipe(pipe: Pipe): void {
+    if (!this.pipes.delete(pipe)) return;
+    this.xTerminated(pipe);
+  }
+
+  /** Releases every pipe that came from `endpoint`; true when there was one. */
+  private releasePipes(endpoint: string): boolean {
+    let found = false;
+    for (const pipe of [...this.pipes]) {
+      if (pipe.endpoint === endpoint) {
+        this.removePipe(pipe);
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  private findListener(ep: Endpoint, text: string): AcceptSession | undefined {
+    const direct = this.listeners.get(text);
+    if (direct !== undefined) return direct;
+    for (const session of this.listeners.values()) {
+      if (session.listener.endpoint === ep.text) return session;
+    }
+    return undefined;
+  }
+
+  private assertOpen(): void {
+    if (this.isClosed) throw closedError();
+  }
+}
+
+function closedError() {
+  return zmqError("ETERM", "socket is closed");
+}
+
+function timeoutError(what: string) {
+  return zmqError("EAGAIN", `${what} timed out`);
+}
+
+function notBound(endpoint: string) {
+  return zmqError("ENOENT", `${endpoint} is not bound`);
+}
+
+function notConnected(endpoint: string) {
+  return zmqError("ENOENT", `${endpoint} is not connected`);
+}
+
+function removeItem<T>(list: T[], item: T): void {
+  const index = list.indexOf(item);
+  if (index >= 0) list.splice(index, 1);
+}

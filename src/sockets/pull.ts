@@ -1,0 +1,55 @@
+/**
+ * PULL (RFC 30): receives from its peers fairly; cannot send.
+ *
+ * @module
+ */
+
+import type { Message } from "../message.ts";
+import type { SocketOptions } from "../options.ts";
+import type { Pipe } from "../pipe/pipe.ts";
+import { FairQueue } from "../routing/fair_queue.ts";
+import { SocketBase } from "../socket.ts";
+
+/** Options of a {@link Pull} socket. */
+export type PullOptions = SocketOptions;
+
+/**
+ * The receiving end of a pipeline: messages from all PUSH peers, taken in
+ * turn so that no peer starves the others.
+ *
+ * @example
+ * ```ts
+ * import { Pull } from "@zmtp/zmq";
+ * const pull = new Pull();
+ * await pull.bind("tcp://127.0.0.1:5558");
+ * for await (const [task] of pull) {
+ *   console.log(new TextDecoder().decode(task));
+ *   break;
+ * }
+ * pull.close();
+ * ```
+ */
+export class Pull extends SocketBase {
+  private readonly fq = new FairQueue();
+
+  /** Creates a PULL socket. */
+  constructor(options?: Partial<PullOptions>) {
+    super("PULL", options);
+  }
+
+  protected xAttach(pipe: Pipe): void {
+    this.fq.attach(pipe);
+  }
+
+  protected xTerminated(_pipe: Pipe): void {
+    // The fair queue keeps the pipe until its last message is read.
+  }
+
+  protected override xReadable(pipe: Pipe): void {
+    this.fq.activate(pipe);
+  }
+
+  protected override xRecv(): Message | undefined {
+    return this.fq.receive();
+  }
+}

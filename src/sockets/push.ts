@@ -1,0 +1,53 @@
+/**
+ * PUSH (RFC 30): sends to its peers in turn (load-balancing); cannot receive.
+ *
+ * @module
+ */
+
+import type { Message } from "../message.ts";
+import type { SocketOptions } from "../options.ts";
+import type { Pipe } from "../pipe/pipe.ts";
+import { LoadBalancer } from "../routing/load_balancer.ts";
+import { SocketBase } from "../socket.ts";
+
+/** Options of a {@link Push} socket. */
+export type PushOptions = SocketOptions;
+
+/**
+ * The sending end of a pipeline. Each message goes to one connected PULL
+ * peer, round robin over those below their high-water mark; `send` waits
+ * while every peer is full.
+ *
+ * @example
+ * ```ts
+ * import { Push } from "@zmtp/zmq";
+ * const push = new Push({ linger: 1000 });
+ * push.connect("tcp://127.0.0.1:5557");
+ * await push.send(["task", "42"]);
+ * push.close();
+ * ```
+ */
+export class Push extends SocketBase {
+  private readonly lb = new LoadBalancer();
+
+  /** Creates a PUSH socket. */
+  constructor(options?: Partial<PushOptions>) {
+    super("PUSH", options);
+  }
+
+  protected xAttach(pipe: Pipe): void {
+    this.lb.attach(pipe);
+  }
+
+  protected xTerminated(pipe: Pipe): void {
+    this.lb.detach(pipe);
+  }
+
+  protected override xWritable(pipe: Pipe): void {
+    this.lb.activate(pipe);
+  }
+
+  protected override xSend(msg: Message): boolean {
+    return this.lb.send(msg);
+  }
+}

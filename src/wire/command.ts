@@ -1,0 +1,69 @@
+/**
+ * ZMTP commands: a command frame's body is `name-len(1) name data`.
+ * This module parses that envelope and builds the data of the commands the
+ * engine itself speaks (READY, ERROR, SUBSCRIBE, CANCEL, PING, PONG).
+ *
+ * @module
+ */
+
+import { ProtocolError } from "./frame.ts";
+import { encodeMetadata } from "./metadata.ts";
+
+/** A decoded command: its name and the bytes after the name. */
+export interface Command {
+  name: string;
+  data: Uint8Array;
+}
+
+/** Splits a command frame body into name and data. */
+export function parseCommand(body: Uint8Array): Command {
+  if (body.length < 1) throw new ProtocolError("empty command frame");
+  const nameLength = body[0];
+  if (nameLength === 0 || 1 + nameLength > body.length) {
+    throw new ProtocolError("malformed command name");
+  }
+  let name = "";
+  for (let i = 1; i <= nameLength; i++) name += String.fromCharCode(body[i]);
+  return { name, data: body.subarray(1 + nameLength) };
+}
+
+/** The data of a READY command carrying our socket type and routing id. */
+export function readyData(socketType: string, routingId?: Uint8Array): Uint8Array {
+  const props: [string, Uint8Array | string][] = [["Socket-Type", socketType]];
+  if (routingId !== undefined && routingId.length > 0) props.push(["Identity", routingId]);
+  return encodeMetadata(props);
+}
+
+/** The data of an ERROR command: a reason of at most 255 bytes. */
+export function errorData(reason: string): Uint8Array {
+  const text = new TextEncoder().encode(reason).subarray(0, 255);
+  const data = new Uint8Array(1 + text.length);
+  data[0] = text.length;
+  data.set(text, 1);
+  return data;
+}
+
+/** Reads the reason out of an ERROR command's data. */
+export function parseErrorReason(data: Uint8Array): string {
+  if (data.length < 1 || 1 + data[0] > data.length) throw new ProtocolError("malformed ERROR");
+  return new TextDecoder().decode(data.subarray(1, 1 + data[0]));
+}
+
+/** The data of a PING: time-to-live in deciseconds and up to 16 bytes of context. */
+export function pingData(ttlMs: number, context: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const data = new Uint8Array(2 + Math.min(context.length, 16));
+  const ttl = Math.min(0xffff, Math.max(0, Math.round(ttlMs / 100)));
+  data[0] = ttl >>> 8;
+  data[1] = ttl & 0xff;
+  data.set(context.subarray(0, 16), 2);
+  return data;
+}
+
+/** Parses a PING's data into its time-to-live (ms) and context. */
+export function parsePing(data: Uint8Array): { ttlMs: number; context: Uint8Array } {
+  if (data.length < 2) throw new ProtocolError("malformed PING");
+  return {
+    ttlMs: ((data[0] << 8) | data[1]) * 100,
+    context: data.subarray(2, Math.min(data.length, 18)),
+  };
+}

@@ -1,0 +1,367 @@
+/**
+ * ZMTP frame codec (RFC 23 section "Framing").
+ *
+ * ```
+ * flags  bit 0 MORE, bit 1 LONG (8-byte size), bit 2 COMMAND
+ * size   1 byte, or 8 bytes big-endian when LONG
+ * body   size bytes
+ * ```
+ *
+ * The decoder is incremental and owns its read buffer: the engine asks for
+ * {@link FrameDecoder.readTarget}, reads into it and reports the count with
+ * {@link FrameDecoder.commit}. Every complete frame in the buffer is decoded
+ * in one pass; data frames are handed out as views (`subarray`) of the
+ * buffer, which is therefore never written twice: when it fills up, a new one
+ * is started. A frame too big for the buffer is read straight into its own
+ * storage, which grows with the bytes that actually arrived, never with the
+ * length a peer merely declared.
+ *
+ * @module
+ */
+
+/** Frame flag: more frames of this message follow. */
+export const FLAG_MORE = 1;
+/** Frame flag: the size field is 8 bytes. */
+export const FLAG_LONG = 2;
+/** Frame flag: this frame is a command, not message data. */
+export const FLAG_COMMAND = 4;
+
+/** Size of the decoder's read buffers. */
+export const SLAB_SIZE = 256 * 1024;
+/** A read is not started into less room than this; a fresh buffer is used instead. */
+const MIN_READ_ROOM = 16 * 1024;
+/** Frames at least this large that are not yet complete get storage of their own. */
+const OWN_STORAGE_THRESHOLD = 64 * 1024;
+/** Largest frame this implementation accepts (JavaScript buffers are limited anyway). */
+export const MAX_FRAME_SIZE = 2 ** 32;
+
+/** Where decoded frames go. */
+export interface FrameSink {
+  /** A complete data message (all its frames). */
+  onMessage(frames: Uint8Array[]): void;
+  /** One command frame (its body: name length, name, data). */
+  onCommand(body: Uint8Array): void;
+  /** Every frame as it is, when the decoder is in raw mode (a mechanism unwraps them). */
+  onFrame?(flags: number, body: Uint8Array): void;
+}
+
+/** Thrown by the decoder for a stream that breaks the protocol. */
+export class ProtocolError extends Error {
+  /** `EMSGSIZE` when a frame exceeds the size limit, otherwise `EPROTO`. */
+  readonly code: "EPROTO" | "EMSGSIZE";
+  /** Creates a protocol error. */
+  constructor(message: string, code: "EPROTO" | "EMSGSIZE" = "EPROTO") {
+    super(message);
+    this.name = "ProtocolError";
+    this.code = code;
+  }
+}
+
+/** A frame whose body is being read into storage of its own. */
+interface PendingBody {
+  flags: number;
+  size: number;
+  storage: ArrayBuffer;
+  filled: number;
+}
+
+/** Incremental frame decoder; see the module documentation. */
+export class FrameDecoder {
+  private buf: Uint8Array;
+  private start = 0;
+  private end = 0;
+  /** True once a view into `buf` was handed out: `buf` must then not be reused. */
+  private shared = false;
+  private frames: Uint8Array[] = [];
+  private pending: PendingBody | null = null;
+  private messageBytes = 0;
+  /**
+   * In raw mode every frame goes to {@link FrameSink.onFrame} unassembled;
+   * CURVE turns this on after its handshake.
+   */
+  raw = false;
+
+  /**
+   * @param maxMessageSize largest accepted frame in bytes (-1: no limit), as libzmq's ZMQ_MAXMSGSIZE
+   * @param slabSize size of each read buffer
+   */
+  constructor(public maxMessageSize = -1, private readonly slabSize = SLAB_SIZE) {
+    this.buf = new Uint8Array(slabSize);
+  }
+
+  /** True while the bytes received so far end inside a message. */
+  get midMessage(): boolean {
+    return this.frames.length > 0 || this.pending !== null || this.end > this.start;
+  }
+
+  /** Where the next read should put its bytes (never empty). */
+  readTarget(): Uint8Array {
+    const p = this.pending;
+    if (p !== null) return new Uint8Array(p.storage, p.filled);
+    if (this.buf.length - this.end < MIN_READ_ROOM) this.renewBuffer();
+    return this.buf.subarray(this.end);
+  }
+
+  /** Records that `n` bytes were read into {@link readTarget} and decodes what is complete. */
+  commit(n: number, sink: FrameSink): void {
+    const p = this.pending;
+    if (p !== null) {
+      p.filled += n;
+      if (p.filled < p.size) {
+        if (p.filled === p.storage.byteLength) growStorage(p);
+        return;
+      }
+      this.pending = null;
+      this.frame(p.flags, new Uint8Array(p.storage), sink);
+      return;
+    }
+    this.end += n;
+    this.decode(sink);
+  }
+
+  /** Test and fuzz helper: copies `bytes` in through the same path as a socket read. */
+  feed(bytes: Uint8Array, sink: FrameSink): void {
+    let offset = 0;
+    while (offset < bytes.length) {
+      const target = this.readTarget();
+      const n = Math.min(target.length, bytes.length - offset);
+      target.set(bytes.subarray(offset, offset + n));
+      offset += n;
+      this.commit(n, sink);
+    }
+  }
+
+  private decode(sink: FrameSink): void {
+    const buf = this.buf;
+    const end = this.end;
+    let pos = this.start;
+    while (end - pos >= 2) {
+      const flags = buf[pos];
+      let size: number;
+      let header: number;
+      if ((flags & FLAG_LONG) === 0) {
+        size = buf[pos + 1];
+        header = 2;
+      } else {
+        if (end - pos < 9) break;
+        const high =
+          (buf[pos + 1] << 24 | buf[pos + 2] << 16 | buf[pos + 3] << 8 | buf[pos + 4]) >>>
+          0;
+        const low = (buf[pos + 5] << 24 | buf[pos + 6] << 16 | buf[pos + 7] << 8 | buf[pos + 8]) >>>
+          0;
+        if (high > 0 && high * 2 ** 32 + low > MAX_FRAME_SIZE) {
+          throw new ProtocolError(
+            `frame of ${high * 2 ** 32 + low} bytes is too large`,
+            "EMSGSIZE",
+          );
+        }
+        size = high * 2 ** 32 + low;
+        header = 9;
+      }
+      this.checkSize(flags, size);
+      const bodyStart = pos + header;
+      if (end - bodyStart < size) {
+        if (size >= OWN_STORAGE_THRESHOLD) {
+          this.startPending(flags, size, bodyStart);
+          pos = end;
+        }
+        break;
+      }
+      pos = bodyStart + size;
+      this.frame(flags, buf.subarray(bodyStart, pos), sink);
+    }
+    this.start = pos;
+  }
+
+  private checkSize(flags: number, size: number): void {
+    if ((flags & FLAG_COMMAND) !== 0) {
+      if ((flags & FLAG_MORE) !== 0) throw new ProtocolError("command frame with MORE flag");
+      return;
+    }
+    if (this.maxMessageSize >= 0 && this.messageBytes + size > this.maxMessageSize) {
+      throw new ProtocolError(
+        `message larger than maxMessageSize (${this.maxMessageSize} bytes)`,
+        "EMSGSIZE",
+      );
+    }
+  }
+
+  private frame(flags: number, body: Uint8Array, sink: FrameSink): void {
+    if (this.raw) {
+      this.shared = true;
+      sink.onFrame!(flags, body);
+      return;
+    }
+    if ((flags & FLAG_COMMAND) !== 0) {
+      if (this.frames.length > 0) {
+        throw new ProtocolError("command frame inside a multipart message");
+      }
+      sink.onCommand(body);
+      return;
+    }
+    this.shared = true;
+    this.frames.push(body);
+    if ((flags & FLAG_MORE) !== 0) {
+      this.messageBytes += body.length;
+      return;
+    }
+    const frames = this.frames;
+    this.frames = [];
+    this.messageBytes = 0;
+    sink.onMessage(frames);
+  }
+
+  /** Moves the partial frame at `bodyStart` into storage of its own. */
+  private startPending(flags: number, size: number, bodyStart: number): void {
+    const received = this.end - bodyStart;
+    const initial = Math.min(size, Math.max(OWN_STORAGE_THRESHOLD, received * 2));
+    const storage = new ArrayBuffer(initial, { maxByteLength: size });
+    new Uint8Array(storage).set(this.buf.subarray(bodyStart, this.end));
+    this.pending = { flags, size, storage, filled: received };
+    this.end = bodyStart;
+    this.start = bodyStart;
+  }
+
+  /** Starts a fresh read buffer, carrying over the bytes of an incomplete frame. */
+  private renewBuffer(): void {
+    const rest = this.buf.subarray(this.start, this.end);
+    if (!this.shared && rest.length < this.buf.length) {
+      this.buf.copyWithin(0, this.start, this.end);
+    } else {
+      const next = new Uint8Array(this.slabSize);
+      next.set(rest);
+      this.buf = next;
+      this.shared = false;
+    }
+    this.end = rest.length;
+    this.start = 0;
+  }
+}
+
+/** Doubles the storage of a large frame: memory follows the bytes that arrived. */
+function growStorage(p: PendingBody): void {
+  p.storage.resize(Math.min(p.size, p.storage.byteLength * 2));
+}
+
+/**
+ * Encodes messages into batches: many frames into one buffer, so one write
+ * carries many messages. Bodies at least {@link DIRECT_WRITE_THRESHOLD} bytes
+ * long are not copied; they become chunks of their own, written as they are.
+ */
+export class FrameEncoder {
+  private buf: Uint8Array;
+  /** Start of the part of `buf` not yet turned into a chunk. */
+  private mark = 0;
+  private pos = 0;
+  private chunks: Uint8Array[] = [];
+  private directBytes = 0;
+
+  /** Creates an encoder with a batch buffer of `capacity` bytes (it grows when needed). */
+  constructor(capacity = 64 * 1024) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  /** Bytes encoded since the last {@link take}. */
+  get size(): number {
+    return this.pos + this.directBytes;
+  }
+
+  /** Encodes one data message; frames get MORE except the last. */
+  message(frames: readonly Uint8Array[]): void {
+    const last = frames.length - 1;
+    for (let i = 0; i <= last; i++) this.frame(frames[i], i < last ? FLAG_MORE : 0);
+  }
+
+  /** Encodes one frame with the given flags (LONG is added when needed). */
+  frame(body: Uint8Array, flags: number): void {
+    const size = body.length;
+    if (size >= DIRECT_WRITE_THRESHOLD) {
+      this.header(flags, size, 0);
+      this.cut();
+      this.chunks.push(body);
+      this.directBytes += size;
+      return;
+    }
+    this.header(flags, size, size);
+    this.buf.set(body, this.pos);
+    this.pos += size;
+  }
+
+  /** Encodes a command frame from its name and data. */
+  command(name: string, data: Uint8Array = EMPTY): void {
+    const size = 1 + name.length + data.length;
+    this.header(FLAG_COMMAND, size, size);
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = name.length;
+    for (let i = 0; i < name.length; i++) buf[pos++] = name.charCodeAt(i);
+    buf.set(data, pos);
+    this.pos = pos + data.length;
+  }
+
+  /** Appends raw bytes (a greeting). */
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /**
+   * Returns the encoded chunks, to be written in order, and starts over.
+   * The chunks stay valid until the next call to an encoding method.
+   */
+  take(): Uint8Array[] {
+    this.cut();
+    const chunks = this.chunks;
+    this.chunks = [];
+    this.mark = 0;
+    this.pos = 0;
+    this.directBytes = 0;
+    return chunks;
+  }
+
+  private header(flags: number, size: number, reserve: number): void {
+    if (size > 255) {
+      this.ensure(9 + reserve);
+      const buf = this.buf;
+      const pos = this.pos;
+      buf[pos] = flags | FLAG_LONG;
+      const high = Math.floor(size / 2 ** 32);
+      buf[pos + 1] = high >>> 24;
+      buf[pos + 2] = high >>> 16;
+      buf[pos + 3] = high >>> 8;
+      buf[pos + 4] = high;
+      buf[pos + 5] = size >>> 24;
+      buf[pos + 6] = size >>> 16;
+      buf[pos + 7] = size >>> 8;
+      buf[pos + 8] = size;
+      this.pos = pos + 9;
+    } else {
+      this.ensure(2 + reserve);
+      this.buf[this.pos] = flags;
+      this.buf[this.pos + 1] = size;
+      this.pos += 2;
+    }
+  }
+
+  /** Closes the current run of `buf` as a chunk. */
+  private cut(): void {
+    if (this.pos > this.mark) this.chunks.push(this.buf.subarray(this.mark, this.pos));
+    this.mark = this.pos;
+  }
+
+  private ensure(room: number): void {
+    if (this.pos + room <= this.buf.length) return;
+    // Chunks already cut still point into the old buffer, which stays alive
+    // through them; the new buffer continues after it.
+    this.cut();
+    this.buf = new Uint8Array(Math.max(this.buf.length, room));
+    this.mark = 0;
+    this.pos = 0;
+  }
+}
+
+/** Bodies this large are written without being copied into the batch. */
+export const DIRECT_WRITE_THRESHOLD = 32 * 1024;
+
+const EMPTY = new Uint8Array(0);
