@@ -162,8 +162,10 @@ export class FrameDecoder {
       const bodyStart = pos + header;
       if (end - bodyStart < size) {
         if (size >= OWN_STORAGE_THRESHOLD) {
+          // The partial body moves to storage of its own; the read buffer
+          // then ends where that body started.
           this.startPending(flags, size, bodyStart);
-          pos = end;
+          pos = bodyStart;
         }
         break;
       }
