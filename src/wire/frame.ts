@@ -30,8 +30,13 @@ export const FLAG_COMMAND = 4;
 export const SLAB_SIZE = 256 * 1024;
 /** A read is not started into less room than this; a fresh buffer is used instead. */
 const MIN_READ_ROOM = 16 * 1024;
-/** Frames at least this large that are not yet complete get storage of their own. */
-const OWN_STORAGE_THRESHOLD = 64 * 1024;
+/**
+ * Frames at least this large that are not yet complete get storage of their
+ * own. Smaller ones stay in the slab, so one read still brings several of
+ * them (a read per frame costs more than the copy of a partial frame into a
+ * fresh slab); half a slab leaves a fresh slab room for a full read.
+ */
+const OWN_STORAGE_THRESHOLD = SLAB_SIZE / 2;
 /** Largest frame this implementation accepts (JavaScript buffers are limited anyway). */
 export const MAX_FRAME_SIZE = 2 ** 32;
 
