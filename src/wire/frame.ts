@@ -28,15 +28,10 @@ export const FLAG_COMMAND = 4;
 
 /** Size of the decoder's read buffers. */
 export const SLAB_SIZE = 256 * 1024;
-/** A read is not started into less room than this; a fresh buffer is used instead. */
+/** A read is not started into less room than this (or a quarter slab); a fresh slab is used instead. */
 const MIN_READ_ROOM = 16 * 1024;
-/**
- * Frames at least this large that are not yet complete get storage of their
- * own. Smaller ones stay in the slab, so one read still brings several of
- * them (a read per frame costs more than the copy of a partial frame into a
- * fresh slab); half a slab leaves a fresh slab room for a full read.
- */
-const OWN_STORAGE_THRESHOLD = SLAB_SIZE / 2;
+/** Own storage for a large frame starts at least this big (or at the frame's size). */
+const MIN_OWN_STORAGE = 64 * 1024;
 /** Largest frame this implementation accepts (JavaScript buffers are limited anyway). */
 export const MAX_FRAME_SIZE = 2 ** 32;
 
@@ -81,6 +76,14 @@ export class FrameDecoder {
   private pending: PendingBody | null = null;
   private messageBytes = 0;
   /**
+   * Frames at least this large that are not yet complete get storage of
+   * their own. Smaller ones stay in the slab, so one read still brings
+   * several of them (a read per frame costs more than copying a partial
+   * frame into a fresh slab); half a slab leaves a fresh slab room to read.
+   */
+  private readonly ownStorageThreshold: number;
+  private readonly minReadRoom: number;
+  /**
    * In raw mode every frame goes to {@link FrameSink.onFrame} unassembled;
    * CURVE turns this on after its handshake.
    */
@@ -91,7 +94,10 @@ export class FrameDecoder {
    * @param slabSize size of each read buffer
    */
   constructor(public maxMessageSize = -1, private readonly slabSize = SLAB_SIZE) {
+    if (!(slabSize >= 16)) throw new RangeError("slab size must be at least 16 bytes");
     this.buf = new Uint8Array(slabSize);
+    this.ownStorageThreshold = Math.floor(slabSize / 2);
+    this.minReadRoom = Math.min(MIN_READ_ROOM, Math.floor(slabSize / 4));
   }
 
   /** True while the bytes received so far end inside a message. */
@@ -103,7 +109,7 @@ export class FrameDecoder {
   readTarget(): Uint8Array {
     const p = this.pending;
     if (p !== null) return new Uint8Array(p.storage, p.filled);
-    if (this.buf.length - this.end < MIN_READ_ROOM) this.renewBuffer();
+    if (this.buf.length - this.end < this.minReadRoom) this.renewBuffer();
     return this.buf.subarray(this.end);
   }
 
@@ -166,7 +172,7 @@ export class FrameDecoder {
       this.checkSize(flags, size);
       const bodyStart = pos + header;
       if (end - bodyStart < size) {
-        if (size >= OWN_STORAGE_THRESHOLD) {
+        if (size >= this.ownStorageThreshold) {
           // The partial body moves to storage of its own; the read buffer
           // then ends where that body started.
           this.startPending(flags, size, bodyStart);
@@ -221,7 +227,7 @@ export class FrameDecoder {
   /** Moves the partial frame at `bodyStart` into storage of its own. */
   private startPending(flags: number, size: number, bodyStart: number): void {
     const received = this.end - bodyStart;
-    const initial = Math.min(size, Math.max(OWN_STORAGE_THRESHOLD, received * 2));
+    const initial = Math.min(size, Math.max(MIN_OWN_STORAGE, received * 2));
     const storage = new ArrayBuffer(initial, { maxByteLength: size });
     new Uint8Array(storage).set(this.buf.subarray(bodyStart, this.end));
     this.pending = { flags, size, storage, filled: received };
