@@ -267,7 +267,8 @@ export class FrameEncoder {
   private mark = 0;
   private pos = 0;
   private chunks: Uint8Array[] = [];
-  private directBytes = 0;
+  /** Bytes in `chunks` (buffer runs already cut, and bodies passed through). */
+  private chunkBytes = 0;
 
   /** Creates an encoder with a batch buffer of `capacity` bytes (it grows when needed). */
   constructor(capacity = 64 * 1024) {
@@ -276,7 +277,7 @@ export class FrameEncoder {
 
   /** Bytes encoded since the last {@link take}. */
   get size(): number {
-    return this.pos + this.directBytes;
+    return this.chunkBytes + this.pos - this.mark;
   }
 
   /** Encodes one data message; frames get MORE except the last. */
@@ -292,7 +293,7 @@ export class FrameEncoder {
       this.header(flags, size, 0);
       this.cut();
       this.chunks.push(body);
-      this.directBytes += size;
+      this.chunkBytes += size;
       return;
     }
     this.header(flags, size, size);
@@ -329,7 +330,7 @@ export class FrameEncoder {
     this.chunks = [];
     this.mark = 0;
     this.pos = 0;
-    this.directBytes = 0;
+    this.chunkBytes = 0;
     return chunks;
   }
 
@@ -359,7 +360,10 @@ export class FrameEncoder {
 
   /** Closes the current run of `buf` as a chunk. */
   private cut(): void {
-    if (this.pos > this.mark) this.chunks.push(this.buf.subarray(this.mark, this.pos));
+    if (this.pos > this.mark) {
+      this.chunks.push(this.buf.subarray(this.mark, this.pos));
+      this.chunkBytes += this.pos - this.mark;
+    }
     this.mark = this.pos;
   }
 
