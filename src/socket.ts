@@ -205,29 +205,33 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     this.emit({ type: "bind", address: session.endpoint });
   }
 
-  /** Stops listening on an endpoint (as given to `bind`, or as resolved in `lastEndpoint`). */
+  /**
+   * Stops listening on an endpoint (as given to `bind`, or as resolved in
+   * `lastEndpoint`) and closes the connections accepted there. Resolves
+   * once the address is free to be bound again.
+   */
   unbind(endpoint: string): Promise<void> {
     try {
-      this.unbindNow(endpoint);
-      return RESOLVED;
+      return this.unbindNow(endpoint);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  private unbindNow(endpoint: string): void {
+  private unbindNow(endpoint: string): Promise<void> {
     this.assertOpen();
     const ep = parseEndpoint(endpoint, true);
     if (ep.transport === "inproc") {
       if (!this.inprocBound.delete(endpoint)) throw notBound(endpoint);
       this.context.inproc.unbind(ep.name, this);
-      return;
+      return RESOLVED;
     }
     const session = this.findListener(ep, endpoint);
     if (session === undefined) throw notBound(endpoint);
     this.listeners.delete(session.endpoint);
-    session.close();
+    const closed = session.close();
     this.releasePipes(session.endpoint);
+    return closed;
   }
 
   /**

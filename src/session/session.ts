@@ -114,7 +114,7 @@ export class ConnectSession implements EngineHandler {
     try {
       conn = await this.transport.connect(this.endpoint);
     } catch (err) {
-      if (this.stopped) return;
+      if (this.stopped && !this.lingering) return;
       this.owner.emit({
         type: "connect:delay",
         address: this.endpoint.text,
@@ -151,7 +151,9 @@ export class ConnectSession implements EngineHandler {
     this.owner.emit({ type: "handshake", address: this.endpoint.text, peer: engine.address });
     if (this.everReady) pipe.onReconnect?.();
     this.everReady = true;
-    if (this.lingering) this.finishWhenDrained(engine);
+    // Lingering: finish once the engine, which takes the pipe when this
+    // returns, has written what the pipe holds.
+    if (this.lingering) queueMicrotask(() => this.finishWhenDrained(engine));
     return pipe;
   }
 
@@ -171,7 +173,9 @@ export class ConnectSession implements EngineHandler {
     if (this.stopped) return Promise.resolve();
     this.stopped = true;
     const linger = this.owner.linger;
-    const pending = this.pipe !== null && this.pipe.outbound.length > 0;
+    // Queued messages, or a batch the engine is still writing.
+    const pending = (this.pipe !== null && this.pipe.outbound.length > 0) ||
+      (this.engine !== null && this.engine.hasPendingOutput);
     if (linger === 0 || !pending) {
       this.finish();
       return Promise.resolve();
@@ -184,8 +188,16 @@ export class ConnectSession implements EngineHandler {
     });
   }
 
+  /**
+   * Finishes once `engine` has written everything. If the connection is
+   * lost first with messages left, the session reconnects (it still
+   * lingers) and the next engine tries again.
+   */
   private finishWhenDrained(engine: Engine): void {
-    lingerAndClose(engine, -1).then(() => this.finish());
+    engine.drained().then(() => {
+      if (!this.lingering) return;
+      if (this.pipe === null || this.pipe.outbound.length === 0) this.finish();
+    });
   }
 
   private finish(): void {
@@ -211,13 +223,15 @@ export class ConnectSession implements EngineHandler {
 export class AcceptSession {
   private readonly engines = new Map<Engine, Pipe | null>();
   private closed = false;
+  /** Ends once the listener is closed and its pending accept has returned. */
+  private readonly accepting: Promise<void>;
 
   /** Starts accepting on `listener`. */
   constructor(
     private readonly owner: SessionOwner,
     readonly listener: StreamListener,
   ) {
-    this.acceptLoop();
+    this.accepting = this.acceptLoop();
   }
 
   /** The endpoint as bound (with the real port). */
@@ -282,11 +296,17 @@ export class AcceptSession {
   /**
    * Stops listening. Connections still in their handshake are closed; the
    * others end when the socket releases their pipes (after lingering).
+   * Resolves once the listening socket is really gone: Deno releases it
+   * only when the pending accept returns, and until then the address
+   * cannot be bound again.
    */
-  close(): void {
-    this.closed = true;
-    this.listener.close();
-    this.owner.emit({ type: "close", address: this.endpoint });
-    for (const [engine, pipe] of this.engines) if (pipe === null) engine.close();
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.listener.close();
+      this.owner.emit({ type: "close", address: this.endpoint });
+      for (const [engine, pipe] of this.engines) if (pipe === null) engine.close();
+    }
+    return this.accepting;
   }
 }
