@@ -471,6 +471,31 @@ Deno.test("options are constructor fields and read/write properties", () => {
   push.close();
 });
 
+Deno.test("two loops over a socket's events both see every event", async () => {
+  const pull = new Pull();
+  const first = recordEvents(pull);
+  const second = recordEvents(pull);
+  await pull.bind(ANY);
+  const push = new Push();
+  push.connect(pull.lastEndpoint!);
+  await within(5000, eventsOf(first, "handshake"));
+  await within(5000, eventsOf(second, "handshake"));
+  assert.deepEqual(first.map((e) => e.type), ["bind", "accept", "handshake"]);
+  assert.deepEqual(second.map((e) => e.type), first.map((e) => e.type));
+  push.close();
+  pull.close();
+});
+
+Deno.test("events recorded before a loop starts are not lost", async () => {
+  const pull = new Pull();
+  const events = pull.events; // recording starts here
+  await pull.bind(ANY);
+  pull.close();
+  const types = [];
+  for await (const event of events) types.push(event.type);
+  assert.deepEqual(types, ["bind", "close"]);
+});
+
 // ---- the wire, seen from a raw peer --------------------------------------------------------
 
 Deno.test("an incompatible peer (PUSH to PUSH) gets an ERROR command and is dropped", async () => {
