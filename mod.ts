@@ -26,6 +26,7 @@ export type { Message, MessageLike } from "./src/message.ts";
 export type { SocketOptions } from "./src/options.ts";
 export type { Authenticator, ZapReply, ZapRequest } from "./src/mechanism/zap_types.ts";
 export type { SocketEvent, SocketEventType } from "./src/events.ts";
+export type { ZmtpSocketType } from "./src/wire/socket_types.ts";
 export { Context } from "./src/context.ts";
 export { SocketBase } from "./src/socket.ts";
 export { Push, type PushOptions } from "./src/sockets/push.ts";

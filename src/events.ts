@@ -26,10 +26,15 @@ export type SocketEventType =
  * kinds; `peer` with events about one connection (the peer's address).
  */
 export interface SocketEvent {
+  /** What happened. */
   type: SocketEventType;
+  /** The endpoint concerned, as bound or connected. */
   address: string;
+  /** With `connect:retry`: ms until the next attempt. */
   interval?: number;
+  /** With the error kinds: what went wrong. */
   error?: Error;
+  /** With events about one connection: the peer's address. */
   peer?: string;
 }
 

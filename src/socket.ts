@@ -20,7 +20,7 @@ import { createMechanism } from "./mechanism/select.ts";
 import { applyOptions, DEFAULT_OPTIONS, type SocketOptions } from "./options.ts";
 import { Pipe } from "./pipe/pipe.ts";
 import type { EngineConfig } from "./session/engine.ts";
-import { AcceptSession, ConnectSession, type SessionOwner } from "./session/session.ts";
+import { AcceptSession, ConnectSession } from "./session/session.ts";
 import { type Endpoint, parseEndpoint } from "./transport/endpoint.ts";
 import { streamTransport } from "./transport/index.ts";
 import type { ZmtpSocketType } from "./wire/socket_types.ts";
@@ -45,11 +45,15 @@ interface ReceiveWaiter {
 /** Option names every socket accepts in its constructor. */
 export const COMMON_OPTION_NAMES: readonly string[] = Object.keys(DEFAULT_OPTIONS);
 
+// Sessions take the socket as their SessionOwner, checked where they are
+// created; `implements SessionOwner` is left out to keep that internal
+// interface out of the public type.
+
 /**
  * The base of every socket class. Not constructed directly: use `Push`,
  * `Pull`, `Pair` and the other socket types.
  */
-export abstract class SocketBase implements SessionOwner, AsyncIterable<Message> {
+export abstract class SocketBase implements AsyncIterable<Message> {
   // ---- options (see SocketOptions for their meaning) ----
   /** See {@link SocketOptions.sendHighWaterMark}. */
   sendHighWaterMark: number = DEFAULT_OPTIONS.sendHighWaterMark;
@@ -120,6 +124,8 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   private readonly connections = new Map<string, ConnectSession[]>();
 
   /**
+   * Called by the socket classes with their type and options.
+   *
    * @param type the ZMTP socket type
    * @param options constructor options
    * @param extraOptions names of options this socket type adds
@@ -137,23 +143,23 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
 
   // ---- what a socket type provides ----
 
-  /** A new peer: add it to the routing strategies. */
+  /** @internal A new peer: add it to the routing strategies. */
   protected abstract xAttach(pipe: Pipe): void;
-  /** A peer went away: remove it from the routing strategies. */
+  /** @internal A peer went away: remove it from the routing strategies. */
   protected abstract xTerminated(pipe: Pipe): void;
-  /** Routes one outgoing message: true when queued, false when the caller must wait. */
+  /** @internal Routes one outgoing message: true when queued, false when the caller must wait. */
   protected xSend(_msg: Message): boolean {
     throw zmqError("ENOTSUP", `${this.type} sockets cannot send`);
   }
-  /** The next incoming message, or undefined when none is ready. */
+  /** @internal The next incoming message, or undefined when none is ready. */
   protected xRecv(): Message | undefined {
     throw zmqError("ENOTSUP", `${this.type} sockets cannot receive`);
   }
-  /** A pipe's inbound queue went from empty to non-empty. */
+  /** @internal A pipe's inbound queue went from empty to non-empty. */
   protected xReadable(_pipe: Pipe): void {}
-  /** A pipe's outbound queue has room again. */
+  /** @internal A pipe's outbound queue has room again. */
   protected xWritable(_pipe: Pipe): void {}
-  /** A connecting pipe's transport reconnected (libzmq's hiccup). */
+  /** @internal A connecting pipe's transport reconnected (libzmq's hiccup). */
   protected xReconnected(_pipe: Pipe): void {}
 
   // ---- state ----
@@ -218,6 +224,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     }
   }
 
+  /** Unbinds, throwing synchronously; resolves once the listener is gone. */
   private unbindNow(endpoint: string): Promise<void> {
     this.assertOpen();
     const ep = parseEndpoint(endpoint, true);
@@ -471,7 +478,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     }
   }
 
-  /** Stops using a pipe and lets its far end wind down (a socket type may refuse a peer so). */
+  /** @internal Stops using a pipe and lets its far end wind down (a socket type may refuse a peer so). */
   protected removePipe(pipe: Pipe): void {
     this.forgetPipe(pipe);
     pipe.release();
@@ -495,6 +502,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     return found;
   }
 
+  /** The listener bound as `text`, or whose resolved endpoint matches. */
   private findListener(ep: Endpoint, text: string): AcceptSession | undefined {
     const direct = this.listeners.get(text);
     if (direct !== undefined) return direct;
@@ -504,6 +512,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     return undefined;
   }
 
+  /** Throws ETERM once the socket is closed. */
   private assertOpen(): void {
     if (this.isClosed) throw closedError();
   }
