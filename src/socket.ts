@@ -367,9 +367,11 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     this.listeners.clear();
     for (const name of this.inprocBound.values()) this.context.inproc.unbind(name, this);
     this.inprocBound.clear();
-    for (const pipe of [...this.pipes]) this.removePipe(pipe);
+    // Connecting sessions first: they linger on their pipes, which they
+    // would otherwise take for a refused peer once released.
     for (const sessions of this.connections.values()) for (const s of sessions) s.stop();
     this.connections.clear();
+    for (const pipe of [...this.pipes]) this.removePipe(pipe);
     this.eventStream.end();
   }
 

@@ -80,7 +80,8 @@ export class ConnectSession implements EngineHandler {
   private timer: Timer | undefined;
   private interval: number;
   private stopped = false;
-  private everReady = false;
+  /** True once the current pipe has had a connection (the next one is a reconnection). */
+  private pipeConnected = false;
   /** Set while lingering: the session ends once its pipe is written out. */
   private lingering = false;
   private lingerTimer: Timer | undefined;
@@ -97,15 +98,34 @@ export class ConnectSession implements EngineHandler {
 
   /** Attaches the pipe (unless `immediate`) and starts connecting. */
   start(): void {
-    if (!this.owner.immediate) this.pipe = this.openPipe();
+    if (!this.owner.immediate) this.openPipe(null);
     this.connect();
   }
 
-  private openPipe(): Pipe {
+  /**
+   * Gives the socket a new pipe for this endpoint. The socket may refuse it
+   * at once (PAIR with a peer already), which leaves `this.pipe` null.
+   */
+  private openPipe(peer: PeerInfo | null): Pipe {
     const pipe = this.owner.newPipe(this.endpoint.text);
-    pipe.onReleased = () => this.stop();
+    pipe.peer = peer;
+    pipe.onReleased = () => this.pipeReleased(pipe);
+    this.pipe = pipe;
+    this.pipeConnected = false;
     this.owner.attachPipe(pipe);
     return pipe;
+  }
+
+  /**
+   * The socket let go of our pipe. When it did so while still wanting this
+   * endpoint (it stops the session first on disconnect or close), it refused
+   * the peer, as PAIR refuses a second one: drop the connection and keep
+   * reconnecting, each connection bringing a new pipe, as libzmq does.
+   */
+  private pipeReleased(pipe: Pipe): void {
+    if (this.stopped || this.pipe !== pipe) return;
+    this.pipe = null;
+    this.engine?.close();
   }
 
   private async connect(): Promise<void> {
@@ -145,12 +165,16 @@ export class ConnectSession implements EngineHandler {
   }
 
   onReady(engine: Engine, peer: PeerInfo): Pipe {
-    let pipe = this.pipe;
-    if (pipe === null) pipe = this.pipe = this.openPipe();
-    pipe.peer = peer;
     this.owner.emit({ type: "handshake", address: this.endpoint.text, peer: engine.address });
-    if (this.everReady) pipe.onReconnect?.();
-    this.everReady = true;
+    let pipe = this.pipe;
+    if (pipe === null) {
+      // May be refused at once; the engine is then already closed.
+      pipe = this.openPipe(peer);
+    } else {
+      pipe.peer = peer;
+      if (this.pipeConnected) pipe.onReconnect?.();
+    }
+    this.pipeConnected = true;
     // Lingering: finish once the engine, which takes the pipe when this
     // returns, has written what the pipe holds.
     if (this.lingering) queueMicrotask(() => this.finishWhenDrained(engine));

@@ -111,6 +111,44 @@ Deno.test("a second peer is refused while the first is attached, and served afte
   second.close();
 });
 
+Deno.test("a Pair connected to two endpoints uses the second once it disconnects the first", async () => {
+  const x = new Pair();
+  const y = new Pair();
+  await x.bind(ANY);
+  await y.bind(ANY);
+  const b = new Pair({ reconnectInterval: 20 });
+  b.connect(x.lastEndpoint!);
+  b.connect(y.lastEndpoint!); // refused by b itself: x's pipe came first
+  await b.send("to x");
+  assert.deepEqual(texts(await within(5000, x.receive())), ["to x"]);
+  b.disconnect(x.lastEndpoint!);
+  // b keeps trying y, as libzmq does, and takes it now that it is free.
+  await within(5000, b.send("to y"));
+  assert.deepEqual(texts(await within(5000, y.receive())), ["to y"]);
+  await y.send("from y");
+  assert.deepEqual(texts(await within(5000, b.receive())), ["from y"]);
+  b.close();
+  x.close();
+  y.close();
+});
+
+Deno.test("a peer refused during its handshake leaves no heartbeat timer behind", async () => {
+  const x = new Pair();
+  const y = new Pair();
+  await x.bind(ANY);
+  await y.bind(ANY);
+  const b = new Pair({ heartbeatInterval: 20, reconnectInterval: 20 });
+  const events = recordEvents(b);
+  b.connect(x.lastEndpoint!);
+  b.connect(y.lastEndpoint!);
+  // Each handshake with y ends in b refusing the new pipe and closing the engine.
+  await within(5000, eventsOf(events, "handshake", 4));
+  // Deno's sanitizers fail this test if a closed engine's heartbeat lives on.
+  b.close();
+  x.close();
+  y.close();
+});
+
 Deno.test("messages from a peer that left can still be read", async () => {
   const { a, b } = await connectedPair();
   const events = recordEvents(a);
