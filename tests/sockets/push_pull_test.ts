@@ -119,6 +119,27 @@ Deno.test("a Push reconnects after the Pull it talks to restarts", async () => {
   second.close();
 });
 
+Deno.test("a Push retries every reconnectInterval ms while nobody listens", async () => {
+  const push = new Push({ reconnectInterval: 10, linger: 0 });
+  const events = recordEvents(push);
+  push.connect(`tcp://127.0.0.1:${freePort()}`);
+  await within(5000, eventsOf(events, "connect:retry", 4));
+  push.close();
+  const intervals = events.filter((e) => e.type === "connect:retry").map((e) => e.interval);
+  assert.deepEqual(intervals.slice(0, 4), [10, 10, 10, 10]);
+  assert.ok(events.filter((e) => e.type === "connect:delay").length >= 4);
+});
+
+Deno.test("reconnectMaxInterval doubles the wait up to its limit", async () => {
+  const push = new Push({ reconnectInterval: 5, reconnectMaxInterval: 40, linger: 0 });
+  const events = recordEvents(push);
+  push.connect(`tcp://127.0.0.1:${freePort()}`);
+  await within(5000, eventsOf(events, "connect:retry", 6));
+  push.close();
+  const intervals = events.filter((e) => e.type === "connect:retry").map((e) => e.interval);
+  assert.deepEqual(intervals.slice(0, 6), [5, 10, 20, 40, 40, 40]);
+});
+
 Deno.test("lastEndpoint gives the real port for :* and :0", async () => {
   const a = new Pull();
   const b = new Pull();
@@ -494,6 +515,36 @@ Deno.test("events recorded before a loop starts are not lost", async () => {
   const types = [];
   for await (const event of events) types.push(event.type);
   assert.deepEqual(types, ["bind", "close"]);
+});
+
+Deno.test("a message over maxMessageSize drops the connection with EMSGSIZE", async () => {
+  const pull = new Pull({ maxMessageSize: 100, receiveTimeout: 200 });
+  const events = recordEvents(pull);
+  await pull.bind(ANY);
+  const push = new Push({ reconnectInterval: 1000 });
+  push.connect(pull.lastEndpoint!);
+  await push.send(pattern(100));
+  assert.deepEqual(await within(5000, pull.receive()), [pattern(100)]);
+  await push.send([pattern(60), pattern(41)]);
+  await within(5000, eventsOf(events, "disconnect"));
+  const disconnect = events.find((e) => e.type === "disconnect")!;
+  assert.equal((disconnect.error as { code?: string }).code, "EMSGSIZE");
+  await rejectsWith(pull.receive(), "EAGAIN");
+  push.close();
+  pull.close();
+});
+
+Deno.test("a peer that never finishes its handshake is dropped after handshakeInterval", async () => {
+  const pull = new Pull({ handshakeInterval: 50 });
+  const events = recordEvents(pull);
+  await pull.bind(ANY);
+  const raw = await RawPeer.connect(pull.lastEndpoint!);
+  await raw.readGreeting(); // and say nothing
+  await within(5000, raw.readToEnd());
+  assert.ok(raw.ended);
+  await within(5000, eventsOf(events, "handshake:error:other"));
+  raw.close();
+  pull.close();
 });
 
 // ---- the wire, seen from a raw peer --------------------------------------------------------
