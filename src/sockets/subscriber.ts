@@ -75,6 +75,7 @@ export class Subscriber extends SocketBase {
     return this.core.topicCount;
   }
 
+  /** Sends (and counts) a subscription or cancel per prefix; none means the empty prefix. */
   private change(subscribe: boolean, prefixes: MessageLike[]): void {
     if (this.closed) throw zmqError("ETERM", "socket is closed");
     if (prefixes.length === 0) prefixes = [""];

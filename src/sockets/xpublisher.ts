@@ -108,6 +108,7 @@ export class XPublisher extends SocketBase {
     return this.core.topicCount;
   }
 
+  /** Applies manual subscriptions or cancels for the last peer; none means the empty prefix. */
   private manualChange(subscribe: boolean, prefixes: MessageLike[]): void {
     if (this.closed) throw zmqError("ETERM", "socket is closed");
     if (!this.manual) {
