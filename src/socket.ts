@@ -118,6 +118,8 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   /** inproc endpoints this socket bound, with their names. */
   private readonly inprocBound = new Map<string, string>();
   private readonly connections = new Map<string, ConnectSession[]>();
+  private readableStream: ReadableStream<Message> | null = null;
+  private writableStream: WritableStream<MessageLike | MessageLike[]> | null = null;
 
   /**
    * @param type the ZMTP socket type
@@ -298,6 +300,11 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
    * they complete in call order.
    */
   receive(): Promise<Message> {
+    return this.receiveUnless(null);
+  }
+
+  /** `receive()` that gives up (rejecting with the signal's reason) when `signal` aborts. */
+  private receiveUnless(signal: AbortSignal | null): Promise<Message> {
     if (this.isClosed) return Promise.reject(closedError());
     if (this.receiveWaiters.length === 0) {
       try {
@@ -316,8 +323,67 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
           reject(timeoutError("receive"));
         }, this.receiveTimeout);
       }
+      if (signal !== null) {
+        signal.addEventListener("abort", () => {
+          clearTimeout(waiter.timer);
+          removeItem(this.receiveWaiters, waiter);
+          reject(signal.reason);
+        }, { once: true });
+      }
       this.receiveWaiters.push(waiter);
     });
+  }
+
+  /**
+   * Incoming messages as a Web Stream, one message per chunk, pulled on
+   * demand (nothing is received that the reader did not ask for). Cancelling
+   * the stream stops reading without closing the socket; closing the socket
+   * ends the stream.
+   *
+   * @example
+   * ```ts
+   * import { Publisher, Subscriber } from "@zmtp/zmq";
+   * // A relay: everything the subscriber receives is published again.
+   * const sub = new Subscriber();
+   * const pub = new Publisher();
+   * sub.subscribe();
+   * sub.readable.pipeTo(pub.writable).catch(() => {});
+   * sub.close();
+   * pub.close();
+   * ```
+   */
+  get readable(): ReadableStream<Message> {
+    if (this.readableStream === null) {
+      const cancelled = new AbortController();
+      this.readableStream = new ReadableStream<Message>({
+        pull: async (controller) => {
+          try {
+            controller.enqueue(await this.receiveUnless(cancelled.signal));
+          } catch (err) {
+            if (cancelled.signal.aborted) return;
+            if (this.isClosed) controller.close();
+            else controller.error(err);
+          }
+        },
+        cancel: () => cancelled.abort(),
+      }, { highWaterMark: 0 });
+    }
+    return this.readableStream;
+  }
+
+  /**
+   * A Web Stream that sends each chunk (a message or an array of frames).
+   * Its back-pressure is the socket's: a write completes when the message is
+   * queued, so a full high-water mark slows the writer down. Closing or
+   * aborting the stream leaves the socket open.
+   */
+  get writable(): WritableStream<MessageLike | MessageLike[]> {
+    if (this.writableStream === null) {
+      this.writableStream = new WritableStream<MessageLike | MessageLike[]>({
+        write: (chunk) => this.send(chunk),
+      }, { highWaterMark: 1 });
+    }
+    return this.writableStream;
   }
 
   /** Yields incoming messages until the socket closes. */
