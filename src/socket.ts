@@ -29,17 +29,32 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const DONE: IteratorResult<Message> = { value: undefined, done: true };
 const utf8 = new TextEncoder();
 
-interface SendWaiter {
-  msg: Message;
-  resolve: () => void;
+/** A pending `send` or `receive`, settled in call order. */
+interface Waiter<T> {
+  resolve: (value: T) => void;
   reject: (err: Error) => void;
   timer: Timer | undefined;
+  /** Set when the caller passed a signal: the listener is removed once the waiter settles. */
+  signal: AbortSignal | null;
+  onAbort: (() => void) | null;
 }
 
-interface ReceiveWaiter {
-  resolve: (msg: Message) => void;
-  reject: (err: Error) => void;
-  timer: Timer | undefined;
+interface SendWaiter extends Waiter<void> {
+  msg: Message;
+}
+
+type ReceiveWaiter = Waiter<Message>;
+
+/** Options of {@link SocketBase.send}. */
+export interface SendOptions {
+  /** Stop waiting for room when this signal aborts (the message is then not sent). */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link SocketBase.receive}. */
+export interface ReceiveOptions {
+  /** Stop waiting when this signal aborts. */
+  signal?: AbortSignal;
 }
 
 /** Option names every socket accepts in its constructor. */
@@ -271,7 +286,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
    * reached (for types that block), rejecting with `EAGAIN` after
    * `sendTimeout` ms. Buffers are not copied: do not change them afterwards.
    */
-  send(msg: MessageLike | MessageLike[]): Promise<void> {
+  send(msg: MessageLike | MessageLike[], options?: SendOptions): Promise<void> {
     if (this.isClosed) return Promise.reject(closedError());
     let frames: Message;
     try {
@@ -282,29 +297,34 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
       return Promise.reject(err);
     }
     if (this.sendTimeout === 0) return Promise.reject(timeoutError("send"));
+    const signal = options?.signal ?? null;
+    if (signal !== null && signal.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
-      const waiter: SendWaiter = { msg: frames, resolve, reject, timer: undefined };
-      if (this.sendTimeout > 0) {
-        waiter.timer = setTimeout(() => {
-          removeItem(this.sendWaiters, waiter);
-          reject(timeoutError("send"));
-        }, this.sendTimeout);
-      }
-      this.sendWaiters.push(waiter);
+      const waiter: SendWaiter = {
+        msg: frames,
+        resolve,
+        reject,
+        timer: undefined,
+        signal,
+        onAbort: null,
+      };
+      enqueue(this.sendWaiters, waiter, this.sendTimeout, "send");
     });
   }
 
   /**
    * Receives the next message, one `Uint8Array` per frame. Rejects with
-   * `EAGAIN` after `receiveTimeout` ms. Several calls may wait at once;
-   * they complete in call order.
+   * `EAGAIN` after `receiveTimeout` ms, or with the signal's reason when
+   * `options.signal` aborts (no message is lost). Several calls may wait at
+   * once; they complete in call order.
    */
-  receive(): Promise<Message> {
-    return this.receiveUnless(null);
+  receive(options?: ReceiveOptions): Promise<Message> {
+    return this.receiveUnless(options?.signal ?? null);
   }
 
   /** `receive()` that gives up (rejecting with the signal's reason) when `signal` aborts. */
   private receiveUnless(signal: AbortSignal | null): Promise<Message> {
+    if (signal !== null && signal.aborted) return Promise.reject(signal.reason);
     if (this.isClosed) return Promise.reject(closedError());
     if (this.receiveWaiters.length === 0) {
       try {
@@ -316,21 +336,8 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     }
     if (this.receiveTimeout === 0) return Promise.reject(timeoutError("receive"));
     return new Promise((resolve, reject) => {
-      const waiter: ReceiveWaiter = { resolve, reject, timer: undefined };
-      if (this.receiveTimeout > 0) {
-        waiter.timer = setTimeout(() => {
-          removeItem(this.receiveWaiters, waiter);
-          reject(timeoutError("receive"));
-        }, this.receiveTimeout);
-      }
-      if (signal !== null) {
-        signal.addEventListener("abort", () => {
-          clearTimeout(waiter.timer);
-          removeItem(this.receiveWaiters, waiter);
-          reject(signal.reason);
-        }, { once: true });
-      }
-      this.receiveWaiters.push(waiter);
+      const waiter: ReceiveWaiter = { resolve, reject, timer: undefined, signal, onAbort: null };
+      enqueue(this.receiveWaiters, waiter, this.receiveTimeout, "receive");
     });
   }
 
@@ -411,11 +418,11 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     this.isClosed = true;
     const err = closedError();
     for (const waiter of this.sendWaiters.splice(0)) {
-      clearTimeout(waiter.timer);
+      settled(waiter);
       waiter.reject(err);
     }
     for (const waiter of this.receiveWaiters.splice(0)) {
-      clearTimeout(waiter.timer);
+      settled(waiter);
       waiter.reject(err);
     }
     for (const session of this.listeners.values()) session.close();
@@ -503,13 +510,13 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
         msg = this.xRecv();
       } catch (err) {
         const waiter = waiters.shift()!;
-        clearTimeout(waiter.timer);
+        settled(waiter);
         waiter.reject(err as Error);
         continue;
       }
       if (msg === undefined) return;
       const waiter = waiters.shift()!;
-      clearTimeout(waiter.timer);
+      settled(waiter);
       waiter.resolve(msg);
     }
   }
@@ -523,12 +530,12 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
         if (!this.xSend(waiter.msg)) return;
       } catch (err) {
         waiters.shift();
-        clearTimeout(waiter.timer);
+        settled(waiter);
         waiter.reject(err as Error);
         continue;
       }
       waiters.shift();
-      clearTimeout(waiter.timer);
+      settled(waiter);
       waiter.resolve();
     }
   }
@@ -569,6 +576,33 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   private assertOpen(): void {
     if (this.isClosed) throw closedError();
   }
+}
+
+/** Queues a waiter, arming its timeout and abort signal. */
+function enqueue<T>(queue: Waiter<T>[], waiter: Waiter<T>, timeout: number, what: string): void {
+  if (timeout > 0) {
+    waiter.timer = setTimeout(() => {
+      removeItem(queue, waiter);
+      settled(waiter);
+      waiter.reject(timeoutError(what));
+    }, timeout);
+  }
+  const signal = waiter.signal;
+  if (signal !== null) {
+    waiter.onAbort = () => {
+      removeItem(queue, waiter);
+      settled(waiter);
+      waiter.reject(signal.reason);
+    };
+    signal.addEventListener("abort", waiter.onAbort, { once: true });
+  }
+  queue.push(waiter);
+}
+
+/** Releases what a waiter held while it waited (timer, abort listener). */
+function settled<T>(waiter: Waiter<T>): void {
+  clearTimeout(waiter.timer);
+  if (waiter.onAbort !== null) waiter.signal!.removeEventListener("abort", waiter.onAbort);
 }
 
 function closedError() {

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { Pull, Push } from "../../mod.ts";
 import { delay, texts, within } from "../helpers.ts";
 
-async function pushPull(options: { sendHighWaterMark?: number; receiveHighWaterMark?: number } = {}) {
+async function pushPull(
+  options: { sendHighWaterMark?: number; receiveHighWaterMark?: number } = {},
+) {
   const pull = new Pull({ receiveHighWaterMark: options.receiveHighWaterMark ?? 1000 });
   await pull.bind("tcp://127.0.0.1:*");
   const push = new Push({ sendHighWaterMark: options.sendHighWaterMark ?? 1000, linger: 0 });
