@@ -601,7 +601,8 @@ function enqueue<T>(queue: Waiter<T>[], waiter: Waiter<T>, timeout: number, what
 
 /** Releases what a waiter held while it waited (timer, abort listener). */
 function settled<T>(waiter: Waiter<T>): void {
-  clearTimeout(waiter.timer);
+  // clearTimeout is not free in Deno (Node-compatible timers): skip it when unarmed.
+  if (waiter.timer !== undefined) clearTimeout(waiter.timer);
   if (waiter.onAbort !== null) waiter.signal!.removeEventListener("abort", waiter.onAbort);
 }
 
