@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Publisher, Subscriber, XPublisher, XSubscriber, type ZmqError } from "../../mod.ts";
+import { proxy, Publisher, Subscriber, XPublisher, XSubscriber, type ZmqError } from "../../mod.ts";
 import { bytes, eventually, texts, within } from "../helpers.ts";
 
 const decoder = new TextDecoder();
@@ -316,6 +316,31 @@ Deno.test("a forwarder of XSUB and XPUB carries subscriptions up and messages do
   front.close();
   pub.close();
   await Promise.all([up, down]);
+});
+
+Deno.test("proxy() as a FORWARDER between XSUB and XPUB over tcp", async () => {
+  const pub = new Publisher();
+  await pub.bind("tcp://127.0.0.1:*");
+  const front = new XSubscriber();
+  front.connect(pub.lastEndpoint!);
+  const back = new XPublisher();
+  await back.bind("tcp://127.0.0.1:*");
+  const stop = new AbortController();
+  const running = proxy(front, back, { signal: stop.signal });
+  const sub = new Subscriber();
+  sub.subscribe("k");
+  sub.connect(back.lastEndpoint!);
+  await eventually(() => pub.topicCount === 1, 5000, "the subscription through the proxy");
+  await pub.send(["j", "skipped"]);
+  await pub.send(["k", "v", "w"]);
+  assert.deepEqual(texts(await within(5000, sub.receive())), ["k", "v", "w"]);
+  sub.close();
+  await eventually(() => pub.topicCount === 0, 5000, "the cancel through the proxy");
+  stop.abort();
+  await within(5000, running);
+  back.close();
+  front.close();
+  pub.close();
 });
 
 Deno.test("XPUB with noDrop makes send wait while a matching peer is full", async () => {
