@@ -363,3 +363,60 @@ Deno.test("XPUB with noDrop makes send wait while a matching peer is full", asyn
   sub.close();
   xpub.close();
 });
+
+Deno.test("XPUB and one SUB follow libzmq's test_xpub_verboser_one_sub", async () => {
+  const { xpub, endpoint } = await boundXPub();
+  const sub = new Subscriber();
+  sub.connect(endpoint);
+  const none = () => assertNoEvent(xpub, 0);
+  sub.unsubscribe("A"); // not subscribed: the SUB filters it out
+  await none();
+  sub.subscribe("A");
+  assert.equal(await nextEvent(xpub), "+A");
+  sub.subscribe("A"); // counted at the SUB, a duplicate at the XPUB
+  await none();
+  sub.unsubscribe("A");
+  sub.unsubscribe("A"); // only the last cancel goes up
+  assert.equal(await nextEvent(xpub), "-A");
+  await none();
+  sub.unsubscribe("A");
+  await none();
+  xpub.verboser = true;
+  sub.subscribe("A");
+  assert.equal(await nextEvent(xpub), "+A");
+  await xpub.send("A");
+  assert.deepEqual(texts(await within(2000, sub.receive())), ["A"]);
+  sub.unsubscribe("A");
+  assert.equal(await nextEvent(xpub), "-A");
+  sub.unsubscribe("A"); // even verboser: the SUB only cancels what it had
+  await none();
+  sub.close();
+  xpub.close();
+});
+
+for (const immediate of [false, true]) {
+  Deno.test(`SUB (immediate: ${immediate}) subscribes exactly once to a restarted publisher`, async () => {
+    const first = new XPublisher({ verboser: true });
+    await first.bind("tcp://127.0.0.1:*");
+    const endpoint = first.lastEndpoint!;
+    const sub = new Subscriber({ immediate, reconnectInterval: 10 });
+    sub.subscribe("a");
+    sub.connect(endpoint);
+    assert.equal(await nextEvent(first), "+a");
+    first.close();
+    const second = new XPublisher({ verboser: true });
+    for (let i = 0;; i++) {
+      try {
+        await second.bind(endpoint);
+        break;
+      } catch (err) {
+        if (i > 100 || (err as ZmqError).code !== "EADDRINUSE") throw err;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    assert.equal(await nextEvent(second), "+a");
+    await assertNoEvent(second, 200);
+    sub.close();
+    second.close();
+  });
+}
