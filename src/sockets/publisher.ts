@@ -9,7 +9,7 @@ import type { Message } from "../message.ts";
 import { applyOptions, type SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { PublisherCore } from "../routing/publisher_core.ts";
-import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
+import { COMMON_OPTION_NAMES, COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
 
 /** Options of a {@link Publisher} socket. */
 export interface PublisherOptions extends SocketOptions {
@@ -52,6 +52,7 @@ export class Publisher extends SocketBase {
   /** Creates a PUB socket. */
   constructor(options?: Partial<PublisherOptions>) {
     super("PUB", options, OPTION_NAMES);
+    this.yieldEvery = COOPERATIVE_SEND_BATCH;
     // Field initialisers above ran after the base applied the options.
     applyOptions(this, options, KNOWN_OPTIONS);
   }

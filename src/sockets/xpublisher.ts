@@ -9,7 +9,7 @@ import { type Message, type MessageLike, toFrame } from "../message.ts";
 import { applyOptions, type SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { PublisherCore } from "../routing/publisher_core.ts";
-import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
+import { COMMON_OPTION_NAMES, COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
 
 /** Options of an {@link XPublisher} socket. */
 export interface XPublisherOptions extends SocketOptions {
@@ -85,6 +85,7 @@ export class XPublisher extends SocketBase {
   /** Creates an XPUB socket. */
   constructor(options?: Partial<XPublisherOptions>) {
     super("XPUB", options, OPTION_NAMES);
+    this.yieldEvery = COOPERATIVE_SEND_BATCH;
     // Field initialisers above ran after the base applied the options.
     applyOptions(this, options, KNOWN_OPTIONS);
   }
