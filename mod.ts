@@ -28,8 +28,13 @@ export type { Authenticator, ZapReply, ZapRequest } from "./src/mechanism/zap_ty
 export type { SocketEvent, SocketEventType } from "./src/events.ts";
 export type { ZmtpSocketType } from "./src/wire/socket_types.ts";
 export { Context } from "./src/context.ts";
-export { SocketBase } from "./src/socket.ts";
+export { type ReceiveOptions, type SendOptions, SocketBase } from "./src/socket.ts";
 export { Push, type PushOptions } from "./src/sockets/push.ts";
 export { Pull, type PullOptions } from "./src/sockets/pull.ts";
 export { Pair, type PairOptions } from "./src/sockets/pair.ts";
+export { Publisher, type PublisherOptions } from "./src/sockets/publisher.ts";
+export { Subscriber, type SubscriberOptions } from "./src/sockets/subscriber.ts";
+export { XPublisher, type XPublisherOptions } from "./src/sockets/xpublisher.ts";
+export { XSubscriber, type XSubscriberOptions } from "./src/sockets/xsubscriber.ts";
+export { proxy, type ProxyOptions } from "./src/proxy.ts";
 export { version } from "./src/version.ts";

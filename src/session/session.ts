@@ -172,6 +172,8 @@ export class ConnectSession implements EngineHandler {
       pipe = this.openPipe(peer);
     } else {
       pipe.peer = peer;
+      // Only a pipe that outlived a connection is told of the reconnection;
+      // a new one is set up by the socket when it is attached.
       if (this.pipeConnected) pipe.onReconnect?.();
     }
     this.pipeConnected = true;

@@ -296,7 +296,8 @@ Deno.test("a frame declaring 1 GiB does not allocate from the declared length", 
   assert.ok(decoder.readTarget().length <= 256 * 1024, "read room follows the slab");
   // 1 MiB of the body arrives: storage grows with it, not towards 1 GiB.
   feedInPieces(decoder, new Uint8Array(1024 * 1024), sink, () => 64 * 1024);
-  assert.ok(decoder.readTarget().length <= 2 * 1024 * 1024, "room at most doubles what arrived");
+  // Storage grows with what arrived (at most 16 times it), never to 1 GiB.
+  assert.ok(decoder.readTarget().length <= 16 * 1024 * 1024, "room follows what arrived");
   const after = Deno.memoryUsage();
   const grown = (after.rss + after.external) - (before.rss + before.external);
   assert.ok(grown < 64 * 1024 * 1024, `memory grew by ${grown} bytes`);
