@@ -87,4 +87,9 @@ function median(results: Measurement[]): Measurement {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-await main();
+try {
+  await main();
+} catch (err) {
+  console.error(`bench failed: ${err instanceof Error ? err.message : err}`);
+  Deno.exit(1);
+}

@@ -71,10 +71,13 @@ export async function measure(impl: Implementation, work: Workload): Promise<Mea
     const receiver = spawn(impl.receiver, flags(work.endpoint));
     children.push(receiver);
     const lines = jsonLines(receiver.stdout);
-    const bound = await nextLine(lines, "receiver did not bind");
+    const bound = await nextLine(lines, `${impl.name}: receiver stopped before binding`);
     const sender = spawn(impl.sender, flags(String(bound.endpoint)));
     children.push(sender);
-    const result = await nextLine(lines, `receiver did not finish within ${work.timeoutMs} ms`);
+    const result = await nextLine(
+      lines,
+      `${impl.name}: receiver stopped before reporting (it failed, or ran past ${work.timeoutMs} ms)`,
+    );
     const [receiverStatus, senderStatus] = await Promise.all([receiver.status, sender.status]);
     if (!receiverStatus.success || !senderStatus.success) {
       throw new Error(

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Pull, Push, ZmqError } from "../../mod.ts";
 import { parseErrorReason, pingData } from "../../src/wire/command.ts";
+import { decodeMetadata, metadataText } from "../../src/wire/metadata.ts";
 import { delay, pattern, texts, within } from "../helpers.ts";
 import { eventsOf, freePort, RawPeer, recordEvents } from "./raw_peer.ts";
 
@@ -328,6 +329,34 @@ Deno.test("at the send high-water mark send waits until the peer takes messages"
   pull.close();
 });
 
+Deno.test("a Pull that does not read holds back its Push (receive and send HWMs)", async () => {
+  const pull = new Pull({ receiveHighWaterMark: 10 });
+  await pull.bind(ANY);
+  const push = new Push({ sendHighWaterMark: 10, sendTimeout: 500 });
+  push.connect(pull.lastEndpoint!);
+  const payload = pattern(64 * 1024);
+  let sent = 0;
+  // Without back-pressure this would queue 1000 × 64 KiB without complaint.
+  while (sent < 1000) {
+    try {
+      await push.send([String(sent), payload]);
+    } catch (err) {
+      assert.equal((err as ZmqError).code, "EAGAIN");
+      break;
+    }
+    sent++;
+  }
+  assert.ok(sent < 1000, `${sent} sends went through`);
+  assert.ok(sent >= 20, "both high-water marks fill before send waits");
+  for (let i = 0; i < sent; i++) {
+    const [n, body] = await within(5000, pull.receive());
+    assert.equal(texts([n])[0], String(i));
+    assert.equal(body.length, payload.length);
+  }
+  push.close();
+  pull.close();
+});
+
 Deno.test("at the high-water mark sendTimeout rejects with EAGAIN", async () => {
   const push = new Push({ sendHighWaterMark: 2, sendTimeout: 50 });
   push.connect(`tcp://127.0.0.1:${freePort()}`);
@@ -579,6 +608,24 @@ Deno.test("two library Pushes refuse each other with handshake:error:protocol", 
   assert.equal(aEvents.some((e) => e.type === "handshake"), false);
   a.close();
   b.close();
+});
+
+Deno.test("our greeting says 3.1 and NULL, and READY carries Socket-Type and Identity", async () => {
+  const push = new Push({ routingId: "sender-7" });
+  await push.bind(ANY);
+  const raw = await RawPeer.connect(push.lastEndpoint!);
+  await raw.handshake("PULL");
+  const greeting = raw.peerGreeting!;
+  assert.deepEqual([greeting[0], greeting[9], greeting[10], greeting[11]], [0xff, 0x7f, 3, 1]);
+  assert.equal(new TextDecoder().decode(greeting.subarray(12, 16)), "NULL");
+  assert.equal(greeting[32], 0, "NULL has no server role");
+  const ready = await within(5000, raw.nextCommand());
+  assert.equal(ready.name, "READY");
+  const metadata = decodeMetadata(ready.data);
+  assert.equal(metadataText(metadata, "Socket-Type"), "PUSH");
+  assert.equal(metadataText(metadata, "Identity"), "sender-7");
+  raw.close();
+  push.close();
 });
 
 Deno.test("a ZMTP 3.0 peer is accepted", async () => {
