@@ -78,6 +78,8 @@ async function main(): Promise<void> {
     }
   }
   console.log(formatTable(rows));
+  const reference = IMPLEMENTATIONS[IMPLEMENTATIONS.length - 1].name;
+  console.log(`ratio: messages/s relative to ${reference} at the same size`);
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 }
 

@@ -15,8 +15,8 @@ export interface Row {
 }
 
 /**
- * A table with one line per row and, per size, the ratio of the first
- * implementation's message rate to the last one's.
+ * A table with one line per row. `ratio` is the row's message rate divided
+ * by that of the last row of the same size (the reference implementation).
  */
 export function formatTable(rows: Row[]): string {
   const header = ["implementation", "size", "messages", "msgs/s", "MB/s", "ratio"];
