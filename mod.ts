@@ -31,5 +31,10 @@ export { type ReceiveOptions, type SendOptions, SocketBase } from "./src/socket.
 export { Push, type PushOptions } from "./src/sockets/push.ts";
 export { Pull, type PullOptions } from "./src/sockets/pull.ts";
 export { Pair, type PairOptions } from "./src/sockets/pair.ts";
+export { Request, type RequestOptions } from "./src/sockets/request.ts";
+export { Reply, type ReplyOptions } from "./src/sockets/reply.ts";
+export { Dealer, type DealerOptions } from "./src/sockets/dealer.ts";
+export { Router, type RouterOptions } from "./src/sockets/router.ts";
+export { Stream, type StreamOptions } from "./src/sockets/stream.ts";
 export { proxy, type ProxyOptions } from "./src/proxy.ts";
 export { version } from "./src/version.ts";
