@@ -56,29 +56,35 @@ export class Dealer extends SocketBase {
     this.probeRouter = options?.probeRouter ?? false;
   }
 
+  /** @internal A new peer: probe it if asked, then read from it and send to it. */
   protected xAttach(pipe: Pipe): void {
     if (this.probeRouter) pipe.write([EMPTY_FRAME]);
     this.fq.attach(pipe);
     this.lb.attach(pipe);
   }
 
+  /** @internal A peer went away: stop sending to it. */
   protected xTerminated(pipe: Pipe): void {
     // The fair queue keeps the pipe until its last message is read.
     this.lb.detach(pipe);
   }
 
+  /** @internal A peer has messages: read it in turn. */
   protected override xReadable(pipe: Pipe): void {
     this.fq.activate(pipe);
   }
 
+  /** @internal A full peer has room again: send to it in turn. */
   protected override xWritable(pipe: Pipe): void {
     this.lb.activate(pipe);
   }
 
+  /** @internal Load-balances one message. */
   protected override xSend(msg: Message): boolean {
     return this.lb.send(msg);
   }
 
+  /** @internal The next message in fair order. */
   protected override xRecv(): Message | undefined {
     return this.fq.receive();
   }

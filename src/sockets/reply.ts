@@ -50,20 +50,24 @@ export class Reply extends SocketBase {
     super("REP", options);
   }
 
+  /** @internal A new peer: read its requests in turn. */
   protected xAttach(pipe: Pipe): void {
     this.fq.attach(pipe);
   }
 
+  /** @internal A peer went away. */
   protected xTerminated(pipe: Pipe): void {
     // The fair queue keeps the pipe until its last request is read; a reply
     // to a peer that is gone is dropped, as libzmq does.
     if (this.replyPipe === pipe) this.replyPipe = null;
   }
 
+  /** @internal A peer has requests: read it in turn. */
   protected override xReadable(pipe: Pipe): void {
     this.fq.activate(pipe);
   }
 
+  /** @internal Sends the reply with the request's envelope. */
   protected override xSend(msg: Message): boolean {
     if (!this.sendingReply) {
       throw zmqError("EFSM", "a Reply must receive a request before it sends");
@@ -78,6 +82,7 @@ export class Reply extends SocketBase {
     return true;
   }
 
+  /** @internal The next request's body; its envelope is kept for the reply. */
   protected override xRecv(): Message | undefined {
     if (this.sendingReply) {
       throw zmqError("EFSM", "a Reply must send the reply before it receives again");

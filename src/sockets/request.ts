@@ -78,12 +78,14 @@ export class Request extends SocketBase {
     this.probeRouter = options?.probeRouter ?? false;
   }
 
+  /** @internal A new peer: probe it if asked, then read from it and send to it. */
   protected xAttach(pipe: Pipe): void {
     if (this.probeRouter) pipe.write([EMPTY_FRAME]);
     this.fq.attach(pipe);
     this.lb.attach(pipe);
   }
 
+  /** @internal A peer went away: stop sending to it. */
   protected xTerminated(pipe: Pipe): void {
     this.lb.detach(pipe);
     // As libzmq: once the peer that has the request is gone, a reply is
@@ -91,14 +93,17 @@ export class Request extends SocketBase {
     if (this.replyPipe === pipe) this.replyPipe = null;
   }
 
+  /** @internal A peer has messages: read it in turn. */
   protected override xReadable(pipe: Pipe): void {
     this.fq.activate(pipe);
   }
 
+  /** @internal A full peer has room again: send to it in turn. */
   protected override xWritable(pipe: Pipe): void {
     this.lb.activate(pipe);
   }
 
+  /** @internal Sends a request with its envelope, if the state allows one. */
   protected override xSend(msg: Message): boolean {
     if (this.receivingReply && !this.relaxed) {
       throw zmqError("EFSM", "a Request must receive the reply before it sends again");
@@ -116,6 +121,7 @@ export class Request extends SocketBase {
     return true;
   }
 
+  /** @internal The reply to the last request, if it arrived. */
   protected override xRecv(): Message | undefined {
     if (!this.receivingReply) {
       throw zmqError("EFSM", "a Request must send a request before it receives");

@@ -84,17 +84,20 @@ export class Router extends SocketBase {
     this.probeRouter = options?.probeRouter ?? false;
   }
 
+  /** @internal A new peer: probe it if asked, and identify it once its handshake is done. */
   protected xAttach(pipe: Pipe): void {
     if (this.probeRouter) pipe.write([EMPTY_FRAME]);
     this.anonymous.add(pipe);
     if (pipe.peer !== null) this.identify(pipe);
   }
 
+  /** @internal A handshake completed: identify the pipe if it has no id yet. */
   protected override xPeerReady(pipe: Pipe): void {
     // After a reconnection the pipe keeps the id it was first given, as in libzmq.
     if (this.anonymous.has(pipe)) this.identify(pipe);
   }
 
+  /** @internal A peer went away: its id is free again. */
   protected xTerminated(pipe: Pipe): void {
     if (this.anonymous.delete(pipe)) return;
     // The fair queue keeps the pipe until its last message is read.
@@ -105,14 +108,12 @@ export class Router extends SocketBase {
     if (this.routerMandatory) this.retrySends();
   }
 
+  /** @internal A peer has messages: read it in turn, once identified. */
   protected override xReadable(pipe: Pipe): void {
     if (!this.anonymous.has(pipe)) this.fq.activate(pipe);
   }
 
-  protected override xWritable(_pipe: Pipe): void {
-    // Nothing to do: sends look their pipe up by id, and the base retries waiting sends.
-  }
-
+  /** @internal Routes one message by its first frame. */
   protected override xSend(msg: Message): boolean {
     // As libzmq: a message that is only a routing id carries nothing and is dropped.
     if (msg.length < 2) return true;
@@ -132,6 +133,7 @@ export class Router extends SocketBase {
     return true;
   }
 
+  /** @internal The next message in fair order, prefixed with its peer's id. */
   protected override xRecv(): Message | undefined {
     const msg = this.fq.receive();
     if (msg === undefined) return undefined;

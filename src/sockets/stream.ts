@@ -76,6 +76,7 @@ export class Stream extends SocketBase {
     return new RawEngine(conn, handler, address);
   }
 
+  /** @internal A new connection: give it an id. */
   protected xAttach(pipe: Pipe): void {
     const id = this.table.generateId();
     this.table.add(id, pipe);
@@ -83,15 +84,18 @@ export class Stream extends SocketBase {
     this.fq.attach(pipe);
   }
 
+  /** @internal A connection closed: its id is no longer addressable. */
   protected xTerminated(pipe: Pipe): void {
     // The fair queue keeps the pipe until its last message (the disconnect notification) is read.
     this.table.remove(pipe);
   }
 
+  /** @internal A connection has data: read it in turn. */
   protected override xReadable(pipe: Pipe): void {
     this.fq.activate(pipe);
   }
 
+  /** @internal Writes data to a connection, or closes it on an empty frame. */
   protected override xSend(msg: Message): boolean {
     if (msg.length < 2) {
       throw zmqError("EINVAL", "a Stream message is [connectionId, data]");
@@ -112,6 +116,7 @@ export class Stream extends SocketBase {
     return true;
   }
 
+  /** @internal The next read, prefixed with its connection's id. */
   protected override xRecv(): Message | undefined {
     const msg = this.fq.receive();
     if (msg === undefined) return undefined;
