@@ -13,6 +13,7 @@ const TYPES: ZmtpSocketType[] = [
   "ROUTER",
   "PUSH",
   "PULL",
+  "STREAM",
 ];
 
 /** RFC 23's table (and libzmq's mechanism_base_t::check_socket_type). */
@@ -28,6 +29,8 @@ const VALID: Record<ZmtpSocketType, ZmtpSocketType[]> = {
   ROUTER: ["REQ", "DEALER", "ROUTER"],
   PUSH: ["PULL"],
   PULL: ["PUSH"],
+  // STREAM speaks raw TCP; no ZMTP peer is ever compatible with it.
+  STREAM: [],
 };
 
 Deno.test("every pair of socket types is judged as RFC 23's table says", () => {
@@ -57,7 +60,7 @@ Deno.test("the peer's type name is compared without regard to case", () => {
 
 Deno.test("unknown or missing peer types are incompatible with everything", () => {
   for (const ours of TYPES) {
-    for (const peer of ["", "STREAM", "SERVER", "PULLX", "PUSH PULL"]) {
+    for (const peer of ["", "SERVER", "CLIENT", "PULLX", "PUSH PULL"]) {
       if (VALID[ours].includes(peer as ZmtpSocketType)) continue;
       assert.equal(compatibleSocketTypes(ours, peer), false, `${ours} with "${peer}"`);
     }
