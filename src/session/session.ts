@@ -166,6 +166,8 @@ export class ConnectSession implements EngineHandler {
   private retry(): void {
     if (this.stopped && !this.lingering) return;
     const interval = this.interval;
+    // reconnectInterval -1: no reconnection, as libzmq's ZMQ_RECONNECT_IVL.
+    if (interval < 0) return;
     const max = this.owner.reconnectMaxInterval;
     if (max > 0) this.interval = Math.min(max, this.interval * 2);
     this.owner.emit({ type: "connect:retry", address: this.endpoint.text, interval });

@@ -131,6 +131,17 @@ Deno.test("a Push retries every reconnectInterval ms while nobody listens", asyn
   assert.ok(events.filter((e) => e.type === "connect:delay").length >= 4);
 });
 
+Deno.test("reconnectInterval -1 makes one attempt and no retries", async () => {
+  const push = new Push({ reconnectInterval: -1, linger: 0 });
+  const events = recordEvents(push);
+  push.connect(`tcp://127.0.0.1:${freePort()}`);
+  await within(5000, eventsOf(events, "connect:delay"));
+  await delay(100);
+  push.close();
+  assert.equal(events.filter((e) => e.type === "connect:delay").length, 1);
+  assert.equal(events.filter((e) => e.type === "connect:retry").length, 0);
+});
+
 Deno.test("reconnectMaxInterval doubles the wait up to its limit", async () => {
   const push = new Push({ reconnectInterval: 5, reconnectMaxInterval: 40, linger: 0 });
   const events = recordEvents(push);
