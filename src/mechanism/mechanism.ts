@@ -34,22 +34,22 @@ export class HandshakeError extends Error {
   }
 }
 
-/** A frame as flags and body. */
-export interface Frame {
-  flags: number;
-  body: Uint8Array;
-}
-
 /**
  * Frame-level protection after the handshake (CURVE boxes every frame).
- * The engine hands each outgoing frame (flags: MORE, COMMAND) to `seal` and
- * writes the frame it returns; each incoming frame goes to `open`.
+ * The engine hands each outgoing frame to `seal` and writes the body it
+ * returns with the flags the codec leaves in {@link FrameCodec.flags}; each
+ * incoming frame goes to `open`, whose result carries the flags left in
+ * `flags`. Flags are ZMTP frame flags (MORE, COMMAND) both ways. Passing
+ * flags through a field rather than a returned object keeps the per-frame
+ * path free of allocations beyond the crypto's own.
  */
 export interface FrameCodec {
-  /** Turns one frame into the frame that carries it on the wire. */
-  seal(flags: number, body: Uint8Array): Frame;
-  /** Turns a frame from the wire back into the frame it carries. */
-  open(flags: number, body: Uint8Array): Frame;
+  /** The flags of the frame returned by the last `seal` or `open`. */
+  readonly flags: number;
+  /** Turns one frame into the body of the frame that carries it on the wire. */
+  seal(flags: number, body: Uint8Array): Uint8Array;
+  /** Turns a frame from the wire back into the body of the frame it carries. */
+  open(flags: number, body: Uint8Array): Uint8Array;
 }
 
 /** A security mechanism for one connection. */
