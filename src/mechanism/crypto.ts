@@ -17,7 +17,11 @@
  * @module
  */
 
+// Pinned inline on purpose: these are the library's only runtime dependencies
+// and this is the only module allowed to import them.
+// deno-lint-ignore no-import-prefix
 import { x25519 } from "npm:@noble/curves@2.4.0/ed25519.js";
+// deno-lint-ignore no-import-prefix
 import { hsalsa, xsalsa20poly1305 } from "npm:@noble/ciphers@2.4.0/salsa.js";
 
 /** Bytes in an X25519 key. */
