@@ -21,13 +21,19 @@ export interface HandshakeStep {
 /** Why a handshake failed, as reported by monitor events. */
 export type HandshakeFailure = "protocol" | "auth" | "other";
 
-/** A handshake failure; `errorReason`, when set, is sent to the peer in an ERROR command. */
+/**
+ * A handshake failure; `errorReason`, when set, is sent to the peer in an
+ * ERROR command before closing. `errorCommand`, when set, is the complete
+ * command body to send instead (libzmq's PLAIN server sends a malformed
+ * ERROR that libzmq's PLAIN client alone understands; see plain.ts).
+ */
 export class HandshakeError extends Error {
   /** Creates a handshake error of the given kind. */
   constructor(
     readonly kind: HandshakeFailure,
     message: string,
     readonly errorReason?: string,
+    readonly errorCommand?: Uint8Array,
   ) {
     super(message);
     this.name = "HandshakeError";

@@ -14,10 +14,23 @@
  * every client when it has no handler: PLAIN without a password check would
  * only pretend to authenticate.
  *
+ * A refusal goes out as libzmq's PLAIN server writes it, `^RROR` instead of
+ * `\x05ERROR` (see `LIBZMQ_PLAIN_ERROR_NAME`): libzmq's PLAIN client knows
+ * only that form and reports a well-formed ERROR as a protocol error rather
+ * than an authentication failure. The client here accepts both forms; a
+ * client that accepts only the RFC's form is refused all the same, it just
+ * reports the refusal as a protocol error.
+ *
  * @module
  */
 
-import { type Command, parseErrorReason, readyData } from "../wire/command.ts";
+import {
+  type Command,
+  errorData,
+  LIBZMQ_PLAIN_ERROR_NAME,
+  parseErrorReason,
+  readyData,
+} from "../wire/command.ts";
 import { decodeMetadata, type Metadata } from "../wire/metadata.ts";
 import {
   HandshakeError,
@@ -57,6 +70,15 @@ export function parsePlainHello(data: Uint8Array): { username: Uint8Array; passw
     username: data.subarray(1, userEnd),
     password: data.subarray(userEnd + 1),
   };
+}
+
+/** The body of an ERROR command as libzmq's PLAIN server sends it. */
+export function libzmqPlainError(reason: string): Uint8Array {
+  const data = errorData(reason);
+  const body = new Uint8Array(LIBZMQ_PLAIN_ERROR_NAME.length + data.length);
+  body.set(LIBZMQ_PLAIN_ERROR_NAME);
+  body.set(data, LIBZMQ_PLAIN_ERROR_NAME.length);
+  return body;
 }
 
 function malformedHello(what: string): HandshakeError {
@@ -155,7 +177,7 @@ export class PlainServer implements Mechanism {
       password: text.decode(password),
       credentials: [username.slice(), password.slice()],
     });
-    if (outcome.statusCode !== 200) throw refusal(outcome, "PLAIN");
+    if (outcome.statusCode !== 200) throw refusal(outcome, "PLAIN", libzmqPlainError);
     this.userId = outcome.userId;
     this.state = "expect-initiate";
     return { send: [{ name: "WELCOME", data: EMPTY }], done: false };

@@ -90,12 +90,17 @@ function errorText(err: unknown): string {
  * reason is the status code, as libzmq sends it (none for 300, which closes
  * silently, as RFC 27 and libzmq say).
  */
-export function refusal(outcome: ZapOutcome, mechanism: string): HandshakeError {
+export function refusal(
+  outcome: ZapOutcome,
+  mechanism: string,
+  errorCommand?: (reason: string) => Uint8Array,
+): HandshakeError {
   const reason = outcome.statusCode === 300 ? undefined : String(outcome.statusCode);
   return new HandshakeError(
     "auth",
     `${mechanism} peer refused by authenticate: ${outcome.statusCode} ${outcome.statusText}`,
     reason,
+    reason === undefined ? undefined : errorCommand?.(reason),
   );
 }
 
@@ -107,7 +112,7 @@ export function peerError(mechanism: string, reason: string): HandshakeError {
   const isZapStatus = /^[345]00$/.test(reason);
   return new HandshakeError(
     isZapStatus ? "auth" : "other",
-    `${mechanism} server refused us: ${reason}`,
+    `${mechanism} peer refused the connection: ${reason}`,
   );
 }
 

@@ -480,7 +480,11 @@ export class Engine implements FrameSink {
     if (this.stopped) return;
     if (error instanceof HandshakeError && error.errorReason !== undefined) {
       const reason = error.errorReason;
-      this.control.push((e) => e.command("ERROR", errorData(reason)));
+      const body = error.errorCommand;
+      this.control.push((e) => {
+        if (body !== undefined) e.frame(body, FLAG_COMMAND);
+        else e.command("ERROR", errorData(reason));
+      });
       this.scheduleFlush();
       let timer: Timer | undefined;
       await Promise.race([

@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
 import type { Command } from "../../src/wire/command.ts";
-import { errorData } from "../../src/wire/command.ts";
+import { errorData, parseCommand, parseErrorReason } from "../../src/wire/command.ts";
 import { metadataText } from "../../src/wire/metadata.ts";
 import { HandshakeError, type MechanismContext } from "../../src/mechanism/mechanism.ts";
 import { NullMechanism } from "../../src/mechanism/null.ts";
-import { parsePlainHello, PlainClient, PlainServer } from "../../src/mechanism/plain.ts";
+import {
+  libzmqPlainError,
+  parsePlainHello,
+  PlainClient,
+  PlainServer,
+} from "../../src/mechanism/plain.ts";
 import type { Authenticator, ZapRequest } from "../../src/mechanism/zap_types.ts";
 import { bytes } from "../helpers.ts";
 
@@ -80,12 +85,30 @@ Deno.test("PLAIN server asks authenticate with the RFC 27 request", async () => 
   assert.equal(srv.userId, "user-7");
 });
 
-Deno.test("PLAIN server refuses a wrong password with ERROR 400", async () => {
+Deno.test("PLAIN server refuses a wrong password with ERROR 400, in libzmq's bytes", async () => {
   const srv = server((r) => r.password === "secret");
   await assert.rejects(
     async () => await srv.onCommand({ name: "HELLO", data: bytes("\x05admin\x05wrong") }),
-    isHandshakeError("auth", "400"),
+    (err: unknown) => {
+      isHandshakeError("auth", "400")(err);
+      // Captured from libzmq 4.3.5's PLAIN server: "^RROR", length, "400".
+      assert.deepEqual(
+        (err as HandshakeError).errorCommand,
+        new Uint8Array([0x5e, 0x52, 0x52, 0x4f, 0x52, 0x03, 0x34, 0x30, 0x30]),
+      );
+      return true;
+    },
   );
+});
+
+Deno.test("libzmq's malformed PLAIN ERROR is read as ERROR, the RFC's form too", () => {
+  assert.deepEqual(parseCommand(libzmqPlainError("400")), {
+    name: "ERROR",
+    data: bytes("\x03400"),
+  });
+  const proper = parseCommand(bytes("\x05ERROR\x03400"));
+  assert.equal(proper.name, "ERROR");
+  assert.equal(parseErrorReason(proper.data), "400");
 });
 
 Deno.test("PLAIN server turns a throwing authenticate into ERROR 500", async () => {

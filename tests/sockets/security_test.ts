@@ -161,7 +161,7 @@ Deno.test("CURVE: a denied key is refused with auth events and nothing arrives",
   await push.send("must not arrive");
   await serverEvents.waitFor("handshake:error:auth");
   const told = await clientEvents.waitFor("handshake:error:auth");
-  assert.match(told.error!.message, /CURVE server refused us: 400/);
+  assert.match(told.error!.message, /CURVE peer refused the connection: 400/);
   await assertNothingArrives(pull);
 });
 
