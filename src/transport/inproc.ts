@@ -88,7 +88,7 @@ export class InprocRegistry {
       address: link.endpoint,
       zmtpMinor: 1,
     });
-    link.near.peer = info(binder);
     link.far.peer = info(link.connecter);
+    link.near.setPeer(info(binder));
   }
 }

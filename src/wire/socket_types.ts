@@ -4,7 +4,7 @@
  * @module
  */
 
-/** The `Socket-Type` names this library speaks on the wire. */
+/** The `Socket-Type` names this library speaks on the wire (and STREAM, which speaks raw TCP). */
 export type ZmtpSocketType =
   | "PAIR"
   | "PUB"
@@ -16,7 +16,8 @@ export type ZmtpSocketType =
   | "DEALER"
   | "ROUTER"
   | "PUSH"
-  | "PULL";
+  | "PULL"
+  | "STREAM";
 
 const COMPATIBLE: Record<ZmtpSocketType, readonly string[]> = {
   PAIR: ["PAIR"],
@@ -30,9 +31,21 @@ const COMPATIBLE: Record<ZmtpSocketType, readonly string[]> = {
   ROUTER: ["REQ", "DEALER", "ROUTER"],
   PUSH: ["PULL"],
   PULL: ["PUSH"],
+  // STREAM speaks raw TCP: it never exchanges a greeting with a ZMTP peer.
+  STREAM: [],
 };
 
 /** True when a socket of type `ours` may talk to a peer announcing `peer`. */
 export function compatibleSocketTypes(ours: ZmtpSocketType, peer: string): boolean {
   return COMPATIBLE[ours].includes(peer.toUpperCase());
+}
+
+/** False for the types libzmq refuses `send` on (PULL, SUB). */
+export function canSend(type: ZmtpSocketType): boolean {
+  return type !== "PULL" && type !== "SUB";
+}
+
+/** False for the types libzmq refuses `receive` on (PUSH, PUB). */
+export function canReceive(type: ZmtpSocketType): boolean {
+  return type !== "PUSH" && type !== "PUB";
 }
