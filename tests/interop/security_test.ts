@@ -1,8 +1,19 @@
 import assert from "node:assert/strict";
-import { curveKeyPair, messageUserId, Pair, Pull, Push, z85Decode, z85Encode } from "../../mod.ts";
+import {
+  curveKeyPair,
+  messageUserId,
+  Pair,
+  Publisher,
+  Pull,
+  Push,
+  Router,
+  Subscriber,
+  z85Decode,
+  z85Encode,
+} from "../../mod.ts";
 import { x25519PublicKey } from "../../src/mechanism/crypto.ts";
 import { EventLog } from "../event_log.ts";
-import { delay, pattern, texts, within } from "../helpers.ts";
+import { delay, eventually, pattern, texts, within } from "../helpers.ts";
 import { type LibzmqPeer, LibzmqPeer as Peer, type PeerSocket } from "./libzmq.ts";
 
 const ANY = "tcp://127.0.0.1:*";
@@ -315,4 +326,64 @@ Deno.test("our CURVE server refuses a libzmq client holding the wrong server key
   await push.send("must not arrive");
   await events.waitFor("handshake:error:protocol");
   await assertWeGetNothing(pull);
+});
+
+// ---- other socket types over security ------------------------------------------
+
+Deno.test("a libzmq SUB's boxed subscription reaches our CURVE PUB", async () => {
+  await using peer = await Peer.start();
+  const { libzmq: client, ours: server } = await curveKeys(peer);
+  using pub = new Publisher({ curveServer: true, curveSecretKey: server.secretKey });
+  await pub.bind(ANY);
+  const sub = await peer.socket("Subscriber", {
+    curveServerKey: server.publicKey,
+    curvePublicKey: client.publicKey,
+    curveSecretKey: client.secretKey,
+  });
+  await sub.call("subscribe", "A");
+  await sub.connect(pub.lastEndpoint!);
+  await eventually(() => pub.topicCount === 1, 5000, "libzmq's SUBSCRIBE at our PUB");
+  await pub.send(["B", "not for you"]);
+  await pub.send(["A", "boxed"]);
+  assert.deepEqual(texts(await sub.receive(5000)), ["A", "boxed"]);
+});
+
+Deno.test("our boxed subscription reaches a libzmq CURVE XPUB", async () => {
+  await using peer = await Peer.start();
+  const { libzmq: server, ours: client } = await curveKeys(peer);
+  const xpub = await peer.socket("XPublisher", {
+    curveServer: true,
+    curveSecretKey: server.secretKey,
+  });
+  const endpoint = await xpub.bind(ANY);
+  const subscription = xpub.receive(5000);
+  using sub = new Subscriber({
+    curveServerKey: server.publicKey,
+    curvePublicKey: client.publicKey,
+    curveSecretKey: client.secretKey,
+  });
+  sub.subscribe("topic");
+  sub.connect(endpoint);
+  assert.deepEqual(texts(await subscription), ["\x01topic"]);
+});
+
+Deno.test("a libzmq PLAIN DEALER's messages reach our ROUTER with its User-Id", async () => {
+  await using peer = await Peer.start();
+  using router = new Router({
+    plainServer: true,
+    authenticate: (r) => ({ statusCode: 200, userId: `user:${r.username}` }),
+  });
+  await router.bind(ANY);
+  const dealer = await peer.socket("Dealer", {
+    plainUsername: "dave",
+    plainPassword: "pw",
+    routingId: "D",
+  });
+  await dealer.connect(router.lastEndpoint!);
+  await dealer.send(["work"]);
+  const msg = await within(5000, router.receive());
+  assert.deepEqual(texts(msg), ["D", "work"]);
+  assert.equal(messageUserId(msg), "user:dave");
+  await router.send(["D", "done"]);
+  assert.deepEqual(texts(await dealer.receive(5000)), ["done"]);
 });

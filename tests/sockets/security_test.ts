@@ -1,16 +1,22 @@
 import assert from "node:assert/strict";
 import {
   curveKeyPair,
+  Dealer,
   messageUserId,
   Pair,
+  Publisher,
   Pull,
   Push,
+  Reply,
+  Request,
+  Router,
+  Subscriber,
   z85Decode,
   type ZapRequest,
   ZmqError,
 } from "../../mod.ts";
 import { EventLog } from "../event_log.ts";
-import { delay, pattern, texts, within } from "../helpers.ts";
+import { delay, eventually, pattern, texts, within } from "../helpers.ts";
 
 const ANY = "tcp://127.0.0.1:*";
 
@@ -229,6 +235,42 @@ Deno.test("CURVE: keys may be given as 32 bytes", async () => {
   push.connect(pull.lastEndpoint!);
   await push.send("bytes");
   assert.deepEqual(texts(await within(5000, pull.receive())), ["bytes"]);
+});
+
+Deno.test("CURVE: subscriptions travel boxed from SUB to PUB", async () => {
+  const { serverOptions, clientOptions } = curvePair();
+  using pub = new Publisher(serverOptions);
+  await pub.bind(ANY);
+  using sub = new Subscriber(clientOptions);
+  sub.subscribe("weather");
+  sub.connect(pub.lastEndpoint!);
+  await eventually(() => pub.topicCount === 1, 5000, "SUBSCRIBE at the PUB");
+  await pub.send(["sport", "no"]);
+  await pub.send(["weather", "sunny"]);
+  assert.deepEqual(texts(await within(5000, sub.receive())), ["weather", "sunny"]);
+});
+
+Deno.test("CURVE: REQ/REP round trip", async () => {
+  const { serverOptions, clientOptions } = curvePair();
+  using rep = new Reply(serverOptions);
+  await rep.bind(ANY);
+  using req = new Request(clientOptions);
+  req.connect(rep.lastEndpoint!);
+  await req.send("ping");
+  assert.deepEqual(texts(await within(5000, rep.receive())), ["ping"]);
+  await rep.send("pong");
+  assert.deepEqual(texts(await within(5000, req.receive())), ["pong"]);
+});
+
+Deno.test("PLAIN: a ROUTER's messages keep the User-Id behind the routing id", async () => {
+  using router = new Router({ plainServer: true, authenticate: () => true });
+  await router.bind(ANY);
+  using dealer = new Dealer({ plainUsername: "carol", plainPassword: "x", routingId: "d1" });
+  dealer.connect(router.lastEndpoint!);
+  await dealer.send(["job", "42"]);
+  const msg = await within(5000, router.receive());
+  assert.deepEqual(texts(msg), ["d1", "job", "42"]);
+  assert.equal(messageUserId(msg), "carol");
 });
 
 // ---- NULL and options ----------------------------------------------------------
