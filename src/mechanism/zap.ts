@@ -141,7 +141,7 @@ export function tagUserId(frames: Message, userId: string): void {
  *
  * @example
  * ```ts
- * import { Pull } from "@zmtp/zmq";
+ * import { messageUserId, Pull } from "@zmtp/zmq";
  * const pull = new Pull({ plainServer: true, authenticate: (r) => r.password === "secret" });
  * // ... after a PLAIN client "alice" connected and sent something:
  * // const msg = await pull.receive();

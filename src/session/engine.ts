@@ -197,7 +197,10 @@ export class Engine implements FrameSink, SessionEngine {
       );
     }
     this.peerMinor = greeting.major > 3 ? 1 : greeting.minor;
-    this.sendStep(await mechanism.start());
+    const first = await mechanism.start();
+    // A mechanism may await (key agreement, authenticate): the engine may have stopped meanwhile.
+    if (this.stopped) return;
+    this.sendStep(first);
     await this.readLoop();
   }
 
@@ -288,7 +291,9 @@ export class Engine implements FrameSink, SessionEngine {
         this.handleCommand(command);
         continue;
       }
-      this.sendStep(await this.mechanism.onCommand(command));
+      const step = await this.mechanism.onCommand(command);
+      if (this.stopped) return;
+      this.sendStep(step);
     }
   }
 

@@ -273,6 +273,29 @@ Deno.test("PLAIN: a ROUTER's messages keep the User-Id behind the routing id", a
   assert.equal(messageUserId(msg), "carol");
 });
 
+Deno.test("an authenticate slower than handshakeInterval fails the handshake; its late yes is ignored", async () => {
+  let answered!: () => void;
+  const done = new Promise<void>((resolve) => answered = resolve);
+  const { serverOptions, clientOptions } = curvePair({
+    authenticate: async () => {
+      await delay(300);
+      answered();
+      return true;
+    },
+  });
+  using pull = new Pull({ ...serverOptions, handshakeInterval: 100 });
+  const serverEvents = new EventLog(pull);
+  await pull.bind(ANY);
+  using push = new Push({ ...clientOptions, linger: 0, reconnectInterval: 10_000 });
+  push.connect(pull.lastEndpoint!);
+  await push.send("must not arrive");
+  const failed = await serverEvents.waitFor("handshake:error:other");
+  assert.match(failed.error!.message, /timed out/);
+  await within(5000, done);
+  await assertNothingArrives(pull);
+  assert.equal(serverEvents.has("handshake"), false);
+});
+
 // ---- NULL and options ----------------------------------------------------------
 
 Deno.test("NULL with a zapDomain: authenticate decides by address", async () => {
