@@ -3,178 +3,198 @@
  * 64 B and 64 KiB, for this library (two Deno processes) and for libzmq
  * through zeromq.js (two Node processes), in the same run.
  *
- *   deno run -A bench/curve.ts [--runs N] [--scale F] [--json]
+ *   deno run -A bench/curve.ts [--runs N] [--scale F]
  *
- * Each case runs N times (default 3) and reports the best run. --scale
- * multiplies message counts. Node loads zeromq from ./node_modules
- * (`deno install` puts it there). The machine's load average is printed
- * with the results: figures from a loaded machine are not comparable.
+ * Each case runs N times (default 3); the median run is reported. --scale
+ * multiplies the message counts (0.1 for a smoke check). The programs are
+ * in bench/programs/ and speak bench/main.ts's protocol (flags --endpoint,
+ * --size, --count; JSON lines), so {@link CURVE_IMPLEMENTATIONS} can join
+ * its table. The machine's load average is printed with the results:
+ * figures from a loaded machine are not comparable.
+ *
+ * @module
  */
 
-import { curveKeyPair } from "../mod.ts";
+/** One program's command line, as bench/main.ts describes it. */
+export interface BenchProgram {
+  command: string;
+  args: string[];
+}
 
-/** One measured case. */
+/** A receiver and a sender program. */
+export interface BenchImplementation {
+  name: string;
+  receiver: BenchProgram;
+  sender: BenchProgram;
+}
+
+const programs = "bench/programs/";
+
+function deno(program: string, mechanism: string): BenchProgram {
+  return {
+    command: Deno.execPath(),
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      `${programs}${program}`,
+      "--mechanism",
+      mechanism,
+    ],
+  };
+}
+
+function node(program: string, mechanism: string): BenchProgram {
+  return { command: "node", args: [`${programs}${program}`, "--mechanism", mechanism] };
+}
+
+function implementations(mechanism: "curve" | "null"): BenchImplementation[] {
+  const label = mechanism.toUpperCase();
+  return [
+    {
+      name: `zmtp ${label} (Deno)`,
+      receiver: deno("zmtp_curve_push_pull_receiver.ts", mechanism),
+      sender: deno("zmtp_curve_push_pull_sender.ts", mechanism),
+    },
+    {
+      name: `zeromq.js ${label} (Node)`,
+      receiver: node("zeromq_curve_push_pull_receiver.cjs", mechanism),
+      sender: node("zeromq_curve_push_pull_sender.cjs", mechanism),
+    },
+  ];
+}
+
+/** CURVE PUSH→PULL, this library and zeromq.js: rows for bench/main.ts. */
+export const CURVE_IMPLEMENTATIONS: BenchImplementation[] = implementations("curve");
+
+/** Messages per run: a few seconds for the slowest implementation. */
+const COUNTS: Record<number, number> = { 64: 200_000, 65536: 6_000 };
+
+interface RunResult {
+  count: number;
+  bytes: number;
+  seconds: number;
+}
+
+/** One measured case (median of the runs). */
 export interface CurveBenchRow {
-  implementation: "zmtp" | "libzmq";
-  mechanism: "NULL" | "CURVE";
+  name: string;
   size: number;
   messagesPerSecond: number;
   mibPerSecond: number;
 }
 
-const here = new URL(".", import.meta.url);
-const root = new URL("../", import.meta.url);
+const root = new URL("../", import.meta.url).pathname;
 
-/** Messages per run, sized so that no case takes more than a few seconds. */
-const COUNTS: Record<string, number> = {
-  "zmtp NULL 64": 400_000,
-  "zmtp CURVE 64": 60_000,
-  "zmtp NULL 65536": 30_000,
-  "zmtp CURVE 65536": 3_000,
-  "libzmq NULL 64": 400_000,
-  "libzmq CURVE 64": 200_000,
-  "libzmq NULL 65536": 30_000,
-  "libzmq CURVE 65536": 15_000,
-};
-
-interface RunResult {
-  messages: number;
-  bytes: number;
-  seconds: number;
-}
-
-function command(
-  implementation: string,
-  role: string,
-  args: string[],
-  env: Record<string, string>,
-): Deno.Command {
-  const [program, worker] = implementation === "zmtp"
-    ? [Deno.execPath(), ["run", "-A", new URL("curve_worker.ts", here).pathname]]
-    : ["node", [new URL("curve_worker.cjs", here).pathname]];
-  return new Deno.Command(program, {
-    args: [...worker, role, ...args],
-    cwd: root.pathname,
-    env,
+function spawn(program: BenchProgram, flags: string[]): Deno.ChildProcess {
+  return new Deno.Command(program.command, {
+    args: [...program.args, ...flags],
+    cwd: root,
     stdin: "null",
     stdout: "piped",
     stderr: "inherit",
-  });
+  }).spawn();
 }
 
-/** Reads lines from a child's stdout until one starts with `prefix`. */
-async function readLine(
-  reader: ReadableStreamDefaultReader<string>,
-  state: { buffer: string },
-  prefix: string,
-): Promise<string> {
-  while (true) {
-    const newline = state.buffer.indexOf("\n");
-    if (newline >= 0) {
-      const line = state.buffer.slice(0, newline);
-      state.buffer = state.buffer.slice(newline + 1);
-      if (line.startsWith(prefix)) return line.slice(prefix.length).trim();
-      continue;
+/** JSON objects, one per line of a child's stdout. */
+async function* jsonLines(
+  stream: ReadableStream<Uint8Array>,
+): AsyncGenerator<Record<string, unknown>> {
+  let buffer = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buffer += chunk;
+    let newline;
+    while ((newline = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, newline).trim();
+      buffer = buffer.slice(newline + 1);
+      if (line.startsWith("{")) yield JSON.parse(line);
     }
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`worker ended before printing ${prefix.trim()}`);
-    state.buffer += value;
   }
 }
 
 async function runOnce(
-  implementation: string,
-  mechanism: string,
+  impl: BenchImplementation,
   size: number,
   count: number,
-  keys: string,
+  timeoutMs: number,
 ): Promise<RunResult> {
-  const env = { BENCH_KEYS: keys };
-  const mech = mechanism.toLowerCase();
-  const pull = command(implementation, "pull", [
-    mech,
-    String(size),
-    String(count),
-    "tcp://127.0.0.1:0",
-  ], env)
-    .spawn();
-  const reader = pull.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const state = { buffer: "" };
+  const flags = (
+    endpoint: string,
+  ) => ["--endpoint", endpoint, "--size", String(size), "--count", String(count)];
+  const children: Deno.ChildProcess[] = [];
+  const timer = setTimeout(() => {
+    for (const child of children) {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+    }
+  }, timeoutMs);
   try {
-    const endpoint = await readLine(reader, state, "ENDPOINT ");
-    const push = command(implementation, "push", [mech, String(size), String(count), endpoint], env)
-      .spawn();
-    const result = JSON.parse(await readLine(reader, state, "RESULT ")) as RunResult;
-    await push.status;
-    return result;
+    const receiver = spawn(impl.receiver, flags("tcp://127.0.0.1:0"));
+    children.push(receiver);
+    const lines = jsonLines(receiver.stdout);
+    const bound = (await lines.next()).value;
+    if (bound === undefined) throw new Error(`${impl.name}: receiver stopped before binding`);
+    const sender = spawn(impl.sender, flags(String(bound.endpoint)));
+    children.push(sender);
+    const result = (await lines.next()).value;
+    if (result === undefined) throw new Error(`${impl.name}: receiver stopped before reporting`);
+    await Promise.all(children.map((c) => c.status));
+    return result as unknown as RunResult;
   } finally {
-    reader.releaseLock();
-    await pull.stdout.cancel().catch(() => {});
-    await pull.status;
+    clearTimeout(timer);
   }
 }
 
-/** Runs every case; `runs` times each, keeping the best. */
+/** Runs NULL and CURVE, both libraries, 64 B and 64 KiB; `runs` times each, median kept. */
 export async function runCurveBench(
-  options: { runs?: number; scale?: number; log?: (line: string) => void } = {},
+  options: { runs?: number; scale?: number; timeoutMs?: number; log?: (line: string) => void } = {},
 ): Promise<CurveBenchRow[]> {
   const runs = options.runs ?? 3;
   const scale = options.scale ?? 1;
-  const log = options.log ?? (() => {});
-  const keys = JSON.stringify({ server: curveKeyPair(), client: curveKeyPair() });
   const rows: CurveBenchRow[] = [];
   for (const size of [64, 65536]) {
-    for (const mechanism of ["NULL", "CURVE"] as const) {
-      for (const implementation of ["zmtp", "libzmq"] as const) {
-        const count = Math.max(
-          100,
-          Math.round(COUNTS[`${implementation} ${mechanism} ${size}`] * scale),
-        );
-        let best = 0;
-        for (let run = 0; run < runs; run++) {
-          const result = await runOnce(implementation, mechanism, size, count, keys);
-          best = Math.max(best, result.messages / result.seconds);
-        }
-        const row = {
-          implementation,
-          mechanism,
-          size,
-          messagesPerSecond: best,
-          mibPerSecond: best * size / 2 ** 20,
-        };
-        log(formatRow(row));
-        rows.push(row);
+    const count = Math.max(100, Math.round(COUNTS[size] * scale));
+    for (const impl of [...implementations("null"), ...CURVE_IMPLEMENTATIONS]) {
+      const rates: number[] = [];
+      for (let run = 0; run < runs; run++) {
+        const result = await runOnce(impl, size, count, options.timeoutMs ?? 120_000);
+        rates.push((result.count - 1) / result.seconds);
       }
+      rates.sort((a, b) => a - b);
+      const rate = rates[Math.floor(rates.length / 2)];
+      const row = {
+        name: impl.name,
+        size,
+        messagesPerSecond: rate,
+        mibPerSecond: rate * size / 2 ** 20,
+      };
+      options.log?.(formatRow(row));
+      rows.push(row);
     }
   }
   return rows;
 }
 
 function formatRow(row: CurveBenchRow): string {
-  return `${row.implementation.padEnd(7)} ${row.mechanism.padEnd(6)} ${
-    String(row.size).padStart(6)
-  } B ${Math.round(row.messagesPerSecond).toLocaleString("en").padStart(12)} msgs/s ${
-    row.mibPerSecond.toFixed(1).padStart(9)
-  } MiB/s`;
+  return `${row.name.padEnd(24)} ${String(row.size).padStart(6)} B ${
+    Math.round(row.messagesPerSecond).toLocaleString("en").padStart(11)
+  } msgs/s ${row.mibPerSecond.toFixed(1).padStart(8)} MiB/s`;
 }
 
-/** Ratios that matter: CURVE vs NULL for each library, and this library vs libzmq. */
+/** CURVE against NULL for each library, and this library against libzmq. */
 export function curveRatios(rows: CurveBenchRow[]): string[] {
-  const find = (i: string, m: string, s: number) =>
-    rows.find((r) => r.implementation === i && r.mechanism === m && r.size === s)!
-      .messagesPerSecond;
-  const lines: string[] = [];
-  for (const size of [64, 65536]) {
-    lines.push(
-      `${String(size).padStart(5)} B: CURVE/NULL zmtp ${
-        (find("zmtp", "CURVE", size) / find("zmtp", "NULL", size)).toFixed(3)
-      }, libzmq ${(find("libzmq", "CURVE", size) / find("libzmq", "NULL", size)).toFixed(3)}; ` +
-        `zmtp/libzmq CURVE ${
-          (find("zmtp", "CURVE", size) / find("libzmq", "CURVE", size)).toFixed(3)
-        }, NULL ${(find("zmtp", "NULL", size) / find("libzmq", "NULL", size)).toFixed(3)}`,
-    );
-  }
-  return lines;
+  const rate = (prefix: string, size: number) =>
+    rows.find((r) => r.name.startsWith(prefix) && r.size === size)!.messagesPerSecond;
+  return [64, 65536].map((size) => {
+    const ours = rate("zmtp CURVE", size) / rate("zmtp NULL", size);
+    const theirs = rate("zeromq.js CURVE", size) / rate("zeromq.js NULL", size);
+    const curve = rate("zmtp CURVE", size) / rate("zeromq.js CURVE", size);
+    const plain = rate("zmtp NULL", size) / rate("zeromq.js NULL", size);
+    return `${String(size).padStart(5)} B: CURVE/NULL zmtp ${ours.toFixed(3)}, libzmq ${
+      theirs.toFixed(3)
+    }; zmtp/libzmq with CURVE ${curve.toFixed(3)}, with NULL ${plain.toFixed(3)}`;
+  });
 }
 
 if (import.meta.main) {
@@ -182,15 +202,10 @@ if (import.meta.main) {
     const at = Deno.args.indexOf(name);
     return at >= 0 ? Number(Deno.args[at + 1]) : fallback;
   };
-  const json = Deno.args.includes("--json");
-  const before = Deno.loadavg();
-  console.log(`PUSH→PULL over tcp, best of ${arg("--runs", 3)}; load before ${before.join(" ")}`);
-  const rows = await runCurveBench({
-    runs: arg("--runs", 3),
-    scale: arg("--scale", 1),
-    log: json ? undefined : console.log,
-  });
-  if (json) console.log(JSON.stringify(rows));
+  const runs = arg("--runs", 3);
+  const load = () => Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
+  console.log(`PUSH→PULL over tcp, median of ${runs}; load average before: ${load()}`);
+  const rows = await runCurveBench({ runs, scale: arg("--scale", 1), log: console.log });
   for (const line of curveRatios(rows)) console.log(line);
-  console.log(`load after ${Deno.loadavg().join(" ")}`);
+  console.log(`load average after: ${load()}`);
 }

@@ -54,7 +54,11 @@ export interface FrameCodec {
   readonly flags: number;
   /** Turns one frame into the body of the frame that carries it on the wire. */
   seal(flags: number, body: Uint8Array): Uint8Array;
-  /** Turns a frame from the wire back into the body of the frame it carries. */
+  /**
+   * Turns a frame from the wire back into the body of the frame it carries.
+   * `body` views the engine's read buffer and is overwritten later: the
+   * result must not share its storage.
+   */
   open(flags: number, body: Uint8Array): Uint8Array;
 }
 

@@ -47,7 +47,11 @@ export interface FrameSink {
    * are decoded only once the mechanism has said how (CURVE boxes them).
    */
   onCommand(body: Uint8Array): boolean | void;
-  /** Every frame as it is, when the decoder is in raw mode (a mechanism unwraps them). */
+  /**
+   * Every frame as it is, when the decoder is in raw mode (a mechanism
+   * unwraps them). `body` is valid only during the call: it views the read
+   * buffer, which the next read may overwrite.
+   */
   onFrame?(flags: number, body: Uint8Array): void;
 }
 
@@ -89,8 +93,9 @@ export class FrameDecoder {
   private pending: PendingBody | null = null;
   private messageBytes = 0;
   /**
-   * In raw mode every frame goes to {@link FrameSink.onFrame} unassembled;
-   * CURVE turns this on after its handshake.
+   * In raw mode every frame goes to {@link FrameSink.onFrame} unassembled,
+   * as a view valid only during the call; CURVE turns this on after its
+   * handshake (its codec decrypts each frame into fresh storage).
    */
   raw = false;
 
@@ -207,7 +212,8 @@ export class FrameDecoder {
   /** Hands one frame to the sink; true when the sink asked to stop decoding. */
   private frame(flags: number, body: Uint8Array, sink: FrameSink): boolean {
     if (this.raw) {
-      this.shared = true;
+      // The sink opens the frame into storage of its own (see `raw`): the
+      // read buffer stays reusable.
       sink.onFrame!(flags, body);
       return false;
     }

@@ -107,6 +107,25 @@ Deno.test("CURVE: multipart, empty and large messages cross both ways", async ()
   assert.deepEqual(reply[1], big);
 });
 
+Deno.test("CURVE: thousands of messages of mixed sizes arrive intact and in order", async () => {
+  const { serverOptions, clientOptions } = curvePair();
+  using pull = new Pull(serverOptions);
+  await pull.bind(ANY);
+  using push = new Push(clientOptions);
+  push.connect(pull.lastEndpoint!);
+  const count = 3000;
+  const sizeOf = (i: number) => (i * 7919) % 5000;
+  const sending = (async () => {
+    for (let i = 0; i < count; i++) await push.send(["#" + i, pattern(sizeOf(i), i)]);
+  })();
+  for (let i = 0; i < count; i++) {
+    const [label, body] = await within(10_000, pull.receive());
+    assert.equal(new TextDecoder().decode(label), "#" + i);
+    assert.deepEqual(body, pattern(sizeOf(i), i));
+  }
+  await sending;
+});
+
 Deno.test("CURVE: messages the server queued before the handshake arrive right behind READY", async () => {
   const { serverOptions, clientOptions } = curvePair();
   using a = new Pair(serverOptions);
