@@ -119,7 +119,9 @@ export class RawPeer {
       }
       this.decoder.commit(n, {
         onMessage: (frames) => this.incoming.push({ message: frames.map((f) => f.slice()) }),
-        onCommand: (body) => this.incoming.push({ command: copy(parseCommand(body)) }),
+        onCommand: (body) => {
+          this.incoming.push({ command: copy(parseCommand(body)) });
+        },
       });
     }
     return this.incoming.shift()!;

@@ -22,7 +22,9 @@ function recorder(): FrameSink & { events: Event[] } {
   return {
     events,
     onMessage: (frames) => events.push({ message: frames.map((f) => [...f]) }),
-    onCommand: (body) => events.push({ command: [...body] }),
+    onCommand: (body) => {
+      events.push({ command: [...body] });
+    },
   };
 }
 
