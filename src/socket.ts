@@ -10,6 +10,7 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import type { Timer } from "./timer.ts";
 import { Context } from "./context.ts";
 import { zmqError } from "./errors.ts";
@@ -627,7 +628,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
 
 /** Resolves on the next event-loop turn (after pending I/O completions run). */
 function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Sends between event-loop turns for socket types that never wait (see `yieldEvery`). */
