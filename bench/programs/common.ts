@@ -27,11 +27,23 @@ export interface ProgramFlags {
   count: number;
 }
 
+/**
+ * `--exit-after MS` (profiling): the program exits cleanly after MS ms, so
+ * that `deno run --cpu-prof` writes its profile (a killed process writes none).
+ */
+export function exitAfter(args: string[]): void {
+  const at = args.indexOf("--exit-after");
+  if (at < 0) return;
+  setTimeout(() => Deno.exit(0), Number(args[at + 1]));
+}
+
 /** Parses the flags of bench/protocol.ts. */
 export function parseFlags(args: string[]): ProgramFlags {
+  exitAfter(args);
   const { values } = parseArgs({
     args,
     options: {
+      "exit-after": { type: "string" },
       role: { type: "string", default: "" },
       endpoint: { type: "string", default: "" },
       size: { type: "string", default: "64" },

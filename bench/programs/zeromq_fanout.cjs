@@ -14,7 +14,7 @@ async function server() {
   for (;;) await pub.send(payload);
 }
 
-async function client() {
+function client() {
   const matching = Math.ceil(flags.subscribers / 2);
   const window = new Window(flags.warmup, flags.duration);
   const every = 1024;
@@ -52,4 +52,4 @@ function fail(err) {
 
 const main = flags.role === "server" ? server : flags.role === "client" ? client : null;
 if (main === null) throw new Error(`unknown --role ${flags.role}`);
-main().catch(fail);
+Promise.resolve().then(main).catch(fail);

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import type { Timer } from "../timer.ts";
 import type { Message } from "../message.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
@@ -44,6 +45,8 @@ import { tagUserId } from "../mechanism/zap.ts";
 
 /** Stop encoding into a batch once it holds this many bytes. */
 const BATCH_BYTES = 256 * 1024;
+/** After a write, fewer queued messages than this wait one event-loop turn for more. */
+const YIELD_BELOW = 256;
 /** How long a failing engine waits for its ERROR command to be written. */
 const ERROR_FLUSH_MS = 500;
 
@@ -413,6 +416,12 @@ export class Engine implements FrameSink, SessionEngine {
         const chunks = encoder.take();
         if (chunks.length === 0) break;
         for (let i = 0; i < chunks.length; i++) await this.writeAll(chunks[i]);
+        // A write to a local socket completes at once, so without a pause the
+        // next batch would hold only what the producer queued in the few
+        // microtasks since: many small writes. One event-loop turn lets a
+        // producer in a send loop fill its queue (up to the high-water mark)
+        // first. A lone message (request-reply) went out in the first batch.
+        if (this.pipe !== null && this.pipe.outbound.length < YIELD_BELOW) await nextTurn();
       }
     } finally {
       this.flushing = false;
@@ -547,6 +556,11 @@ export class Engine implements FrameSink, SessionEngine {
     }
     this.handler.onStopped(this, stop);
   }
+}
+
+/** Resolves on the next event-loop turn, after pending I/O completions. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function isSubscriber(type: ZmtpSocketType): boolean {
