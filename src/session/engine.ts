@@ -23,6 +23,7 @@ import {
   FLAG_MORE,
   FrameDecoder,
   FrameEncoder,
+  type FrameRun,
   type FrameSink,
   ProtocolError,
 } from "../wire/frame.ts";
@@ -255,6 +256,16 @@ export class Engine implements FrameSink, SessionEngine {
     const pipe = this.pipe;
     if (pipe !== null) pipe.inbound.push(frames);
     else this.early.push(frames);
+  }
+
+  /** FrameSink: the messages of one read, queued as they are (each is built when taken). */
+  onMessages(run: FrameRun): void {
+    const pipe = this.pipe;
+    if (pipe !== null && this.userId === undefined) {
+      pipe.inbound.pushBatch(run);
+      return;
+    }
+    while (run.remaining > 0) this.onMessage(run.next());
   }
 
   /** FrameSink: a command frame; during the handshake, decoding pauses after it. */
