@@ -112,12 +112,13 @@ export class MessageQueue<T> {
     if (this.count === 0) return undefined;
     const item = this.items[this.head];
     let msg: T;
-    if (item instanceof MessageBatch) {
-      msg = item.next();
-      if (item.remaining === 0) this.dropHead();
-    } else {
+    // Messages are arrays (a cheap test); anything else queued is a batch.
+    if (Array.isArray(item) || !(item instanceof MessageBatch)) {
       msg = item as T;
       this.dropHead();
+    } else {
+      msg = item.next();
+      if (item.remaining === 0) this.dropHead();
     }
     this.count--;
     if (this.writerWaiting && this.count <= this.lwm) this.wakeWriter();
