@@ -282,11 +282,13 @@ export class AcceptSession {
   /**
    * Stops listening. Connections still in their handshake are closed; the
    * others end when the socket releases their pipes (after lingering).
+   * Resolves once the address is free to bind again.
    */
-  close(): void {
+  close(): Promise<void> {
     this.closed = true;
-    this.listener.close();
+    const released = this.listener.close();
     this.owner.emit({ type: "close", address: this.endpoint });
     for (const [engine, pipe] of this.engines) if (pipe === null) engine.close();
+    return released;
   }
 }
