@@ -99,7 +99,11 @@ export function remoteAddress(conn: Deno.Conn): string {
       ? `tcp://[${addr.hostname}]:${addr.port}`
       : `tcp://${addr.hostname}:${addr.port}`;
   }
-  if (addr.transport === "unix") return `ipc://${addr.path.replace(/^\0/, "@")}`;
+  if (addr.transport === "unix") {
+    // An accepted Unix connection has no peer path: name the socket it came in on.
+    const path = addr.path ?? (conn.localAddr as Deno.UnixAddr).path ?? "";
+    return `ipc://${path.replace(/^\0/, "@")}`;
+  }
   return String(addr.transport);
 }
 
