@@ -208,8 +208,9 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   }
 
   /**
-   * Stops listening on an endpoint (as given to `bind`, or as resolved in
-   * `lastEndpoint`). Resolves once the address is free to bind again (for
+   * Stops listening on an endpoint, named as `lastEndpoint` reported it
+   * (for `tcp://host:*`, the real port: the wildcard form is `ENOENT`, as
+   * in libzmq). Resolves once the address is free to bind again (for
    * ipc: once the socket file is removed).
    */
   unbind(endpoint: string): Promise<void> {

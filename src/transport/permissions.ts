@@ -109,14 +109,16 @@ function joinWords(words: string[]): string {
  * resolved as Deno does when it names a Unix socket in a permission check.
  */
 export function absolutePath(path: string): string {
-  let base: string;
-  try {
-    base = path.startsWith("/") ? "" : Deno.cwd();
-  } catch {
-    return path; // no way to know the current directory: Deno will say
+  let full = path;
+  if (!path.startsWith("/")) {
+    try {
+      full = `${Deno.cwd()}/${path}`;
+    } catch {
+      return path; // no way to know the current directory: Deno will say
+    }
   }
   const segments: string[] = [];
-  for (const segment of `${base}/${path}`.split("/").slice(1)) {
+  for (const segment of full.split("/").slice(1)) {
     if (segment === ".") continue;
     if (segment === "..") segments.pop();
     else segments.push(segment);
