@@ -29,17 +29,32 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const DONE: IteratorResult<Message> = { value: undefined, done: true };
 const utf8 = new TextEncoder();
 
-interface SendWaiter {
-  msg: Message;
-  resolve: () => void;
+/** A pending `send` or `receive`, settled in call order. */
+interface Waiter<T> {
+  resolve: (value: T) => void;
   reject: (err: Error) => void;
   timer: Timer | undefined;
+  /** Set when the caller passed a signal: the listener is removed once the waiter settles. */
+  signal: AbortSignal | null;
+  onAbort: (() => void) | null;
 }
 
-interface ReceiveWaiter {
-  resolve: (msg: Message) => void;
-  reject: (err: Error) => void;
-  timer: Timer | undefined;
+interface SendWaiter extends Waiter<void> {
+  msg: Message;
+}
+
+type ReceiveWaiter = Waiter<Message>;
+
+/** Options of {@link SocketBase.send}. */
+export interface SendOptions {
+  /** Stop waiting for room when this signal aborts (the message is then not sent). */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link SocketBase.receive}. */
+export interface ReceiveOptions {
+  /** Stop waiting when this signal aborts. */
+  signal?: AbortSignal;
 }
 
 /** Option names every socket accepts in its constructor. */
@@ -120,6 +135,8 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   private readonly connections = new Map<string, ConnectSession[]>();
   /** inproc pipes this socket connected, by endpoint (for `disconnect`). */
   private readonly inprocConnected = new Map<string, Pipe[]>();
+  private readableStream: ReadableStream<Message> | null = null;
+  private writableStream: WritableStream<MessageLike | MessageLike[]> | null = null;
 
   /**
    * @param type the ZMTP socket type
@@ -290,7 +307,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
    * reached (for types that block), rejecting with `EAGAIN` after
    * `sendTimeout` ms. Buffers are not copied: do not change them afterwards.
    */
-  send(msg: MessageLike | MessageLike[]): Promise<void> {
+  send(msg: MessageLike | MessageLike[], options?: SendOptions): Promise<void> {
     if (this.isClosed) return Promise.reject(closedError());
     let frames: Message;
     try {
@@ -301,24 +318,34 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
       return Promise.reject(err);
     }
     if (this.sendTimeout === 0) return Promise.reject(timeoutError("send"));
+    const signal = options?.signal ?? null;
+    if (signal !== null && signal.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
-      const waiter: SendWaiter = { msg: frames, resolve, reject, timer: undefined };
-      if (this.sendTimeout > 0) {
-        waiter.timer = setTimeout(() => {
-          removeItem(this.sendWaiters, waiter);
-          reject(timeoutError("send"));
-        }, this.sendTimeout);
-      }
-      this.sendWaiters.push(waiter);
+      const waiter: SendWaiter = {
+        msg: frames,
+        resolve,
+        reject,
+        timer: undefined,
+        signal,
+        onAbort: null,
+      };
+      enqueue(this.sendWaiters, waiter, this.sendTimeout, "send");
     });
   }
 
   /**
    * Receives the next message, one `Uint8Array` per frame. Rejects with
-   * `EAGAIN` after `receiveTimeout` ms. Several calls may wait at once;
-   * they complete in call order.
+   * `EAGAIN` after `receiveTimeout` ms, or with the signal's reason when
+   * `options.signal` aborts (no message is lost). Several calls may wait at
+   * once; they complete in call order.
    */
-  receive(): Promise<Message> {
+  receive(options?: ReceiveOptions): Promise<Message> {
+    return this.receiveUnless(options?.signal ?? null);
+  }
+
+  /** `receive()` that gives up (rejecting with the signal's reason) when `signal` aborts. */
+  private receiveUnless(signal: AbortSignal | null): Promise<Message> {
+    if (signal !== null && signal.aborted) return Promise.reject(signal.reason);
     if (this.isClosed) return Promise.reject(closedError());
     if (this.receiveWaiters.length === 0) {
       try {
@@ -330,15 +357,61 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     }
     if (this.receiveTimeout === 0) return Promise.reject(timeoutError("receive"));
     return new Promise((resolve, reject) => {
-      const waiter: ReceiveWaiter = { resolve, reject, timer: undefined };
-      if (this.receiveTimeout > 0) {
-        waiter.timer = setTimeout(() => {
-          removeItem(this.receiveWaiters, waiter);
-          reject(timeoutError("receive"));
-        }, this.receiveTimeout);
-      }
-      this.receiveWaiters.push(waiter);
+      const waiter: ReceiveWaiter = { resolve, reject, timer: undefined, signal, onAbort: null };
+      enqueue(this.receiveWaiters, waiter, this.receiveTimeout, "receive");
     });
+  }
+
+  /**
+   * Incoming messages as a Web Stream, one message per chunk, pulled on
+   * demand (nothing is received that the reader did not ask for). Cancelling
+   * the stream stops reading without closing the socket; closing the socket
+   * ends the stream.
+   *
+   * @example
+   * ```ts
+   * import { Publisher, Subscriber } from "@zmtp/zmq";
+   * // A relay: everything the subscriber receives is published again.
+   * const sub = new Subscriber();
+   * const pub = new Publisher();
+   * sub.subscribe();
+   * sub.readable.pipeTo(pub.writable).catch(() => {});
+   * sub.close();
+   * pub.close();
+   * ```
+   */
+  get readable(): ReadableStream<Message> {
+    if (this.readableStream === null) {
+      const cancelled = new AbortController();
+      this.readableStream = new ReadableStream<Message>({
+        pull: async (controller) => {
+          try {
+            controller.enqueue(await this.receiveUnless(cancelled.signal));
+          } catch (err) {
+            if (cancelled.signal.aborted) return;
+            if (this.isClosed) controller.close();
+            else controller.error(err);
+          }
+        },
+        cancel: () => cancelled.abort(),
+      }, { highWaterMark: 0 });
+    }
+    return this.readableStream;
+  }
+
+  /**
+   * A Web Stream that sends each chunk (a message or an array of frames).
+   * Its back-pressure is the socket's: a write completes when the message is
+   * queued, so a full high-water mark slows the writer down. Closing or
+   * aborting the stream leaves the socket open.
+   */
+  get writable(): WritableStream<MessageLike | MessageLike[]> {
+    if (this.writableStream === null) {
+      this.writableStream = new WritableStream<MessageLike | MessageLike[]>({
+        write: (chunk) => this.send(chunk),
+      }, { highWaterMark: 1 });
+    }
+    return this.writableStream;
   }
 
   /** Yields incoming messages until the socket closes. */
@@ -366,11 +439,11 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     this.isClosed = true;
     const err = closedError();
     for (const waiter of this.sendWaiters.splice(0)) {
-      clearTimeout(waiter.timer);
+      settled(waiter);
       waiter.reject(err);
     }
     for (const waiter of this.receiveWaiters.splice(0)) {
-      clearTimeout(waiter.timer);
+      settled(waiter);
       waiter.reject(err);
     }
     for (const session of this.listeners.values()) session.close();
@@ -459,13 +532,13 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
         msg = this.xRecv();
       } catch (err) {
         const waiter = waiters.shift()!;
-        clearTimeout(waiter.timer);
+        settled(waiter);
         waiter.reject(err as Error);
         continue;
       }
       if (msg === undefined) return;
       const waiter = waiters.shift()!;
-      clearTimeout(waiter.timer);
+      settled(waiter);
       waiter.resolve(msg);
     }
   }
@@ -479,12 +552,12 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
         if (!this.xSend(waiter.msg)) return;
       } catch (err) {
         waiters.shift();
-        clearTimeout(waiter.timer);
+        settled(waiter);
         waiter.reject(err as Error);
         continue;
       }
       waiters.shift();
-      clearTimeout(waiter.timer);
+      settled(waiter);
       waiter.resolve();
     }
   }
@@ -525,6 +598,33 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   private assertOpen(): void {
     if (this.isClosed) throw closedError();
   }
+}
+
+/** Queues a waiter, arming its timeout and abort signal. */
+function enqueue<T>(queue: Waiter<T>[], waiter: Waiter<T>, timeout: number, what: string): void {
+  if (timeout > 0) {
+    waiter.timer = setTimeout(() => {
+      removeItem(queue, waiter);
+      settled(waiter);
+      waiter.reject(timeoutError(what));
+    }, timeout);
+  }
+  const signal = waiter.signal;
+  if (signal !== null) {
+    waiter.onAbort = () => {
+      removeItem(queue, waiter);
+      settled(waiter);
+      waiter.reject(signal.reason);
+    };
+    signal.addEventListener("abort", waiter.onAbort, { once: true });
+  }
+  queue.push(waiter);
+}
+
+/** Releases what a waiter held while it waited (timer, abort listener). */
+function settled<T>(waiter: Waiter<T>): void {
+  clearTimeout(waiter.timer);
+  if (waiter.onAbort !== null) waiter.signal!.removeEventListener("abort", waiter.onAbort);
 }
 
 function closedError() {

@@ -36,3 +36,13 @@ const COMPATIBLE: Record<ZmtpSocketType, readonly string[]> = {
 export function compatibleSocketTypes(ours: ZmtpSocketType, peer: string): boolean {
   return COMPATIBLE[ours].includes(peer.toUpperCase());
 }
+
+/** False for the types libzmq refuses `send` on (PULL, SUB). */
+export function canSend(type: ZmtpSocketType): boolean {
+  return type !== "PULL" && type !== "SUB";
+}
+
+/** False for the types libzmq refuses `receive` on (PUSH, PUB). */
+export function canReceive(type: ZmtpSocketType): boolean {
+  return type !== "PUSH" && type !== "PUB";
+}

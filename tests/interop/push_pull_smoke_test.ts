@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Pull, Push } from "../../mod.ts";
+import { Pull } from "../../mod.ts";
 import { LibzmqPeer } from "./libzmq.ts";
 import { texts, within } from "../helpers.ts";
 
