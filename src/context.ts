@@ -28,6 +28,9 @@ import { InprocRegistry } from "./transport/inproc.ts";
 export class Context {
   /** The context used by sockets created without one. */
   static readonly default: Context = new Context();
-  /** inproc names bound in this context. */
+  /**
+   * inproc names bound in this context (internal: sockets use it).
+   * @ignore
+   */
   readonly inproc: InprocRegistry = new InprocRegistry();
 }

@@ -11,7 +11,7 @@ import type { SocketEvent } from "../events.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import type { Endpoint } from "../transport/endpoint.ts";
 import type { StreamListener, StreamTransport } from "../transport/stream.ts";
-import { remoteAddress } from "../transport/stream.ts";
+import { applyTcpKeepalive, remoteAddress } from "../transport/stream.ts";
 import { Engine, type EngineConfig, type EngineHandler, type EngineStop } from "./engine.ts";
 
 /** What sessions need from their socket. */
@@ -20,6 +20,8 @@ export interface SessionOwner {
   readonly reconnectInterval: number;
   readonly reconnectMaxInterval: number;
   readonly linger: number;
+  /** TCP keep-alive: -1 leaves the OS default, 0 off, 1 on. */
+  readonly tcpKeepalive: number;
   /** A new pipe sized with the socket's high-water marks. */
   newPipe(endpoint: string): Pipe;
   /** The socket starts using the pipe. */
@@ -128,6 +130,7 @@ export class ConnectSession implements EngineHandler {
       return;
     }
     this.interval = this.owner.reconnectInterval;
+    applyTcpKeepalive(conn, this.owner.tcpKeepalive);
     const address = remoteAddress(conn);
     this.owner.emit({ type: "connect", address: this.endpoint.text, peer: address });
     const engine = new Engine(conn, this.owner.engineConfig(address), this, address);
@@ -250,6 +253,7 @@ export class AcceptSession {
   }
 
   private startEngine(conn: Deno.Conn): void {
+    applyTcpKeepalive(conn, this.owner.tcpKeepalive);
     const address = remoteAddress(conn);
     this.owner.emit({ type: "accept", address: this.endpoint, peer: address });
     const handler: EngineHandler = {

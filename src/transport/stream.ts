@@ -91,6 +91,12 @@ export function wrapListener<L extends Deno.Listener>(
 
 function noop(): void {}
 
+/** Applies libzmq's ZMQ_TCP_KEEPALIVE (-1: OS default, 0: off, 1: on) to a tcp connection. */
+export function applyTcpKeepalive(conn: Deno.Conn, setting: number): void {
+  if (setting < 0 || conn.remoteAddr.transport !== "tcp") return;
+  (conn as Deno.TcpConn).setKeepAlive(setting === 1);
+}
+
 /** Describes a connection's far end as an endpoint string. */
 export function remoteAddress(conn: Deno.Conn): string {
   const addr = conn.remoteAddr;

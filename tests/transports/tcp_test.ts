@@ -146,3 +146,63 @@ Deno.test("malformed tcp endpoints are EINVAL; unknown transports EPROTONOSUPPOR
   }
   assert.throws(() => push.connect("udp://127.0.0.1:5555"), hasCode("EPROTONOSUPPORT"));
 });
+
+/** Established IPv4 connections from /proc/net/tcp: ports and the kernel's timer kind ("tr"). */
+function tcpTable(): { local: number; remote: number; timer: string }[] {
+  const port = (address: string) => parseInt(address.split(":")[1], 16);
+  return Deno.readTextFileSync("/proc/net/tcp").split("\n").slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields.length > 5 && fields[3] === "01")
+    .map(([, local, remote, , , timer]) => ({
+      local: port(local),
+      remote: port(remote),
+      timer: timer.split(":")[0],
+    }));
+}
+
+/** Timer kinds of the connection to `boundPort`: [connecting side, accepting side]. */
+function keepaliveTimers(boundPort: number): [string, string] {
+  const table = tcpTable();
+  const connecting = table.find((row) => row.remote === boundPort);
+  assert.ok(connecting !== undefined, "the connection is in /proc/net/tcp");
+  const accepting = table.find((row) => row.local === boundPort && row.remote === connecting.local);
+  assert.ok(accepting !== undefined, "the accepted end is in /proc/net/tcp");
+  return [connecting.timer, accepting.timer];
+}
+
+const canReadTcpTable = Deno.build.os === "linux" && (() => {
+  try {
+    return Deno.readTextFileSync("/proc/net/tcp").length > 0;
+  } catch {
+    return false;
+  }
+})();
+const tableNote = canReadTcpTable ? "" : " (skipped: no /proc/net/tcp)";
+
+/** Connects a PUSH to a PULL, both with `tcpKeepalive`, and returns the kernel's timer kinds. */
+async function timersWith(tcpKeepalive: number | undefined): Promise<[string, string]> {
+  using pull = new Pull({ tcpKeepalive });
+  await pull.bind("tcp://127.0.0.1:*");
+  using push = new Push({ tcpKeepalive });
+  push.connect(pull.lastEndpoint!);
+  await push.send("hello");
+  await within(5000, pull.receive());
+  return keepaliveTimers(portOf(pull.lastEndpoint!));
+}
+
+Deno.test({
+  name: `tcpKeepalive: 1 turns TCP keep-alive on at both ends${tableNote}`,
+  ignore: !canReadTcpTable,
+  fn: async () => {
+    // Linux lists a running keep-alive timer as timer kind 02.
+    assert.deepEqual(await timersWith(1), ["02", "02"]);
+  },
+});
+
+Deno.test({
+  name: `tcpKeepalive: -1 (default) leaves the OS default, off on Linux${tableNote}`,
+  ignore: !canReadTcpTable,
+  fn: async () => {
+    assert.deepEqual(await timersWith(undefined), ["00", "00"]);
+  },
+});
