@@ -277,7 +277,7 @@ Deno.test({
     const child = new Deno.Command("script", {
       args: ["-qec", command, "/dev/null"],
       env: { NO_COLOR: "1" },
-      stdin: "piped",
+      stdin: "null",
       stdout: "piped",
       stderr: "piped",
     }).spawn();
