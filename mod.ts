@@ -31,5 +31,9 @@ export { type ReceiveOptions, type SendOptions, SocketBase } from "./src/socket.
 export { Push, type PushOptions } from "./src/sockets/push.ts";
 export { Pull, type PullOptions } from "./src/sockets/pull.ts";
 export { Pair, type PairOptions } from "./src/sockets/pair.ts";
+export { Publisher, type PublisherOptions } from "./src/sockets/publisher.ts";
+export { Subscriber, type SubscriberOptions } from "./src/sockets/subscriber.ts";
+export { XPublisher, type XPublisherOptions } from "./src/sockets/xpublisher.ts";
+export { XSubscriber, type XSubscriberOptions } from "./src/sockets/xsubscriber.ts";
 export { proxy, type ProxyOptions } from "./src/proxy.ts";
 export { version } from "./src/version.ts";

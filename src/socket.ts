@@ -124,6 +124,15 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   /** The resolved address of the last `bind` (with the real port for `*`/`0`). */
   lastEndpoint: string | null = null;
 
+  /**
+   * Socket types that drop instead of waiting (PUB, XPUB, ROUTER) never make
+   * `send` wait, so a tight `await send()` loop would run on microtasks alone
+   * and starve the engines' writes until every queue overflows. Such types
+   * set this: every so many immediate sends, `send` resolves on the next
+   * event-loop turn instead, letting I/O keep up (one timer per batch).
+   */
+  protected yieldEvery = 0;
+  private sendsSinceYield = 0;
   private isClosed = false;
   private readonly eventStream = new EventStream();
   private readonly sendWaiters: SendWaiter[] = [];
@@ -313,7 +322,11 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     try {
       frames = toMessage(msg);
       if (frames.length === 0) throw zmqError("EINVAL", "cannot send a message with no frames");
-      if (this.sendWaiters.length === 0 && this.xSend(frames)) return RESOLVED;
+      if (this.sendWaiters.length === 0 && this.xSend(frames)) {
+        if (this.yieldEvery === 0 || ++this.sendsSinceYield < this.yieldEvery) return RESOLVED;
+        this.sendsSinceYield = 0;
+        return nextTurn();
+      }
     } catch (err) {
       return Promise.reject(err);
     }
@@ -600,6 +613,14 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   }
 }
 
+/** Resolves on the next event-loop turn (after pending I/O completions run). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Sends between event-loop turns for socket types that never wait (see `yieldEvery`). */
+export const COOPERATIVE_SEND_BATCH = 256;
+
 /** Queues a waiter, arming its timeout and abort signal. */
 function enqueue<T>(queue: Waiter<T>[], waiter: Waiter<T>, timeout: number, what: string): void {
   if (timeout > 0) {
@@ -623,7 +644,8 @@ function enqueue<T>(queue: Waiter<T>[], waiter: Waiter<T>, timeout: number, what
 
 /** Releases what a waiter held while it waited (timer, abort listener). */
 function settled<T>(waiter: Waiter<T>): void {
-  clearTimeout(waiter.timer);
+  // clearTimeout is not free in Deno (Node-compatible timers): skip it when unarmed.
+  if (waiter.timer !== undefined) clearTimeout(waiter.timer);
   if (waiter.onAbort !== null) waiter.signal!.removeEventListener("abort", waiter.onAbort);
 }
 

@@ -149,10 +149,14 @@ export class ConnectSession implements EngineHandler {
 
   onReady(engine: Engine, peer: PeerInfo): Pipe {
     let pipe = this.pipe;
+    // A pipe opened for this connection (immediate) is new to the socket,
+    // which sets it up on attach: only a pipe that outlived a connection
+    // is told of the reconnection.
+    const kept = pipe !== null;
     if (pipe === null) pipe = this.pipe = this.openPipe();
     pipe.peer = peer;
     this.owner.emit({ type: "handshake", address: this.endpoint.text, peer: engine.address });
-    if (this.everReady) pipe.onReconnect?.();
+    if (this.everReady && kept) pipe.onReconnect?.();
     this.everReady = true;
     if (this.lingering) this.finishWhenDrained(engine);
     return pipe;

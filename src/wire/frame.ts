@@ -61,9 +61,16 @@ export class ProtocolError extends Error {
 interface PendingBody {
   flags: number;
   size: number;
-  storage: ArrayBuffer;
+  storage: Uint8Array;
   filled: number;
 }
+
+/**
+ * Storage for a large frame grows to at most this many times the bytes
+ * received so far (and never past the declared size): a peer must send
+ * bytes to make us allocate, and a 1 MiB frame is copied about once.
+ */
+const GROWTH_FACTOR = 16;
 
 /** Incremental frame decoder; see the module documentation. */
 export class FrameDecoder {
@@ -97,7 +104,7 @@ export class FrameDecoder {
   /** Where the next read should put its bytes (never empty). */
   readTarget(): Uint8Array {
     const p = this.pending;
-    if (p !== null) return new Uint8Array(p.storage, p.filled);
+    if (p !== null) return p.storage.subarray(p.filled);
     if (this.buf.length - this.end < MIN_READ_ROOM) this.renewBuffer();
     return this.buf.subarray(this.end);
   }
@@ -108,11 +115,11 @@ export class FrameDecoder {
     if (p !== null) {
       p.filled += n;
       if (p.filled < p.size) {
-        if (p.filled === p.storage.byteLength) growStorage(p);
+        if (p.filled === p.storage.length) growStorage(p);
         return;
       }
       this.pending = null;
-      this.frame(p.flags, new Uint8Array(p.storage), sink);
+      this.frame(p.flags, p.storage, sink);
       return;
     }
     this.end += n;
@@ -163,7 +170,7 @@ export class FrameDecoder {
       if (end - bodyStart < size) {
         if (size >= OWN_STORAGE_THRESHOLD) {
           this.startPending(flags, size, bodyStart);
-          pos = end;
+          return;
         }
         break;
       }
@@ -214,9 +221,8 @@ export class FrameDecoder {
   /** Moves the partial frame at `bodyStart` into storage of its own. */
   private startPending(flags: number, size: number, bodyStart: number): void {
     const received = this.end - bodyStart;
-    const initial = Math.min(size, Math.max(OWN_STORAGE_THRESHOLD, received * 2));
-    const storage = new ArrayBuffer(initial, { maxByteLength: size });
-    new Uint8Array(storage).set(this.buf.subarray(bodyStart, this.end));
+    const storage = new Uint8Array(storageFor(size, received));
+    storage.set(this.buf.subarray(bodyStart, this.end));
     this.pending = { flags, size, storage, filled: received };
     this.end = bodyStart;
     this.start = bodyStart;
@@ -238,9 +244,16 @@ export class FrameDecoder {
   }
 }
 
-/** Doubles the storage of a large frame: memory follows the bytes that arrived. */
+/** Capacity for a large frame of `size` bytes of which `received` arrived. */
+function storageFor(size: number, received: number): number {
+  return Math.min(size, Math.max(OWN_STORAGE_THRESHOLD, received * GROWTH_FACTOR));
+}
+
+/** Grows a large frame's storage once it is full: memory follows the bytes that arrived. */
 function growStorage(p: PendingBody): void {
-  p.storage.resize(Math.min(p.size, p.storage.byteLength * 2));
+  const next = new Uint8Array(storageFor(p.size, p.filled));
+  next.set(p.storage);
+  p.storage = next;
 }
 
 /**

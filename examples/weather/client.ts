@@ -1,0 +1,35 @@
+/**
+ * Weather update client (the zguide's wuclient): subscribes to one zip
+ * code, collects a number of updates and prints the average temperature.
+ *
+ *   deno run --allow-net=127.0.0.1 examples/weather/client.ts [endpoint] [zipcode] [updates]
+ *
+ * Defaults: tcp://127.0.0.1:5556, zip code 10001, 100 updates.
+ *
+ * @module
+ */
+
+import { Subscriber } from "../../mod.ts";
+
+const endpoint = Deno.args[0] ?? "tcp://127.0.0.1:5556";
+const zipcode = Deno.args[1] ?? "10001";
+const updates = Number(Deno.args[2] ?? 100);
+
+const subscriber = new Subscriber();
+subscriber.connect(endpoint);
+// The trailing space stops "1000" from matching "10001".
+const filter = `${zipcode} `;
+subscriber.subscribe(filter);
+
+console.log(`Collecting updates from the weather server for zipcode '${zipcode}'…`);
+const text = new TextDecoder();
+let total = 0;
+for (let n = 0; n < updates; n++) {
+  const [update] = await subscriber.receive();
+  const line = text.decode(update);
+  if (!line.startsWith(filter)) throw new Error(`received an update for another zip code: ${line}`);
+  const [, temperature] = line.split(" ");
+  total += Number(temperature);
+}
+console.log(`Average temperature for zipcode '${zipcode}' was ${Math.round(total / updates)}F`);
+subscriber.close();

@@ -1,0 +1,90 @@
+/**
+ * PUB (RFC 29): sends each message to every subscriber whose subscription
+ * is a prefix of the message's first frame; never waits.
+ *
+ * @module
+ */
+
+import type { Message } from "../message.ts";
+import { applyOptions, type SocketOptions } from "../options.ts";
+import type { Pipe } from "../pipe/pipe.ts";
+import { PublisherCore } from "../routing/publisher_core.ts";
+import { COMMON_OPTION_NAMES, COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
+
+/** Options of a {@link Publisher} socket. */
+export interface PublisherOptions extends SocketOptions {
+  /**
+   * Wait (or reject with `EAGAIN` after `sendTimeout`) instead of dropping
+   * when a matching subscriber is at its high-water mark
+   * (ZMQ_XPUB_NODROP). Default false: PUB never blocks.
+   */
+  noDrop: boolean;
+  /** Send each message to the subscribers that do NOT match it (ZMQ_INVERT_MATCHING). */
+  invertMatching: boolean;
+}
+
+const OPTION_NAMES = ["noDrop", "invertMatching"];
+const KNOWN_OPTIONS = new Set([...COMMON_OPTION_NAMES, ...OPTION_NAMES]);
+
+/**
+ * The sending end of publish-subscribe. Subscribers tell the publisher
+ * which prefixes they want; a message goes, once, to each subscriber with
+ * a subscription that starts its first frame. A subscriber that does not
+ * keep up loses messages once its high-water mark is reached: `send` never
+ * waits for it (unless {@link Publisher.noDrop}).
+ *
+ * @example
+ * ```ts
+ * import { Publisher } from "@zmtp/zmq";
+ * const pub = new Publisher();
+ * await pub.bind("tcp://127.0.0.1:5556");
+ * await pub.send(["weather.10001", "21 °C"]);
+ * pub.close();
+ * ```
+ */
+export class Publisher extends SocketBase {
+  /** See {@link PublisherOptions.noDrop}. */
+  noDrop = false;
+  /** See {@link PublisherOptions.invertMatching}. */
+  invertMatching = false;
+  private readonly core = new PublisherCore(this, false);
+
+  /** Creates a PUB socket. */
+  constructor(options?: Partial<PublisherOptions>) {
+    super("PUB", options, OPTION_NAMES);
+    this.yieldEvery = COOPERATIVE_SEND_BATCH;
+    // Field initialisers above ran after the base applied the options.
+    applyOptions(this, options, KNOWN_OPTIONS);
+  }
+
+  /** Number of distinct prefixes subscribers asked for. */
+  get topicCount(): number {
+    return this.core.topicCount;
+  }
+
+  /** A new subscriber: read its subscriptions. */
+  protected xAttach(pipe: Pipe): void {
+    this.core.attach(pipe, null);
+  }
+
+  /** A subscriber left: forget its subscriptions. */
+  protected xTerminated(pipe: Pipe): void {
+    this.core.terminated(pipe);
+    this.retrySends();
+  }
+
+  /** Subscriptions arrived. */
+  protected override xReadable(pipe: Pipe): void {
+    this.core.read(pipe);
+  }
+
+  /** A full subscriber drained. */
+  protected override xWritable(pipe: Pipe): void {
+    this.core.writable(pipe);
+  }
+
+  /** Fans the message out to the matching subscribers. */
+  protected override xSend(msg: Message): boolean {
+    return this.core.send(msg);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * SUB (RFC 29): receives the messages whose first frame starts with one of
+ * its subscriptions.
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import { type Message, type MessageLike, toFrame } from "../message.ts";
+import { applyOptions, type SocketOptions } from "../options.ts";
+import type { Pipe } from "../pipe/pipe.ts";
+import { SubscriberCore } from "../routing/subscriber_core.ts";
+import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
+
+/** Options of a {@link Subscriber} socket. */
+export interface SubscriberOptions extends SocketOptions {
+  /** Receive the messages that match NO subscription (ZMQ_INVERT_MATCHING; the publisher needs it too). */
+  invertMatching: boolean;
+}
+
+const OPTION_NAMES = ["invertMatching"];
+const KNOWN_OPTIONS = new Set([...COMMON_OPTION_NAMES, ...OPTION_NAMES]);
+
+/**
+ * The receiving end of publish-subscribe. It receives nothing until it
+ * subscribes: {@link Subscriber.subscribe} with a prefix (string or bytes)
+ * asks for every message whose first frame starts with it, and with no
+ * argument for every message. Subscriptions are counted (subscribing twice
+ * needs two cancels), sent to every publisher, and sent again when a
+ * publisher reconnects. `send` is not supported.
+ *
+ * @example
+ * ```ts
+ * import { Subscriber } from "@zmtp/zmq";
+ * const sub = new Subscriber();
+ * sub.connect("tcp://127.0.0.1:5556");
+ * sub.subscribe("weather.10001");
+ * const [topic, reading] = await sub.receive();
+ * console.log(new TextDecoder().decode(reading));
+ * sub.close();
+ * ```
+ */
+export class Subscriber extends SocketBase {
+  /** See {@link SubscriberOptions.invertMatching}. */
+  invertMatching = false;
+  private readonly core = new SubscriberCore();
+
+  /** Creates a SUB socket. Its `linger` defaults to 0, as in libzmq. */
+  constructor(options?: Partial<SubscriberOptions>) {
+    super("SUB", options, OPTION_NAMES);
+    // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
+    this.linger = 0;
+    // Field initialisers above ran after the base applied the options.
+    applyOptions(this, options, KNOWN_OPTIONS);
+  }
+
+  /**
+   * Receives messages whose first frame starts with one of `prefixes`
+   * (strings are UTF-8); with no argument, every message.
+   */
+  subscribe(...prefixes: MessageLike[]): void {
+    this.change(true, prefixes);
+  }
+
+  /**
+   * Cancels one earlier `subscribe` of each prefix (no argument: of the
+   * empty prefix). A prefix subscribed twice stays until cancelled twice.
+   */
+  unsubscribe(...prefixes: MessageLike[]): void {
+    this.change(false, prefixes);
+  }
+
+  /** Number of distinct prefixes subscribed to. */
+  get topicCount(): number {
+    return this.core.topicCount;
+  }
+
+  /** Sends (and counts) a subscription or cancel per prefix; none means the empty prefix. */
+  private change(subscribe: boolean, prefixes: MessageLike[]): void {
+    if (this.closed) throw zmqError("ETERM", "socket is closed");
+    if (prefixes.length === 0) prefixes = [""];
+    for (const prefix of prefixes) this.core.subscribe(subscribe, toFrame(prefix));
+  }
+
+  /** A new publisher: send it the subscriptions. */
+  protected xAttach(pipe: Pipe): void {
+    this.core.attach(pipe);
+  }
+
+  /** A publisher left (what it sent is still received). */
+  protected xTerminated(pipe: Pipe): void {
+    this.core.terminated(pipe);
+  }
+
+  /** A publisher's connection came back: send it the subscriptions again. */
+  protected override xReconnected(pipe: Pipe): void {
+    this.core.reconnected(pipe);
+  }
+
+  /** Messages arrived from a publisher. */
+  protected override xReadable(pipe: Pipe): void {
+    this.core.readable(pipe);
+  }
+
+  /** A publisher's queue drained. */
+  protected override xWritable(pipe: Pipe): void {
+    this.core.writable(pipe);
+  }
+
+  /** The next message that matches a subscription. */
+  protected override xRecv(): Message | undefined {
+    return this.core.receive(true, this.invertMatching);
+  }
+}

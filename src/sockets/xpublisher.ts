@@ -1,0 +1,162 @@
+/**
+ * XPUB (RFC 29): a PUB whose user sees the subscriptions.
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import { type Message, type MessageLike, toFrame } from "../message.ts";
+import { applyOptions, type SocketOptions } from "../options.ts";
+import type { Pipe } from "../pipe/pipe.ts";
+import { PublisherCore } from "../routing/publisher_core.ts";
+import { COMMON_OPTION_NAMES, COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
+
+/** Options of an {@link XPublisher} socket. */
+export interface XPublisherOptions extends SocketOptions {
+  /**
+   * Pass every subscription to `receive()`, not only the first one for
+   * each prefix (ZMQ_XPUB_VERBOSE). Cancels are still passed only when the
+   * last subscriber of a prefix goes.
+   */
+  verbose: boolean;
+  /** As `verbose`, and pass every cancel too (ZMQ_XPUB_VERBOSER). */
+  verboser: boolean;
+  /**
+   * Subscriptions are not applied automatically: each one is only passed
+   * to `receive()`, and the user calls {@link XPublisher.subscribe} /
+   * {@link XPublisher.unsubscribe} for the peer it came from
+   * (ZMQ_XPUB_MANUAL). Every subscription and cancel is passed.
+   */
+  manual: boolean;
+  /** Sent to each subscriber as it connects (ZMQ_XPUB_WELCOME_MSG); null: none. */
+  welcomeMessage: string | Uint8Array | null;
+  /** Wait instead of dropping when a matching subscriber is full (ZMQ_XPUB_NODROP). */
+  noDrop: boolean;
+  /** Send each message to the subscribers that do NOT match it (ZMQ_INVERT_MATCHING). */
+  invertMatching: boolean;
+}
+
+const OPTION_NAMES = [
+  "verbose",
+  "verboser",
+  "manual",
+  "welcomeMessage",
+  "noDrop",
+  "invertMatching",
+];
+const KNOWN_OPTIONS = new Set([...COMMON_OPTION_NAMES, ...OPTION_NAMES]);
+const utf8 = new TextEncoder();
+
+/**
+ * A publisher that also receives: `receive()` yields each subscription
+ * (`\x01prefix`) and cancel (`\x00prefix`) from its subscribers — by
+ * default only the first subscription and the last cancel of each prefix —
+ * and any other message an {@link XSubscriber} sends up. Sending works as
+ * on a {@link Publisher}. Together with an XSubscriber it forwards
+ * subscriptions through a proxy.
+ *
+ * @example
+ * ```ts
+ * import { XPublisher } from "@zmtp/zmq";
+ * const xpub = new XPublisher({ verbose: true });
+ * await xpub.bind("tcp://127.0.0.1:5557");
+ * const [event] = await xpub.receive(); // a subscriber connected and subscribed
+ * const topic = new TextDecoder().decode(event.subarray(1));
+ * console.log(event[0] === 1 ? "subscribe" : "cancel", topic);
+ * await xpub.send([topic, "first value"]);
+ * xpub.close();
+ * ```
+ */
+export class XPublisher extends SocketBase {
+  /** See {@link XPublisherOptions.verbose}. */
+  verbose = false;
+  /** See {@link XPublisherOptions.verboser}. */
+  verboser = false;
+  /** See {@link XPublisherOptions.manual}. */
+  manual = false;
+  /** See {@link XPublisherOptions.welcomeMessage}. */
+  welcomeMessage: string | Uint8Array | null = null;
+  /** See {@link XPublisherOptions.noDrop}. */
+  noDrop = false;
+  /** See {@link XPublisherOptions.invertMatching}. */
+  invertMatching = false;
+  private readonly core = new PublisherCore(this, true);
+
+  /** Creates an XPUB socket. */
+  constructor(options?: Partial<XPublisherOptions>) {
+    super("XPUB", options, OPTION_NAMES);
+    this.yieldEvery = COOPERATIVE_SEND_BATCH;
+    // Field initialisers above ran after the base applied the options.
+    applyOptions(this, options, KNOWN_OPTIONS);
+  }
+
+  /**
+   * With {@link manual}: subscribes the peer whose message was received
+   * last to each prefix (no argument: to everything). Like libzmq's
+   * ZMQ_SUBSCRIBE on an XPUB socket. Throws `EINVAL` without `manual`.
+   */
+  subscribe(...prefixes: MessageLike[]): void {
+    this.manualChange(true, prefixes);
+  }
+
+  /** With {@link manual}: cancels prefixes for the peer whose message was received last. */
+  unsubscribe(...prefixes: MessageLike[]): void {
+    this.manualChange(false, prefixes);
+  }
+
+  /** Number of distinct prefixes subscribers asked for (applied ones, in manual mode). */
+  get topicCount(): number {
+    return this.core.topicCount;
+  }
+
+  /** Applies manual subscriptions or cancels for the last peer; none means the empty prefix. */
+  private manualChange(subscribe: boolean, prefixes: MessageLike[]): void {
+    if (this.closed) throw zmqError("ETERM", "socket is closed");
+    if (!this.manual) {
+      throw zmqError("EINVAL", "XPublisher.subscribe/unsubscribe need the manual option");
+    }
+    if (prefixes.length === 0) prefixes = [""];
+    for (const prefix of prefixes) {
+      if (subscribe) this.core.subscribeLast(toFrame(prefix));
+      else this.core.unsubscribeLast(toFrame(prefix));
+    }
+  }
+
+  /** A new subscriber: welcome it and read its subscriptions. */
+  protected xAttach(pipe: Pipe): void {
+    const welcome = this.welcomeMessage;
+    const bytes = welcome === null || welcome.length === 0
+      ? null
+      : typeof welcome === "string"
+      ? utf8.encode(welcome)
+      : welcome;
+    this.core.attach(pipe, bytes);
+  }
+
+  /** A subscriber left: forget its subscriptions, reporting prefixes nobody wants now. */
+  protected xTerminated(pipe: Pipe): void {
+    this.core.terminated(pipe);
+    this.retrySends();
+    this.deliverReceives();
+  }
+
+  /** Subscriptions or messages arrived. */
+  protected override xReadable(pipe: Pipe): void {
+    this.core.read(pipe);
+  }
+
+  /** A full subscriber drained. */
+  protected override xWritable(pipe: Pipe): void {
+    this.core.writable(pipe);
+  }
+
+  /** Fans the message out to the matching subscribers. */
+  protected override xSend(msg: Message): boolean {
+    return this.core.send(msg);
+  }
+
+  /** The next subscription, cancel or upstream message. */
+  protected override xRecv(): Message | undefined {
+    return this.core.receive();
+  }
+}

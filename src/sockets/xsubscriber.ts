@@ -1,0 +1,87 @@
+/**
+ * XSUB (RFC 29): a SUB whose subscriptions are messages the user sends.
+ *
+ * @module
+ */
+
+import type { Message } from "../message.ts";
+import { applyOptions, type SocketOptions } from "../options.ts";
+import type { Pipe } from "../pipe/pipe.ts";
+import { SubscriberCore } from "../routing/subscriber_core.ts";
+import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
+
+/** Options of an {@link XSubscriber} socket. */
+export type XSubscriberOptions = SocketOptions;
+
+const KNOWN_OPTIONS = new Set(COMMON_OPTION_NAMES);
+
+/**
+ * A subscriber driven by messages: `send(["\x01prefix"])` subscribes,
+ * `send(["\x00prefix"])` cancels (both sent to every publisher, counted,
+ * and sent again on reconnect), and any other message goes up to every
+ * publisher as is (an {@link XPublisher} receives it). `receive()` yields
+ * everything the publishers send, unfiltered. With an XPublisher it
+ * forwards subscriptions through a proxy.
+ *
+ * @example
+ * ```ts
+ * import { XSubscriber } from "@zmtp/zmq";
+ * const xsub = new XSubscriber();
+ * xsub.connect("tcp://127.0.0.1:5556");
+ * await xsub.send(new Uint8Array([1, ...new TextEncoder().encode("weather.")]));
+ * const message = await xsub.receive();
+ * xsub.close();
+ * ```
+ */
+export class XSubscriber extends SocketBase {
+  private readonly core = new SubscriberCore();
+
+  /** Creates an XSUB socket. Its `linger` defaults to 0, as in libzmq. */
+  constructor(options?: Partial<XSubscriberOptions>) {
+    super("XSUB", options);
+    // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
+    this.linger = 0;
+    applyOptions(this, options, KNOWN_OPTIONS);
+  }
+
+  /** Number of distinct prefixes subscribed to. */
+  get topicCount(): number {
+    return this.core.topicCount;
+  }
+
+  /** A new publisher: send it the subscriptions. */
+  protected xAttach(pipe: Pipe): void {
+    this.core.attach(pipe);
+  }
+
+  /** A publisher left (what it sent is still received). */
+  protected xTerminated(pipe: Pipe): void {
+    this.core.terminated(pipe);
+  }
+
+  /** A publisher's connection came back: send it the subscriptions again. */
+  protected override xReconnected(pipe: Pipe): void {
+    this.core.reconnected(pipe);
+  }
+
+  /** Messages arrived from a publisher. */
+  protected override xReadable(pipe: Pipe): void {
+    this.core.readable(pipe);
+  }
+
+  /** A publisher's queue drained. */
+  protected override xWritable(pipe: Pipe): void {
+    this.core.writable(pipe);
+  }
+
+  /** Subscriptions, cancels and other messages go to every publisher; never waits. */
+  protected override xSend(msg: Message): boolean {
+    this.core.send(msg);
+    return true;
+  }
+
+  /** The next message from any publisher. */
+  protected override xRecv(): Message | undefined {
+    return this.core.receive(false, false);
+  }
+}
