@@ -75,6 +75,17 @@ export const TRANSPORTS: TransportCase[] = [
   },
 ];
 
+/** An endpoint of `transport` nobody listens on yet, for connect-before-bind. */
+export function unboundEndpoint(transport: TransportCase): string {
+  const endpoint = transport.bindEndpoint();
+  if (!endpoint.startsWith("tcp://")) return endpoint;
+  const host = endpoint.includes("[") ? "::1" : "127.0.0.1";
+  const probe = Deno.listen({ hostname: host, port: 0 });
+  const port = probe.addr.port;
+  probe.close();
+  return endpoint.replace("*", String(port));
+}
+
 /**
  * Registers `fn` once per transport, named `<transport>: <name>`; cases the
  * machine cannot run are reported as ignored, and `except` leaves some out.

@@ -6,18 +6,7 @@
 import assert from "node:assert/strict";
 import { Pair, Pull, Push } from "../../mod.ts";
 import { pattern, texts, within } from "../helpers.ts";
-import { testEachTransport, type TransportCase } from "./cases.ts";
-
-/** An endpoint nobody listens on yet, for connect-before-bind. */
-function unboundEndpoint(transport: TransportCase): string {
-  const endpoint = transport.bindEndpoint();
-  if (!endpoint.startsWith("tcp://")) return endpoint;
-  const host = endpoint.includes("[") ? "::1" : "127.0.0.1";
-  const probe = Deno.listen({ hostname: host, port: 0 });
-  const port = probe.addr.port;
-  probe.close();
-  return endpoint.replace("*", String(port));
-}
+import { testEachTransport, unboundEndpoint } from "./cases.ts";
 
 testEachTransport(
   "PUSH to a bound PULL: multipart messages arrive whole and in order",
