@@ -19,7 +19,12 @@ import type { MechanismContext } from "./mechanism/mechanism.ts";
 import { createMechanism } from "./mechanism/select.ts";
 import { applyOptions, DEFAULT_OPTIONS, type SocketOptions } from "./options.ts";
 import { Pipe } from "./pipe/pipe.ts";
-import type { EngineConfig } from "./session/engine.ts";
+import {
+  Engine,
+  type EngineConfig,
+  type EngineHandler,
+  type SessionEngine,
+} from "./session/engine.ts";
 import { AcceptSession, ConnectSession, type SessionOwner } from "./session/session.ts";
 import { type Endpoint, parseEndpoint } from "./transport/endpoint.ts";
 import { streamTransport } from "./transport/index.ts";
@@ -183,6 +188,12 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   protected xWritable(_pipe: Pipe): void {}
   /** A connecting pipe's transport reconnected (libzmq's hiccup). */
   protected xReconnected(_pipe: Pipe): void {}
+  /**
+   * The pipe's `peer` was filled in by a handshake. A connecting pipe is
+   * attached before its first handshake (with `peer` null); this tells the
+   * socket type who is at the other end, again after each reconnection.
+   */
+  protected xPeerReady(_pipe: Pipe): void {}
 
   // ---- state ----
 
@@ -499,9 +510,15 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     };
     pipe.onTerminated = () => this.forgetPipe(pipe);
     pipe.onReconnect = () => this.xReconnected(pipe);
+    pipe.onPeer = () => this.xPeerReady(pipe);
     this.xAttach(pipe);
     this.deliverReceives();
     this.retrySends();
+  }
+
+  /** @internal The engine for one new connection: ZMTP (STREAM overrides this with raw bytes). */
+  createEngine(conn: Deno.Conn, handler: EngineHandler, peerAddress: string): SessionEngine {
+    return new Engine(conn, this.engineConfig(peerAddress), handler, peerAddress);
   }
 
   /** @internal Engine settings with a fresh mechanism for one connection. */

@@ -46,6 +46,8 @@ export class Pipe {
   detached = false;
   /** Set by the socket: the transport under the pipe was re-established (libzmq's hiccup). */
   onReconnect: (() => void) | null = null;
+  /** Set by the socket: {@link peer} was filled in (a handshake completed; again after each reconnection). */
+  onPeer: (() => void) | null = null;
   /** Set by the socket: the far end went away for good. */
   onTerminated: (() => void) | null = null;
   /** Set by the far end (engine session or inproc partner): the socket let go of the pipe. */
@@ -95,6 +97,16 @@ export class Pipe {
   /** Queues a message for the peer if below the high-water mark. */
   write(msg: PipeItem): boolean {
     return this.outbound.tryPush(msg);
+  }
+
+  /**
+   * Records what the handshake said about the peer and tells the socket.
+   * A connecting pipe is attached before its first handshake, so a socket
+   * that needs the peer's identity (ROUTER) learns it here.
+   */
+  setPeer(peer: PeerInfo): void {
+    this.peer = peer;
+    this.onPeer?.();
   }
 
   /** The far end calls this when it is gone for good; the socket then drops the pipe. */

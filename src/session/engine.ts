@@ -72,19 +72,36 @@ export interface EngineStop {
   wasReady: boolean;
 }
 
+/**
+ * What a session needs of the engine that serves one connection: the ZMTP
+ * {@link Engine}, or the raw engine of STREAM sockets.
+ */
+export interface SessionEngine {
+  /** The peer's address, for events. */
+  readonly address: string;
+  /** True while the engine has messages it has not yet written. */
+  readonly hasPendingOutput: boolean;
+  /** Starts the engine; the outcome goes to its {@link EngineHandler}. */
+  start(): void;
+  /** Resolves once everything queued so far is written, or the engine stopped. */
+  drained(): Promise<void>;
+  /** Closes the connection now. */
+  close(): void;
+}
+
 /** The session that owns an engine. */
 export interface EngineHandler {
   /**
    * The handshake completed: return the pipe the engine should serve.
    * Throw a {@link HandshakeError} to refuse the peer.
    */
-  onReady(engine: Engine, peer: PeerInfo): Pipe;
+  onReady(engine: SessionEngine, peer: PeerInfo): Pipe;
   /** The engine stopped and its connection is closed. */
-  onStopped(engine: Engine, stop: EngineStop): void;
+  onStopped(engine: SessionEngine, stop: EngineStop): void;
 }
 
 /** One ZMTP connection; see the module documentation. */
-export class Engine implements FrameSink {
+export class Engine implements FrameSink, SessionEngine {
   private readonly decoder: FrameDecoder;
   private readonly encoder = new FrameEncoder();
   private readonly mechanism: Mechanism;
@@ -502,7 +519,7 @@ function isSubscription(msg: Message): boolean {
 }
 
 /** Errors that only mean "the connection went away". */
-function isClosedError(err: unknown): boolean {
+export function isClosedError(err: unknown): boolean {
   return err instanceof Deno.errors.BadResource ||
     err instanceof Deno.errors.Interrupted ||
     err instanceof Deno.errors.ConnectionReset ||

@@ -12,7 +12,7 @@ import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import type { Endpoint } from "../transport/endpoint.ts";
 import type { StreamListener, StreamTransport } from "../transport/stream.ts";
 import { applyTcpKeepalive, remoteAddress } from "../transport/stream.ts";
-import { Engine, type EngineConfig, type EngineHandler, type EngineStop } from "./engine.ts";
+import type { EngineHandler, EngineStop, SessionEngine } from "./engine.ts";
 
 /** What sessions need from their socket. */
 export interface SessionOwner {
@@ -26,8 +26,11 @@ export interface SessionOwner {
   newPipe(endpoint: string): Pipe;
   /** The socket starts using the pipe. */
   attachPipe(pipe: Pipe): void;
-  /** Engine settings, with a fresh mechanism, for a connection to `peerAddress`. */
-  engineConfig(peerAddress: string): EngineConfig;
+  /**
+   * The engine for a new connection: ZMTP with a fresh mechanism, or raw
+   * bytes for STREAM sockets.
+   */
+  createEngine(conn: Deno.Conn, handler: EngineHandler, peerAddress: string): SessionEngine;
   /** Records a monitor event. */
   emit(event: SocketEvent): void;
 }
@@ -39,7 +42,12 @@ const HANDSHAKE_EVENTS = {
 } as const;
 
 /** Reports how an engine ended as monitor events. */
-function reportStop(owner: SessionOwner, endpoint: string, engine: Engine, stop: EngineStop): void {
+function reportStop(
+  owner: SessionOwner,
+  endpoint: string,
+  engine: SessionEngine,
+  stop: EngineStop,
+): void {
   const error = stop.error instanceof Error ? stop.error : undefined;
   if (stop.handshakeFailure !== undefined) {
     owner.emit({
@@ -59,7 +67,7 @@ function reportStop(owner: SessionOwner, endpoint: string, engine: Engine, stop:
  * Waits up to `linger` ms (-1: without limit) for the engine to write what
  * is queued, then closes it.
  */
-async function lingerAndClose(engine: Engine, linger: number): Promise<void> {
+async function lingerAndClose(engine: SessionEngine, linger: number): Promise<void> {
   if (linger !== 0 && engine.hasPendingOutput) {
     let timer: Timer | undefined;
     const deadline = linger > 0
@@ -78,7 +86,7 @@ async function lingerAndClose(engine: Engine, linger: number): Promise<void> {
  */
 export class ConnectSession implements EngineHandler {
   private pipe: Pipe | null = null;
-  private engine: Engine | null = null;
+  private engine: SessionEngine | null = null;
   private timer: Timer | undefined;
   private interval: number;
   private stopped = false;
@@ -133,7 +141,7 @@ export class ConnectSession implements EngineHandler {
     applyTcpKeepalive(conn, this.owner.tcpKeepalive);
     const address = remoteAddress(conn);
     this.owner.emit({ type: "connect", address: this.endpoint.text, peer: address });
-    const engine = new Engine(conn, this.owner.engineConfig(address), this, address);
+    const engine = this.owner.createEngine(conn, this, address);
     this.engine = engine;
     engine.start();
   }
@@ -147,14 +155,14 @@ export class ConnectSession implements EngineHandler {
     this.timer = setTimeout(() => this.connect(), interval);
   }
 
-  onReady(engine: Engine, peer: PeerInfo): Pipe {
+  onReady(engine: SessionEngine, peer: PeerInfo): Pipe {
     let pipe = this.pipe;
     // A pipe opened for this connection (immediate) is new to the socket,
     // which sets it up on attach: only a pipe that outlived a connection
     // is told of the reconnection.
     const kept = pipe !== null;
     if (pipe === null) pipe = this.pipe = this.openPipe();
-    pipe.peer = peer;
+    pipe.setPeer(peer);
     this.owner.emit({ type: "handshake", address: this.endpoint.text, peer: engine.address });
     if (this.everReady && kept) pipe.onReconnect?.();
     this.everReady = true;
@@ -162,7 +170,7 @@ export class ConnectSession implements EngineHandler {
     return pipe;
   }
 
-  onStopped(engine: Engine, stop: EngineStop): void {
+  onStopped(engine: SessionEngine, stop: EngineStop): void {
     if (this.engine === engine) this.engine = null;
     reportStop(this.owner, this.endpoint.text, engine, stop);
     if (this.owner.immediate && this.pipe !== null && stop.wasReady) {
@@ -191,7 +199,7 @@ export class ConnectSession implements EngineHandler {
     });
   }
 
-  private finishWhenDrained(engine: Engine): void {
+  private finishWhenDrained(engine: SessionEngine): void {
     lingerAndClose(engine, -1).then(() => this.finish());
   }
 
@@ -216,7 +224,7 @@ export class ConnectSession implements EngineHandler {
  * its handshake completes; the pipe ends with the connection.
  */
 export class AcceptSession {
-  private readonly engines = new Map<Engine, Pipe | null>();
+  private readonly engines = new Map<SessionEngine, Pipe | null>();
   private closed = false;
 
   /** Starts accepting on `listener`. */
@@ -277,13 +285,13 @@ export class AcceptSession {
         pipe?.terminate();
       },
     };
-    const engine = new Engine(conn, this.owner.engineConfig(address), handler, address);
+    const engine = this.owner.createEngine(conn, handler, address);
     this.engines.set(engine, null);
     engine.start();
   }
 
   /** The socket let go of one connection's pipe. */
-  private release(engine: Engine): Promise<void> {
+  private release(engine: SessionEngine): Promise<void> {
     return lingerAndClose(engine, this.owner.linger);
   }
 

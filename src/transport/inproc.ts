@@ -108,8 +108,10 @@ export class InprocRegistry {
 
   /** Fills in what each side knows of the other, as a handshake would. */
   private introduce(link: InprocLink, binder: InprocSocket): void {
+    // The binder's pipe is attached after this; the connecter's may already
+    // be (connect-before-bind), so it is told through setPeer.
     link.far.peer = peerInfo(link.connecter, link.endpoint);
-    link.near.peer = peerInfo(binder, link.endpoint);
+    link.near.setPeer(peerInfo(binder, link.endpoint));
   }
 }
 

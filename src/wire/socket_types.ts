@@ -4,7 +4,7 @@
  * @module
  */
 
-/** The `Socket-Type` names this library speaks on the wire. */
+/** The `Socket-Type` names this library speaks on the wire (and STREAM, which speaks raw TCP). */
 export type ZmtpSocketType =
   | "PAIR"
   | "PUB"
@@ -16,7 +16,8 @@ export type ZmtpSocketType =
   | "DEALER"
   | "ROUTER"
   | "PUSH"
-  | "PULL";
+  | "PULL"
+  | "STREAM";
 
 const COMPATIBLE: Record<ZmtpSocketType, readonly string[]> = {
   PAIR: ["PAIR"],
@@ -30,6 +31,8 @@ const COMPATIBLE: Record<ZmtpSocketType, readonly string[]> = {
   ROUTER: ["REQ", "DEALER", "ROUTER"],
   PUSH: ["PULL"],
   PULL: ["PUSH"],
+  // STREAM speaks raw TCP: it never exchanges a greeting with a ZMTP peer.
+  STREAM: [],
 };
 
 /** True when a socket of type `ours` may talk to a peer announcing `peer`. */

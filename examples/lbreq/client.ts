@@ -1,0 +1,28 @@
+/**
+ * One REQ client connected to two REP servers: REQ load-balances, so its
+ * requests alternate between the servers (round robin over the peers).
+ *
+ *   deno run --allow-net=127.0.0.1 examples/lbreq/client.ts [endpointA] [endpointB] [requests]
+ *
+ * Defaults: tcp://127.0.0.1:5556, tcp://127.0.0.1:5557, 6 requests. Start
+ * the servers (examples/lbreq/server.ts) before or after.
+ *
+ * @module
+ */
+
+import { Request } from "../../mod.ts";
+
+const a = Deno.args[0] ?? "tcp://127.0.0.1:5556";
+const b = Deno.args[1] ?? "tcp://127.0.0.1:5557";
+const count = Number(Deno.args[2] ?? 6);
+const text = (frame: Uint8Array) => new TextDecoder().decode(frame);
+
+const client = new Request();
+client.connect(a);
+client.connect(b);
+for (let i = 1; i <= count; i++) {
+  await client.send(`request ${i}`);
+  const [server, request] = await client.receive();
+  console.log(`client: ${text(request)} served by ${text(server)}`);
+}
+client.close();

@@ -1,0 +1,240 @@
+/**
+ * The raw engine of STREAM sockets (libzmq's raw_engine_t): no greeting, no
+ * handshake, no framing. Each read from the connection becomes a
+ * one-frame message holding exactly the bytes read; each frame of an
+ * outgoing message is written as it is. An empty message tells the socket
+ * that the connection opened, and another that it closed (libzmq's
+ * ZMQ_STREAM_NOTIFY, on by default).
+ *
+ * Reads go into a large slab that is carved into messages, so a read is
+ * not copied; writes coalesce small frames into one write per batch and
+ * send large frames without copying them.
+ *
+ * @module
+ */
+
+import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
+import {
+  type EngineHandler,
+  type EngineStop,
+  isClosedError,
+  type SessionEngine,
+} from "./engine.ts";
+
+/** Size of a read slab; reads are carved out of it until little is left. */
+const SLAB_BYTES = 256 * 1024;
+/** A slab with less room than this is replaced by a fresh one. */
+const MIN_READ_BYTES = 16 * 1024;
+/** Frames smaller than this are copied into one write; larger ones are written as they are. */
+const COALESCE_BYTES = 16 * 1024;
+/** Stop gathering a batch once it holds this many bytes. */
+const BATCH_BYTES = 256 * 1024;
+
+/** One raw byte-stream connection; see the module documentation. */
+export class RawEngine implements SessionEngine {
+  private pipe: Pipe | null = null;
+  private slab = new Uint8Array(SLAB_BYTES);
+  private slabUsed = 0;
+  private stopped = false;
+  private flushing = false;
+  private resumeReading: (() => void) | null = null;
+  private drainedWaiter: (() => void) | null = null;
+
+  /**
+   * @param conn the byte stream
+   * @param handler the session that owns this engine
+   * @param address the peer's address, for events
+   */
+  constructor(
+    private readonly conn: Deno.Conn,
+    private readonly handler: EngineHandler,
+    readonly address: string,
+  ) {}
+
+  /** Attaches to the session's pipe at once (there is no handshake) and starts reading. */
+  start(): void {
+    const peer: PeerInfo = {
+      socketType: "",
+      identity: new Uint8Array(0),
+      metadata: new Map(),
+      address: this.address,
+      zmtpMinor: 0,
+    };
+    const pipe = this.handler.onReady(this, peer);
+    this.pipe = pipe;
+    pipe.outbound.onData = this.scheduleFlush;
+    pipe.inbound.onSpace = this.wakeReader;
+    this.notify();
+    this.scheduleFlush();
+    this.readLoop().then(
+      () => this.stop(true),
+      (err) => this.stop(true, err),
+    );
+  }
+
+  /** True while the engine has messages it has not yet written. */
+  get hasPendingOutput(): boolean {
+    return this.flushing || (this.pipe !== null && this.pipe.outbound.length > 0);
+  }
+
+  /** Resolves once every message queued so far has been written, or the engine stopped. */
+  drained(): Promise<void> {
+    if (this.stopped || !this.hasPendingOutput) return Promise.resolve();
+    return new Promise((resolve) => {
+      const previous = this.drainedWaiter;
+      this.drainedWaiter = () => {
+        previous?.();
+        resolve();
+      };
+    });
+  }
+
+  /** Closes the connection now; the socket asked for it, so no disconnect message is queued. */
+  close(): void {
+    this.stop(false);
+  }
+
+  // ---- reading -------------------------------------------------------------
+
+  private async readLoop(): Promise<void> {
+    const conn = this.conn;
+    while (!this.stopped) {
+      const pipe = this.pipe!;
+      if (pipe.inbound.full) {
+        await new Promise<void>((resolve) => {
+          this.resumeReading = resolve;
+          pipe.inbound.waitForSpace();
+        });
+        if (this.stopped) return;
+      }
+      if (SLAB_BYTES - this.slabUsed < MIN_READ_BYTES) {
+        this.slab = new Uint8Array(SLAB_BYTES);
+        this.slabUsed = 0;
+      }
+      const start = this.slabUsed;
+      const n = await conn.read(this.slab.subarray(start));
+      if (n === null || this.stopped) return;
+      this.slabUsed = start + n;
+      pipe.inbound.push([this.slab.subarray(start, start + n)]);
+    }
+  }
+
+  /** Queues the empty message that reports a connect or a disconnect. */
+  private notify(): void {
+    const pipe = this.pipe;
+    // A fresh array each time: the socket puts the connection id in front of it.
+    if (pipe !== null && !pipe.detached) pipe.inbound.push([new Uint8Array(0)]);
+  }
+
+  private wakeReader = (): void => {
+    const resume = this.resumeReading;
+    this.resumeReading = null;
+    resume?.();
+  };
+
+  // ---- writing -------------------------------------------------------------
+
+  private scheduleFlush = (): void => {
+    if (this.flushing || this.stopped) return;
+    this.flushing = true;
+    queueMicrotask(this.flush);
+  };
+
+  private flush = (): void => {
+    this.flushLoop().catch((err) => this.stop(true, err));
+  };
+
+  private async flushLoop(): Promise<void> {
+    try {
+      while (!this.stopped) {
+        const chunks = this.takeBatch();
+        if (chunks.length === 0) break;
+        for (let i = 0; i < chunks.length; i++) await this.writeAll(chunks[i]);
+      }
+    } finally {
+      this.flushing = false;
+    }
+    if (this.drainedWaiter !== null && !this.hasPendingOutput) {
+      const waiter = this.drainedWaiter;
+      this.drainedWaiter = null;
+      waiter();
+    }
+  }
+
+  /**
+   * Takes queued messages up to a batch: runs of small frames become one
+   * buffer, large frames stay as they are.
+   */
+  private takeBatch(): Uint8Array[] {
+    const queue = this.pipe!.outbound;
+    const chunks: Uint8Array[] = [];
+    let small: Uint8Array[] = [];
+    let smallBytes = 0;
+    let total = 0;
+    while (total < BATCH_BYTES) {
+      const msg = queue.shift();
+      if (msg === undefined) break;
+      for (let i = 0; i < msg.length; i++) {
+        const frame = msg[i];
+        total += frame.length;
+        if (frame.length < COALESCE_BYTES) {
+          small.push(frame);
+          smallBytes += frame.length;
+          continue;
+        }
+        if (small.length > 0) chunks.push(concat(small, smallBytes));
+        small = [];
+        smallBytes = 0;
+        chunks.push(frame);
+      }
+    }
+    if (small.length > 0) chunks.push(concat(small, smallBytes));
+    return chunks;
+  }
+
+  private async writeAll(chunk: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < chunk.length) {
+      offset += await this.conn.write(offset === 0 ? chunk : chunk.subarray(offset));
+    }
+  }
+
+  // ---- ending --------------------------------------------------------------
+
+  /**
+   * Stops the engine. `byPeer` is true when the connection ended on its own
+   * (end of stream or an error), which the socket hears as an empty message.
+   */
+  private stop(byPeer: boolean, error?: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    try {
+      this.conn.close();
+    } catch { /* already closed */ }
+    const pipe = this.pipe;
+    if (pipe !== null) {
+      pipe.outbound.onData = null;
+      pipe.inbound.onSpace = null;
+      if (byPeer) this.notify();
+    }
+    this.wakeReader();
+    const waiter = this.drainedWaiter;
+    this.drainedWaiter = null;
+    waiter?.();
+    const stop: EngineStop = { wasReady: true };
+    if (error !== undefined && !isClosedError(error)) stop.error = error;
+    this.handler.onStopped(this, stop);
+  }
+}
+
+/** Joins frames into one buffer (one frame is returned as it is). */
+function concat(frames: Uint8Array[], size: number): Uint8Array {
+  if (frames.length === 1) return frames[0];
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const frame of frames) {
+    out.set(frame, offset);
+    offset += frame.length;
+  }
+  return out;
+}

@@ -1,0 +1,189 @@
+/**
+ * ROUTER (RFC 28): every received message is prefixed with the routing id
+ * of the peer it came from; every sent message is routed by its first
+ * frame to the peer with that id.
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import type { Message } from "../message.ts";
+import type { SocketOptions } from "../options.ts";
+import type { Pipe } from "../pipe/pipe.ts";
+import { FairQueue } from "../routing/fair_queue.ts";
+import { RoutingTable } from "../routing/routing_table.ts";
+import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
+import { EMPTY_FRAME } from "./dealer.ts";
+
+/** Options of a {@link Router} socket. */
+export interface RouterOptions extends SocketOptions {
+  /**
+   * Report unroutable messages instead of dropping them: `send` rejects
+   * with `EHOSTUNREACH` when no peer has the routing id, and waits (then
+   * rejects with `EAGAIN` after `sendTimeout`) while that peer is at its
+   * high-water mark (libzmq's ZMQ_ROUTER_MANDATORY).
+   */
+  routerMandatory: boolean;
+  /**
+   * When a peer connects with a routing id that another connected peer
+   * already has, the new peer takes the id over and the old connection is
+   * closed. Without it the newcomer is ignored until the id is free
+   * (libzmq's ZMQ_ROUTER_HANDOVER).
+   */
+  routerHandover: boolean;
+  /**
+   * Send an empty message to each new peer as soon as it is attached, so a
+   * ROUTER at the other end learns this socket's routing id (libzmq's
+   * ZMQ_PROBE_ROUTER).
+   */
+  probeRouter: boolean;
+}
+
+const EXTRA_OPTIONS = ["routerMandatory", "routerHandover", "probeRouter"];
+
+/**
+ * The addressable side of request-reply: messages arrive as
+ * `[routingId, ...frames]`, and `send([routingId, ...frames])` goes to that
+ * peer. A peer's routing id is the `routingId` it connected with, or a
+ * 5-byte id generated here (a zero byte, then a counter), as libzmq does.
+ * Messages to unknown ids are dropped, or rejected with `EHOSTUNREACH`
+ * under `routerMandatory`.
+ *
+ * @example
+ * ```ts
+ * import { Router } from "@zmtp/zmq";
+ * const router = new Router();
+ * await router.bind("tcp://127.0.0.1:5570");
+ * const [client, empty, request] = await router.receive(); // from a REQ
+ * await router.send([client, empty, "reply to ", request]);
+ * router.close();
+ * ```
+ */
+export class Router extends SocketBase {
+  /** See {@link RouterOptions.routerMandatory}. */
+  routerMandatory: boolean;
+  /** See {@link RouterOptions.routerHandover}. */
+  routerHandover: boolean;
+  /** See {@link RouterOptions.probeRouter}. */
+  probeRouter: boolean;
+  private readonly fq = new FairQueue();
+  private readonly table = new RoutingTable();
+  /**
+   * Pipes without a routing id yet: connecting pipes before their first
+   * handshake, and peers whose id is taken (without `routerHandover`).
+   * libzmq's anonymous pipes. They are neither read nor addressable.
+   */
+  private readonly anonymous = new Set<Pipe>();
+
+  /** Creates a ROUTER socket. */
+  constructor(options?: Partial<RouterOptions>) {
+    super("ROUTER", options, EXTRA_OPTIONS);
+    this.yieldEvery = COOPERATIVE_SEND_BATCH;
+    // Set here: subclass fields are initialised after the base constructor applied the options.
+    this.routerMandatory = options?.routerMandatory ?? false;
+    this.routerHandover = options?.routerHandover ?? false;
+    this.probeRouter = options?.probeRouter ?? false;
+  }
+
+  /** @internal A new peer: probe it if asked, and identify it once its handshake is done. */
+  protected xAttach(pipe: Pipe): void {
+    if (this.probeRouter) pipe.write([EMPTY_FRAME]);
+    this.anonymous.add(pipe);
+    if (pipe.peer !== null) this.identify(pipe);
+  }
+
+  /** @internal A handshake completed: identify the pipe if it has no id yet. */
+  protected override xPeerReady(pipe: Pipe): void {
+    // After a reconnection the pipe keeps the id it was first given, as in libzmq.
+    if (this.anonymous.has(pipe)) this.identify(pipe);
+  }
+
+  /** @internal A peer went away: its id is free again. */
+  protected xTerminated(pipe: Pipe): void {
+    if (this.anonymous.delete(pipe)) return;
+    // The fair queue keeps the pipe until its last message is read.
+    this.table.remove(pipe);
+    const id = pipe.routingId!;
+    if (!this.table.has(id)) this.identifyWaitingFor(id);
+    // A send waiting for this peer's room now fails with EHOSTUNREACH.
+    if (this.routerMandatory) this.retrySends();
+  }
+
+  /** @internal A peer has messages: read it in turn, once identified. */
+  protected override xReadable(pipe: Pipe): void {
+    if (!this.anonymous.has(pipe)) this.fq.activate(pipe);
+  }
+
+  /** @internal Routes one message by its first frame. */
+  protected override xSend(msg: Message): boolean {
+    // As libzmq: a message that is only a routing id carries nothing and is dropped.
+    if (msg.length < 2) return true;
+    const pipe = this.table.lookup(msg[0]);
+    if (pipe === undefined) {
+      if (this.routerMandatory) throw unreachable(msg[0]);
+      return true;
+    }
+    if (!pipe.writable) {
+      // libzmq drops the message, or with ZMQ_ROUTER_MANDATORY says EAGAIN (a blocking send waits).
+      if (!this.routerMandatory) return true;
+      pipe.outbound.waitForSpace();
+      return false;
+    }
+    msg.shift();
+    pipe.write(msg);
+    return true;
+  }
+
+  /** @internal The next message in fair order, prefixed with its peer's id. */
+  protected override xRecv(): Message | undefined {
+    const msg = this.fq.receive();
+    if (msg === undefined) return undefined;
+    msg.unshift(this.fq.lastPipe!.routingId!);
+    return msg;
+  }
+
+  /**
+   * Gives an anonymous pipe whose handshake is done its routing id: the
+   * peer's own, or a generated one when it announced none.
+   */
+  private identify(pipe: Pipe): void {
+    const identity = pipe.peer!.identity;
+    const generated = identity.length === 0;
+    const holder = generated ? undefined : this.table.lookup(identity);
+    if (holder !== undefined && !this.routerHandover) return;
+    this.anonymous.delete(pipe);
+    this.table.add(generated ? this.table.generateId() : identity, pipe);
+    this.fq.attach(pipe);
+    // Handover: the old connection closes, dropping what it still had queued.
+    if (holder !== undefined) {
+      this.fq.detach(holder);
+      this.removePipe(holder);
+    }
+  }
+
+  /**
+   * A peer that was refused because its id was taken gets it once the id is
+   * free (libzmq leaves such a pipe anonymous until it reconnects).
+   */
+  private identifyWaitingFor(id: Uint8Array): void {
+    for (const pipe of this.anonymous) {
+      if (pipe.peer !== null && sameBytes(pipe.peer.identity, id)) {
+        this.identify(pipe);
+        // What it sent while ignored is readable now.
+        this.deliverReceives();
+        return;
+      }
+    }
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function unreachable(id: Uint8Array) {
+  const shown = Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("");
+  return zmqError("EHOSTUNREACH", `no peer with routing id 0x${shown}`);
+}

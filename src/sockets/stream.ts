@@ -1,0 +1,133 @@
+/**
+ * STREAM: talks raw TCP (or ipc) to peers that do not speak ZMTP, such as
+ * HTTP clients or plain TCP servers. Messages are `[connectionId, data]`.
+ *
+ * @module
+ */
+
+import { zmqError } from "../errors.ts";
+import type { Message } from "../message.ts";
+import type { SocketOptions } from "../options.ts";
+import type { Pipe } from "../pipe/pipe.ts";
+import { FairQueue } from "../routing/fair_queue.ts";
+import { RoutingTable } from "../routing/routing_table.ts";
+import type { EngineHandler, SessionEngine } from "../session/engine.ts";
+import { RawEngine } from "../session/raw_engine.ts";
+import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
+import { parseEndpoint } from "../transport/endpoint.ts";
+
+/** Options of a {@link Stream} socket. */
+export type StreamOptions = SocketOptions;
+
+/**
+ * A socket for raw byte-stream peers, with libzmq's ZMQ_STREAM semantics.
+ * Each connection gets a 5-byte id. `receive()` yields `[id, data]` where
+ * `data` is the bytes of one read (message boundaries are TCP's, i.e.
+ * none); `[id, ""]` (an empty data frame) reports that the connection
+ * opened, then later that it closed. `send([id, data])` writes `data` to
+ * that connection; `send([id, ""])` closes it. Sending to an unknown id
+ * rejects with `EHOSTUNREACH`.
+ *
+ * After `connect()`, {@link routingId} holds the id of the new connection,
+ * as libzmq's ZMQ_ROUTING_ID does.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "@zmtp/zmq";
+ * // A tiny HTTP server.
+ * const server = new Stream();
+ * await server.bind("tcp://127.0.0.1:8080");
+ * for await (const [id, data] of server) {
+ *   if (data.length === 0) continue; // connect or disconnect notification
+ *   await server.send([id, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nHello"]);
+ *   await server.send([id, ""]); // close the connection
+ *   break;
+ * }
+ * server.close();
+ * ```
+ */
+export class Stream extends SocketBase {
+  private readonly fq = new FairQueue();
+  private readonly table = new RoutingTable();
+
+  /** Creates a STREAM socket. */
+  constructor(options?: Partial<StreamOptions>) {
+    super("STREAM", options);
+    this.yieldEvery = COOPERATIVE_SEND_BATCH;
+  }
+
+  /** Listens on a tcp or ipc endpoint (inproc has no bytes to carry). */
+  override bind(endpoint: string): Promise<void> {
+    try {
+      refuseInproc(endpoint, true);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return super.bind(endpoint);
+  }
+
+  /** Connects to a tcp or ipc endpoint; the new connection's id is then in {@link routingId}. */
+  override connect(endpoint: string): void {
+    refuseInproc(endpoint, false);
+    super.connect(endpoint);
+  }
+
+  /** @internal Connections carry raw bytes: no greeting, no framing. */
+  override createEngine(conn: Deno.Conn, handler: EngineHandler, address: string): SessionEngine {
+    return new RawEngine(conn, handler, address);
+  }
+
+  /** @internal A new connection: give it an id. */
+  protected xAttach(pipe: Pipe): void {
+    const id = this.table.generateId();
+    this.table.add(id, pipe);
+    this.routingId = id;
+    this.fq.attach(pipe);
+  }
+
+  /** @internal A connection closed: its id is no longer addressable. */
+  protected xTerminated(pipe: Pipe): void {
+    // The fair queue keeps the pipe until its last message (the disconnect notification) is read.
+    this.table.remove(pipe);
+  }
+
+  /** @internal A connection has data: read it in turn. */
+  protected override xReadable(pipe: Pipe): void {
+    this.fq.activate(pipe);
+  }
+
+  /** @internal Writes data to a connection, or closes it on an empty frame. */
+  protected override xSend(msg: Message): boolean {
+    if (msg.length < 2) {
+      throw zmqError("EINVAL", "a Stream message is [connectionId, data]");
+    }
+    const pipe = this.table.lookup(msg[0]);
+    if (pipe === undefined) throw zmqError("EHOSTUNREACH", "no connection with that id");
+    if (msg.length === 2 && msg[1].length === 0) {
+      // Queued data is still written before the connection closes (linger).
+      this.removePipe(pipe);
+      return true;
+    }
+    if (!pipe.writable) {
+      pipe.outbound.waitForSpace();
+      return false;
+    }
+    msg.shift();
+    pipe.write(msg);
+    return true;
+  }
+
+  /** @internal The next read, prefixed with its connection's id. */
+  protected override xRecv(): Message | undefined {
+    const msg = this.fq.receive();
+    if (msg === undefined) return undefined;
+    msg.unshift(this.fq.lastPipe!.routingId!);
+    return msg;
+  }
+}
+
+function refuseInproc(endpoint: string, binding: boolean): void {
+  if (parseEndpoint(endpoint, binding).transport === "inproc") {
+    throw zmqError("ENOTSUP", "a Stream socket carries raw bytes: use tcp:// or ipc://");
+  }
+}
