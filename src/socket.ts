@@ -16,7 +16,7 @@ import { zmqError } from "./errors.ts";
 import { EventStream, type SocketEvent } from "./events.ts";
 import { type Message, type MessageLike, toMessage } from "./message.ts";
 import type { MechanismContext } from "./mechanism/mechanism.ts";
-import { createMechanism } from "./mechanism/select.ts";
+import { checkSecurityOptions, createMechanism } from "./mechanism/select.ts";
 import { applyOptions, DEFAULT_OPTIONS, type SocketOptions } from "./options.ts";
 import { Pipe } from "./pipe/pipe.ts";
 import {
@@ -25,7 +25,7 @@ import {
   type EngineHandler,
   type SessionEngine,
 } from "./session/engine.ts";
-import { AcceptSession, ConnectSession, type SessionOwner } from "./session/session.ts";
+import { AcceptSession, ConnectSession } from "./session/session.ts";
 import { type Endpoint, parseEndpoint } from "./transport/endpoint.ts";
 import { streamTransport } from "./transport/index.ts";
 import type { ZmtpSocketType } from "./wire/socket_types.ts";
@@ -65,11 +65,15 @@ export interface ReceiveOptions {
 /** Option names every socket accepts in its constructor. */
 export const COMMON_OPTION_NAMES: readonly string[] = Object.keys(DEFAULT_OPTIONS);
 
+// Sessions take the socket as their SessionOwner, checked where they are
+// created; `implements SessionOwner` is left out to keep that internal
+// interface out of the public type.
+
 /**
  * The base of every socket class. Not constructed directly: use `Push`,
  * `Pull`, `Pair` and the other socket types.
  */
-export abstract class SocketBase implements SessionOwner, AsyncIterable<Message> {
+export abstract class SocketBase implements AsyncIterable<Message> {
   // ---- options (see SocketOptions for their meaning) ----
   /** See {@link SocketOptions.sendHighWaterMark}. */
   sendHighWaterMark: number = DEFAULT_OPTIONS.sendHighWaterMark;
@@ -153,6 +157,8 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   private writableStream: WritableStream<MessageLike | MessageLike[]> | null = null;
 
   /**
+   * Called by the socket classes with their type and options.
+   *
    * @param type the ZMTP socket type
    * @param options constructor options
    * @param extraOptions names of options this socket type adds
@@ -170,26 +176,26 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
 
   // ---- what a socket type provides ----
 
-  /** A new peer: add it to the routing strategies. */
+  /** @internal A new peer: add it to the routing strategies. */
   protected abstract xAttach(pipe: Pipe): void;
-  /** A peer went away: remove it from the routing strategies. */
+  /** @internal A peer went away: remove it from the routing strategies. */
   protected abstract xTerminated(pipe: Pipe): void;
-  /** Routes one outgoing message: true when queued, false when the caller must wait. */
+  /** @internal Routes one outgoing message: true when queued, false when the caller must wait. */
   protected xSend(_msg: Message): boolean {
     throw zmqError("ENOTSUP", `${this.type} sockets cannot send`);
   }
-  /** The next incoming message, or undefined when none is ready. */
+  /** @internal The next incoming message, or undefined when none is ready. */
   protected xRecv(): Message | undefined {
     throw zmqError("ENOTSUP", `${this.type} sockets cannot receive`);
   }
-  /** A pipe's inbound queue went from empty to non-empty. */
+  /** @internal A pipe's inbound queue went from empty to non-empty. */
   protected xReadable(_pipe: Pipe): void {}
-  /** A pipe's outbound queue has room again. */
+  /** @internal A pipe's outbound queue has room again. */
   protected xWritable(_pipe: Pipe): void {}
-  /** A connecting pipe's transport reconnected (libzmq's hiccup). */
+  /** @internal A connecting pipe's transport reconnected (libzmq's hiccup). */
   protected xReconnected(_pipe: Pipe): void {}
   /**
-   * The pipe's `peer` was filled in by a handshake. A connecting pipe is
+   * @internal The pipe's `peer` was filled in by a handshake. A connecting pipe is
    * attached before its first handshake (with `peer` null); this tells the
    * socket type who is at the other end, again after each reconnection.
    */
@@ -227,6 +233,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
       this.emit({ type: "bind", address: endpoint });
       return;
     }
+    checkSecurityOptions(this);
     let listener;
     try {
       listener = await streamTransport(ep).listen(ep);
@@ -247,8 +254,9 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   /**
    * Stops listening on an endpoint, named as `lastEndpoint` reported it
    * (for `tcp://host:*`, the real port: the wildcard form is `ENOENT`, as
-   * in libzmq). Resolves once the address is free to bind again (for
-   * ipc: once the socket file is removed).
+   * in libzmq), and closes the connections accepted there. Resolves once
+   * the address is free to be bound again (for ipc: once the socket file
+   * is removed).
    */
   unbind(endpoint: string): Promise<void> {
     try {
@@ -258,6 +266,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     }
   }
 
+  /** Unbinds, throwing synchronously; resolves once the listener is gone. */
   private unbindNow(endpoint: string): Promise<void> {
     this.assertOpen();
     const ep = parseEndpoint(endpoint, true);
@@ -270,9 +279,9 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     const session = this.findListener(ep, endpoint);
     if (session === undefined) throw notBound(endpoint);
     this.listeners.delete(session.endpoint);
-    const released = session.close();
+    const closed = session.close();
     this.releasePipes(session.endpoint);
-    return released;
+    return closed;
   }
 
   /**
@@ -291,6 +300,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
       this.inprocConnected.set(endpoint, list);
       return;
     }
+    checkSecurityOptions(this);
     const transport = streamTransport(ep);
     transport.checkConnect(ep);
     const session = new ConnectSession(this, ep, transport);
@@ -474,10 +484,12 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     this.listeners.clear();
     for (const name of this.inprocBound.values()) this.context.inproc.unbind(name, this);
     this.inprocBound.clear();
-    for (const pipe of [...this.pipes]) this.removePipe(pipe);
+    // Connecting sessions first: they linger on their pipes, which they
+    // would otherwise take for a refused peer once released.
     for (const sessions of this.connections.values()) for (const s of sessions) s.stop();
     this.connections.clear();
     this.inprocConnected.clear();
+    for (const pipe of [...this.pipes]) this.removePipe(pipe);
     this.eventStream.end();
   }
 
@@ -592,7 +604,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     }
   }
 
-  /** Stops using a pipe and lets its far end wind down (a socket type may refuse a peer so). */
+  /** @internal Stops using a pipe and lets its far end wind down (a socket type may refuse a peer so). */
   protected removePipe(pipe: Pipe): void {
     this.forgetPipe(pipe);
     pipe.release();
@@ -616,6 +628,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     return found;
   }
 
+  /** The listener bound as `text`, or whose resolved endpoint matches. */
   private findListener(ep: Endpoint, text: string): AcceptSession | undefined {
     const direct = this.listeners.get(text);
     if (direct !== undefined) return direct;
@@ -625,6 +638,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     return undefined;
   }
 
+  /** Throws ETERM once the socket is closed. */
   private assertOpen(): void {
     if (this.isClosed) throw closedError();
   }
