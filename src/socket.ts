@@ -349,6 +349,30 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   }
 
   /**
+   * @internal Queues a message now if the socket can take it without
+   * waiting (libzmq's ZMQ_DONTWAIT); false when it would have to wait or
+   * other sends are waiting. Does not yield to the event loop: a caller
+   * that loops on it yields itself (as `proxy()` does per burst).
+   * Throws as `send` rejects.
+   */
+  trySend(msg: Message): boolean {
+    if (this.isClosed) throw closedError();
+    if (this.sendWaiters.length > 0) return false;
+    return this.xSend(msg);
+  }
+
+  /**
+   * @internal The next message if one is ready now (libzmq's
+   * ZMQ_DONTWAIT), else undefined; never while other receives wait.
+   * Throws as `receive` rejects.
+   */
+  tryReceive(): Message | undefined {
+    if (this.isClosed) throw closedError();
+    if (this.receiveWaiters.length > 0) return undefined;
+    return this.xRecv();
+  }
+
+  /**
    * Receives the next message, one `Uint8Array` per frame. Rejects with
    * `EAGAIN` after `receiveTimeout` ms, or with the signal's reason when
    * `options.signal` aborts (no message is lost). Several calls may wait at
