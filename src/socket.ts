@@ -16,7 +16,7 @@ import { zmqError } from "./errors.ts";
 import { EventStream, type SocketEvent } from "./events.ts";
 import { type Message, type MessageLike, toMessage } from "./message.ts";
 import type { MechanismContext } from "./mechanism/mechanism.ts";
-import { createMechanism } from "./mechanism/select.ts";
+import { checkSecurityOptions, createMechanism } from "./mechanism/select.ts";
 import { applyOptions, DEFAULT_OPTIONS, type SocketOptions } from "./options.ts";
 import { Pipe } from "./pipe/pipe.ts";
 import {
@@ -237,6 +237,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
       this.emit({ type: "bind", address: endpoint });
       return;
     }
+    checkSecurityOptions(this);
     let listener;
     try {
       listener = await streamTransport(ep).listen(ep);
@@ -290,6 +291,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
       this.context.inproc.connect(ep.name, endpoint, this);
       return;
     }
+    checkSecurityOptions(this);
     const session = new ConnectSession(this, ep, streamTransport(ep));
     const list = this.connections.get(endpoint) ?? [];
     list.push(session);

@@ -39,9 +39,19 @@ export const MAX_FRAME_SIZE = 2 ** 32;
 export interface FrameSink {
   /** A complete data message (all its frames). */
   onMessage(frames: Uint8Array[]): void;
-  /** One command frame (its body: name length, name, data). */
-  onCommand(body: Uint8Array): void;
-  /** Every frame as it is, when the decoder is in raw mode (a mechanism unwraps them). */
+  /**
+   * One command frame (its body: name length, name, data). Returning true
+   * stops decoding right after this frame: the bytes behind it stay in the
+   * buffer until {@link FrameDecoder.resume}. The engine does this during the
+   * handshake, so that frames sent after the peer's last handshake command
+   * are decoded only once the mechanism has said how (CURVE boxes them).
+   */
+  onCommand(body: Uint8Array): boolean | void;
+  /**
+   * Every frame as it is, when the decoder is in raw mode (a mechanism
+   * unwraps them). `body` is valid only during the call: it views the read
+   * buffer, which the next read may overwrite.
+   */
   onFrame?(flags: number, body: Uint8Array): void;
 }
 
@@ -83,8 +93,9 @@ export class FrameDecoder {
   private pending: PendingBody | null = null;
   private messageBytes = 0;
   /**
-   * In raw mode every frame goes to {@link FrameSink.onFrame} unassembled;
-   * CURVE turns this on after its handshake.
+   * In raw mode every frame goes to {@link FrameSink.onFrame} unassembled,
+   * as a view valid only during the call; CURVE turns this on after its
+   * handshake (its codec decrypts each frame into fresh storage).
    */
   raw = false;
 
@@ -124,6 +135,11 @@ export class FrameDecoder {
     }
     this.end += n;
     this.decode(sink);
+  }
+
+  /** Decodes the frames held back when the sink's `onCommand` asked to stop. */
+  resume(sink: FrameSink): void {
+    if (this.pending === null) this.decode(sink);
   }
 
   /** Test and fuzz helper: copies `bytes` in through the same path as a socket read. */
@@ -175,7 +191,7 @@ export class FrameDecoder {
         break;
       }
       pos = bodyStart + size;
-      this.frame(flags, buf.subarray(bodyStart, pos), sink);
+      if (this.frame(flags, buf.subarray(bodyStart, pos), sink)) break;
     }
     this.start = pos;
   }
@@ -193,29 +209,31 @@ export class FrameDecoder {
     }
   }
 
-  private frame(flags: number, body: Uint8Array, sink: FrameSink): void {
+  /** Hands one frame to the sink; true when the sink asked to stop decoding. */
+  private frame(flags: number, body: Uint8Array, sink: FrameSink): boolean {
     if (this.raw) {
-      this.shared = true;
+      // The sink opens the frame into storage of its own (see `raw`): the
+      // read buffer stays reusable.
       sink.onFrame!(flags, body);
-      return;
+      return false;
     }
     if ((flags & FLAG_COMMAND) !== 0) {
       if (this.frames.length > 0) {
         throw new ProtocolError("command frame inside a multipart message");
       }
-      sink.onCommand(body);
-      return;
+      return sink.onCommand(body) === true;
     }
     this.shared = true;
     this.frames.push(body);
     if ((flags & FLAG_MORE) !== 0) {
       this.messageBytes += body.length;
-      return;
+      return false;
     }
     const frames = this.frames;
     this.frames = [];
     this.messageBytes = 0;
     sink.onMessage(frames);
+    return false;
   }
 
   /** Moves the partial frame at `bodyStart` into storage of its own. */
