@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Publisher, Subscriber } from "../../mod.ts";
+import { curveKeyPair, Publisher, Subscriber } from "../../mod.ts";
 import { delay, eventually, texts, within } from "../helpers.ts";
 import { LibzmqPeer, type PeerSocket } from "../interop/libzmq.ts";
 import { RELAY_SCRIPT, RelayProcess, runRelay } from "./relay_process.ts";
@@ -245,7 +245,82 @@ Deno.test("relay: our publisher reaches libzmq subscribers with prefix filters, 
   assert.equal(code, 0, stderr);
 });
 
-Deno.test("relay bundles to one file that runs", async () => {
+Deno.test("relay --curve-secret-key serves CURVE on the backend: CURVE subscribers (ours and libzmq's) get through, NULL ones do not", async () => {
+  await using peer = await LibzmqPeer.start();
+  const server = curveKeyPair();
+  const relay = await RelayProcess.start(["--curve-secret-key", server.secretKey]);
+  assert.ok(relay.lines.some((l) => l.startsWith("backend (CURVE) listening on")));
+  const pub = new Publisher({ linger: 0 });
+  const client = curveKeyPair();
+  const ours = new Subscriber({
+    curveServerKey: server.publicKey,
+    curvePublicKey: client.publicKey,
+    curveSecretKey: client.secretKey,
+  });
+  const plain = new Subscriber();
+  let theirs: PeerSocket | null = null;
+  try {
+    pub.connect(relay.frontend);
+    // The NULL subscriber is refused at the handshake.
+    const refused = (async () => {
+      for await (const event of plain.events) {
+        if (event.type.startsWith("handshake:error")) return event.type;
+      }
+    })();
+    plain.subscribe("secret");
+    plain.connect(relay.backend);
+    assert.match(
+      (await within(10000, refused, "the NULL subscriber's handshake error")) ?? "",
+      /^handshake:error/,
+    );
+
+    ours.subscribe("secret");
+    ours.connect(relay.backend);
+    const libzmqClient = await peer.curveKeyPair();
+    theirs = await peer.socket("Subscriber", {
+      curveServerKey: server.publicKey,
+      curvePublicKey: libzmqClient.publicKey,
+      curveSecretKey: libzmqClient.secretKey,
+    });
+    await theirs.call("subscribe", "secret");
+    await theirs.connect(relay.backend);
+
+    let oursGot: string[] | null = null;
+    ours.receive().then((msg) => oursGot = texts(msg), () => {});
+    let theirsGot: string[] | null = null;
+    const theirsReceiving = (async () => {
+      while (theirsGot === null) {
+        const msg = await theirs!.receive(100).catch(() => null);
+        if (msg !== null) theirsGot = texts(msg);
+        else await pub.send(["secret", "through CURVE"]);
+      }
+    })();
+    await within(
+      20000,
+      (async () => {
+        while (oursGot === null) {
+          await pub.send(["secret", "through CURVE"]);
+          await delay(20);
+        }
+      })(),
+      "our CURVE subscriber's message",
+    );
+    await within(20000, theirsReceiving, "libzmq's CURVE subscriber's message");
+    assert.deepEqual(oursGot, ["secret", "through CURVE"]);
+    assert.deepEqual(theirsGot, ["secret", "through CURVE"]);
+    plain.receiveTimeout = 0;
+    await assert.rejects(plain.receive(), { code: "EAGAIN" });
+  } finally {
+    pub.close();
+    ours.close();
+    plain.close();
+    await theirs?.close();
+  }
+  const { code, stderr } = await relay.stop();
+  assert.equal(code, 0, stderr);
+});
+
+Deno.test("relay bundles to one file that runs, CURVE included", async () => {
   const dir = await Deno.makeTempDir({ prefix: "relay-bundle-" });
   try {
     const bundle = `${dir}/relay.js`;
@@ -262,10 +337,20 @@ Deno.test("relay bundles to one file that runs", async () => {
     const source = await Deno.readTextFile(bundle);
     assert.doesNotMatch(source, /from "\.\.?\//);
 
-    const relay = await RelayProcess.start(["--stats-interval", "0"], bundle);
+    // CURVE too: the npm crypto the library uses is inside the bundle.
+    const server = curveKeyPair();
+    const client = curveKeyPair();
+    const relay = await RelayProcess.start(
+      ["--stats-interval", "0", "--curve-secret-key", server.secretKey],
+      bundle,
+    );
     const pub = new Publisher({ linger: 0 });
     pub.connect(relay.frontend);
-    const sub = new Subscriber();
+    const sub = new Subscriber({
+      curveServerKey: server.publicKey,
+      curvePublicKey: client.publicKey,
+      curveSecretKey: client.secretKey,
+    });
     sub.subscribe("bundled");
     sub.connect(relay.backend);
     try {
