@@ -430,6 +430,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     return this.readableStream;
   }
 
+  /** A pull-based stream over `receive`; cancelling it lets `readable` make a fresh one. */
   private newReadable(): ReadableStream<Message> {
     const cancelled = new AbortController();
     const stream: ReadableStream<Message> = new ReadableStream<Message>({
@@ -465,6 +466,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     return this.writableStream;
   }
 
+  /** A stream over `send`; closing or aborting it lets `writable` make a fresh one. */
   private newWritable(): WritableStream<MessageLike | MessageLike[]> {
     const forget = () => {
       if (this.writableStream === stream) this.writableStream = null;
