@@ -29,6 +29,7 @@ export { curveKeyPair } from "./src/mechanism/curve.ts";
 export { z85Decode, z85Encode } from "./src/mechanism/z85.ts";
 export { messageUserId } from "./src/mechanism/zap.ts";
 export type { SocketEvent, SocketEventType } from "./src/events.ts";
+export type { ZmtpSocketType } from "./src/wire/socket_types.ts";
 export { Context } from "./src/context.ts";
 export { type ReceiveOptions, type SendOptions, SocketBase } from "./src/socket.ts";
 export { Push, type PushOptions } from "./src/sockets/push.ts";

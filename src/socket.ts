@@ -25,7 +25,7 @@ import {
   type EngineHandler,
   type SessionEngine,
 } from "./session/engine.ts";
-import { AcceptSession, ConnectSession, type SessionOwner } from "./session/session.ts";
+import { AcceptSession, ConnectSession } from "./session/session.ts";
 import { type Endpoint, parseEndpoint } from "./transport/endpoint.ts";
 import { streamTransport } from "./transport/index.ts";
 import type { ZmtpSocketType } from "./wire/socket_types.ts";
@@ -65,11 +65,15 @@ export interface ReceiveOptions {
 /** Option names every socket accepts in its constructor. */
 export const COMMON_OPTION_NAMES: readonly string[] = Object.keys(DEFAULT_OPTIONS);
 
+// Sessions take the socket as their SessionOwner, checked where they are
+// created; `implements SessionOwner` is left out to keep that internal
+// interface out of the public type.
+
 /**
  * The base of every socket class. Not constructed directly: use `Push`,
  * `Pull`, `Pair` and the other socket types.
  */
-export abstract class SocketBase implements SessionOwner, AsyncIterable<Message> {
+export abstract class SocketBase implements AsyncIterable<Message> {
   // ---- options (see SocketOptions for their meaning) ----
   /** See {@link SocketOptions.sendHighWaterMark}. */
   sendHighWaterMark: number = DEFAULT_OPTIONS.sendHighWaterMark;
@@ -153,6 +157,8 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   private writableStream: WritableStream<MessageLike | MessageLike[]> | null = null;
 
   /**
+   * Called by the socket classes with their type and options.
+   *
    * @param type the ZMTP socket type
    * @param options constructor options
    * @param extraOptions names of options this socket type adds
@@ -170,26 +176,26 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
 
   // ---- what a socket type provides ----
 
-  /** A new peer: add it to the routing strategies. */
+  /** @internal A new peer: add it to the routing strategies. */
   protected abstract xAttach(pipe: Pipe): void;
-  /** A peer went away: remove it from the routing strategies. */
+  /** @internal A peer went away: remove it from the routing strategies. */
   protected abstract xTerminated(pipe: Pipe): void;
-  /** Routes one outgoing message: true when queued, false when the caller must wait. */
+  /** @internal Routes one outgoing message: true when queued, false when the caller must wait. */
   protected xSend(_msg: Message): boolean {
     throw zmqError("ENOTSUP", `${this.type} sockets cannot send`);
   }
-  /** The next incoming message, or undefined when none is ready. */
+  /** @internal The next incoming message, or undefined when none is ready. */
   protected xRecv(): Message | undefined {
     throw zmqError("ENOTSUP", `${this.type} sockets cannot receive`);
   }
-  /** A pipe's inbound queue went from empty to non-empty. */
+  /** @internal A pipe's inbound queue went from empty to non-empty. */
   protected xReadable(_pipe: Pipe): void {}
-  /** A pipe's outbound queue has room again. */
+  /** @internal A pipe's outbound queue has room again. */
   protected xWritable(_pipe: Pipe): void {}
-  /** A connecting pipe's transport reconnected (libzmq's hiccup). */
+  /** @internal A connecting pipe's transport reconnected (libzmq's hiccup). */
   protected xReconnected(_pipe: Pipe): void {}
   /**
-   * The pipe's `peer` was filled in by a handshake. A connecting pipe is
+   * @internal The pipe's `peer` was filled in by a handshake. A connecting pipe is
    * attached before its first handshake (with `peer` null); this tells the
    * socket type who is at the other end, again after each reconnection.
    */
@@ -255,29 +261,34 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     this.emit({ type: "bind", address: session.endpoint });
   }
 
-  /** Stops listening on an endpoint (as given to `bind`, or as resolved in `lastEndpoint`). */
+  /**
+   * Stops listening on an endpoint (as given to `bind`, or as resolved in
+   * `lastEndpoint`) and closes the connections accepted there. Resolves
+   * once the address is free to be bound again.
+   */
   unbind(endpoint: string): Promise<void> {
     try {
-      this.unbindNow(endpoint);
-      return RESOLVED;
+      return this.unbindNow(endpoint);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  private unbindNow(endpoint: string): void {
+  /** Unbinds, throwing synchronously; resolves once the listener is gone. */
+  private unbindNow(endpoint: string): Promise<void> {
     this.assertOpen();
     const ep = parseEndpoint(endpoint, true);
     if (ep.transport === "inproc") {
       if (!this.inprocBound.delete(endpoint)) throw notBound(endpoint);
       this.context.inproc.unbind(ep.name, this);
-      return;
+      return RESOLVED;
     }
     const session = this.findListener(ep, endpoint);
     if (session === undefined) throw notBound(endpoint);
     this.listeners.delete(session.endpoint);
-    session.close();
+    const closed = session.close();
     this.releasePipes(session.endpoint);
+    return closed;
   }
 
   /**
@@ -515,9 +526,11 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     this.listeners.clear();
     for (const name of this.inprocBound.values()) this.context.inproc.unbind(name, this);
     this.inprocBound.clear();
-    for (const pipe of [...this.pipes]) this.removePipe(pipe);
+    // Connecting sessions first: they linger on their pipes, which they
+    // would otherwise take for a refused peer once released.
     for (const sessions of this.connections.values()) for (const s of sessions) s.stop();
     this.connections.clear();
+    for (const pipe of [...this.pipes]) this.removePipe(pipe);
     this.eventStream.end();
   }
 
@@ -632,7 +645,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     }
   }
 
-  /** Stops using a pipe and lets its far end wind down (a socket type may refuse a peer so). */
+  /** @internal Stops using a pipe and lets its far end wind down (a socket type may refuse a peer so). */
   protected removePipe(pipe: Pipe): void {
     this.forgetPipe(pipe);
     pipe.release();
@@ -656,6 +669,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     return found;
   }
 
+  /** The listener bound as `text`, or whose resolved endpoint matches. */
   private findListener(ep: Endpoint, text: string): AcceptSession | undefined {
     const direct = this.listeners.get(text);
     if (direct !== undefined) return direct;
@@ -665,6 +679,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     return undefined;
   }
 
+  /** Throws ETERM once the socket is closed. */
   private assertOpen(): void {
     if (this.isClosed) throw closedError();
   }

@@ -323,6 +323,8 @@ export class Engine implements FrameSink, SessionEngine {
       userId: this.mechanism.userId,
     };
     const pipe = this.handler.onReady(this, peer);
+    // The socket may have refused the peer and closed us inside onReady.
+    if (this.stopped) return;
     this.ready = true;
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;

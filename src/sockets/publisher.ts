@@ -72,28 +72,28 @@ export class Publisher extends SocketBase {
     return this.core.topicCount;
   }
 
-  /** A new subscriber: read its subscriptions. */
+  /** @internal A new subscriber: read its subscriptions. */
   protected xAttach(pipe: Pipe): void {
     this.core.attach(pipe, null);
   }
 
-  /** A subscriber left: forget its subscriptions. */
+  /** @internal A subscriber left: forget its subscriptions. */
   protected xTerminated(pipe: Pipe): void {
     this.core.terminated(pipe);
     this.retrySends();
   }
 
-  /** Subscriptions arrived. */
+  /** @internal Subscriptions arrived. */
   protected override xReadable(pipe: Pipe): void {
     this.core.read(pipe);
   }
 
-  /** A full subscriber drained. */
+  /** @internal A full subscriber drained. */
   protected override xWritable(pipe: Pipe): void {
     this.core.writable(pipe);
   }
 
-  /** Fans the message out to the matching subscribers. */
+  /** @internal Fans the message out to the matching subscribers. */
   protected override xSend(msg: Message): boolean {
     return this.core.send(msg);
   }

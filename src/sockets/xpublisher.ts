@@ -132,7 +132,7 @@ export class XPublisher extends SocketBase {
     }
   }
 
-  /** A new subscriber: welcome it and read its subscriptions. */
+  /** @internal A new subscriber: welcome it and read its subscriptions. */
   protected xAttach(pipe: Pipe): void {
     const welcome = this.welcomeMessage;
     const bytes = welcome === null || welcome.length === 0
@@ -143,29 +143,29 @@ export class XPublisher extends SocketBase {
     this.core.attach(pipe, bytes);
   }
 
-  /** A subscriber left: forget its subscriptions, reporting prefixes nobody wants now. */
+  /** @internal A subscriber left: forget its subscriptions, reporting prefixes nobody wants now. */
   protected xTerminated(pipe: Pipe): void {
     this.core.terminated(pipe);
     this.retrySends();
     this.deliverReceives();
   }
 
-  /** Subscriptions or messages arrived. */
+  /** @internal Subscriptions or messages arrived. */
   protected override xReadable(pipe: Pipe): void {
     this.core.read(pipe);
   }
 
-  /** A full subscriber drained. */
+  /** @internal A full subscriber drained. */
   protected override xWritable(pipe: Pipe): void {
     this.core.writable(pipe);
   }
 
-  /** Fans the message out to the matching subscribers. */
+  /** @internal Fans the message out to the matching subscribers. */
   protected override xSend(msg: Message): boolean {
     return this.core.send(msg);
   }
 
-  /** The next subscription, cancel or upstream message. */
+  /** @internal The next subscription, cancel or upstream message. */
   protected override xRecv(): Message | undefined {
     return this.core.receive();
   }

@@ -28,10 +28,10 @@ export const FLAG_COMMAND = 4;
 
 /** Size of the decoder's read buffers. */
 export const SLAB_SIZE = 256 * 1024;
-/** A read is not started into less room than this; a fresh buffer is used instead. */
+/** A read is not started into less room than this (or a quarter slab); a fresh slab is used instead. */
 const MIN_READ_ROOM = 16 * 1024;
-/** Frames at least this large that are not yet complete get storage of their own. */
-const OWN_STORAGE_THRESHOLD = 64 * 1024;
+/** Own storage for a large frame starts at least this big (or at the frame's size). */
+const MIN_OWN_STORAGE = 64 * 1024;
 /** Largest frame this implementation accepts (JavaScript buffers are limited anyway). */
 export const MAX_FRAME_SIZE = 2 ** 32;
 
@@ -93,6 +93,14 @@ export class FrameDecoder {
   private pending: PendingBody | null = null;
   private messageBytes = 0;
   /**
+   * Frames at least this large that are not yet complete get storage of
+   * their own. Smaller ones stay in the slab, so one read still brings
+   * several of them (a read per frame costs more than copying a partial
+   * frame into a fresh slab); half a slab leaves a fresh slab room to read.
+   */
+  private readonly ownStorageThreshold: number;
+  private readonly minReadRoom: number;
+  /**
    * In raw mode every frame goes to {@link FrameSink.onFrame} unassembled,
    * as a view valid only during the call; CURVE turns this on after its
    * handshake (its codec decrypts each frame into fresh storage).
@@ -104,7 +112,10 @@ export class FrameDecoder {
    * @param slabSize size of each read buffer
    */
   constructor(public maxMessageSize = -1, private readonly slabSize = SLAB_SIZE) {
+    if (!(slabSize >= 16)) throw new RangeError("slab size must be at least 16 bytes");
     this.buf = new Uint8Array(slabSize);
+    this.ownStorageThreshold = Math.floor(slabSize / 2);
+    this.minReadRoom = Math.min(MIN_READ_ROOM, Math.floor(slabSize / 4));
   }
 
   /** True while the bytes received so far end inside a message. */
@@ -116,7 +127,7 @@ export class FrameDecoder {
   readTarget(): Uint8Array {
     const p = this.pending;
     if (p !== null) return p.storage.subarray(p.filled);
-    if (this.buf.length - this.end < MIN_READ_ROOM) this.renewBuffer();
+    if (this.buf.length - this.end < this.minReadRoom) this.renewBuffer();
     return this.buf.subarray(this.end);
   }
 
@@ -184,9 +195,11 @@ export class FrameDecoder {
       this.checkSize(flags, size);
       const bodyStart = pos + header;
       if (end - bodyStart < size) {
-        if (size >= OWN_STORAGE_THRESHOLD) {
+        if (size >= this.ownStorageThreshold) {
+          // The partial body moves to storage of its own; the read buffer
+          // then ends where that body started.
           this.startPending(flags, size, bodyStart);
-          return;
+          pos = bodyStart;
         }
         break;
       }
@@ -264,7 +277,7 @@ export class FrameDecoder {
 
 /** Capacity for a large frame of `size` bytes of which `received` arrived. */
 function storageFor(size: number, received: number): number {
-  return Math.min(size, Math.max(OWN_STORAGE_THRESHOLD, received * GROWTH_FACTOR));
+  return Math.min(size, Math.max(MIN_OWN_STORAGE, received * GROWTH_FACTOR));
 }
 
 /** Grows a large frame's storage once it is full: memory follows the bytes that arrived. */
@@ -285,7 +298,8 @@ export class FrameEncoder {
   private mark = 0;
   private pos = 0;
   private chunks: Uint8Array[] = [];
-  private directBytes = 0;
+  /** Bytes in `chunks` (buffer runs already cut, and bodies passed through). */
+  private chunkBytes = 0;
 
   /** Creates an encoder with a batch buffer of `capacity` bytes (it grows when needed). */
   constructor(capacity = 64 * 1024) {
@@ -294,7 +308,7 @@ export class FrameEncoder {
 
   /** Bytes encoded since the last {@link take}. */
   get size(): number {
-    return this.pos + this.directBytes;
+    return this.chunkBytes + this.pos - this.mark;
   }
 
   /** Encodes one data message; frames get MORE except the last. */
@@ -310,7 +324,7 @@ export class FrameEncoder {
       this.header(flags, size, 0);
       this.cut();
       this.chunks.push(body);
-      this.directBytes += size;
+      this.chunkBytes += size;
       return;
     }
     this.header(flags, size, size);
@@ -347,7 +361,7 @@ export class FrameEncoder {
     this.chunks = [];
     this.mark = 0;
     this.pos = 0;
-    this.directBytes = 0;
+    this.chunkBytes = 0;
     return chunks;
   }
 
@@ -377,7 +391,10 @@ export class FrameEncoder {
 
   /** Closes the current run of `buf` as a chunk. */
   private cut(): void {
-    if (this.pos > this.mark) this.chunks.push(this.buf.subarray(this.mark, this.pos));
+    if (this.pos > this.mark) {
+      this.chunks.push(this.buf.subarray(this.mark, this.pos));
+      this.chunkBytes += this.pos - this.mark;
+    }
     this.mark = this.pos;
   }
 
