@@ -132,6 +132,32 @@ Deno.test("relay forwards, prints a stats line per interval, and stops cleanly o
   }
 });
 
+Deno.test("relay --frontend '>endpoint' connects to an upstream publisher", async () => {
+  const upstream = new Publisher({ linger: 0 });
+  await upstream.bind("tcp://127.0.0.1:*");
+  const relay = new RelayProcess([
+    "--frontend",
+    `>${upstream.lastEndpoint}`,
+    "--backend",
+    "tcp://127.0.0.1:*",
+  ]);
+  const sub = new Subscriber();
+  try {
+    await within(30000, relay.waitForLine((line) => line === "relay ready"), "relay start");
+    assert.ok(relay.lines.includes(`frontend connecting to ${upstream.lastEndpoint}`));
+    sub.subscribe("edge");
+    sub.connect(relay.backend);
+    await eventually(() => upstream.topicCount === 1, 10000, "the subscription upstream");
+    await upstream.send(["edge", "delivered"]);
+    assert.deepEqual(texts(await within(10000, sub.receive())), ["edge", "delivered"]);
+  } finally {
+    upstream.close();
+    sub.close();
+  }
+  const { code, stderr } = await relay.stop();
+  assert.equal(code, 0, stderr);
+});
+
 Deno.test("relay: a libzmq publisher reaches 100 subscribers with prefix filters, every matching message once", async () => {
   await using peer = await LibzmqPeer.start();
   const relay = await RelayProcess.start(["--stats-interval", "0.5", "--hwm", "5000"]);
