@@ -44,5 +44,5 @@ export { Reply, type ReplyOptions } from "./src/sockets/reply.ts";
 export { Dealer, type DealerOptions } from "./src/sockets/dealer.ts";
 export { Router, type RouterOptions } from "./src/sockets/router.ts";
 export { Stream, type StreamOptions } from "./src/sockets/stream.ts";
-export { proxy, type ProxyOptions } from "./src/proxy.ts";
+export { proxy, type ProxyOptions, ProxySideStatistics, ProxyStatistics } from "./src/proxy.ts";
 export { version } from "./src/version.ts";
