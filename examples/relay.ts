@@ -16,7 +16,14 @@
  */
 
 import { parseArgs } from "node:util";
-import { proxy, ProxyStatistics, type SocketBase, XPublisher, XSubscriber } from "../mod.ts";
+import {
+  curvePublicKey,
+  proxy,
+  ProxyStatistics,
+  type SocketBase,
+  XPublisher,
+  XSubscriber,
+} from "../mod.ts";
 
 const USAGE = `zmtp relay: an edge pub/sub relay (XSUB frontend → XPUB backend)
 
@@ -208,6 +215,10 @@ async function main(args: string[]): Promise<number> {
     backend.close();
     removeSignals();
     return 1;
+  }
+  if (settings.curveSecretKey !== null) {
+    // What subscribers pass as curveServerKey.
+    console.log(`backend CURVE server key ${curvePublicKey(settings.curveSecretKey)}`);
   }
   console.log("relay ready");
 

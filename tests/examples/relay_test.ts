@@ -276,6 +276,7 @@ Deno.test("relay --curve-secret-key serves CURVE on the backend: CURVE subscribe
   const server = curveKeyPair();
   const relay = await RelayProcess.start(["--curve-secret-key", server.secretKey]);
   assert.ok(relay.lines.some((l) => l.startsWith("backend (CURVE) listening on")));
+  assert.ok(relay.lines.includes(`backend CURVE server key ${server.publicKey}`));
   const pub = new Publisher({ linger: 0 });
   const client = curveKeyPair();
   const ours = new Subscriber({
