@@ -23,6 +23,34 @@ export const zmtpPushPull: Implementation = {
   },
 };
 
+/**
+ * This library over ipc: two Deno processes with exactly the permissions a
+ * Unix socket at `path` needs (read and write of the file, net for
+ * `unix:<path>`), as an example of running with narrow flags.
+ */
+export function zmtpIpcPushPull(path: string): Implementation {
+  const flags = [`--allow-read=${path}`, `--allow-write=${path}`, `--allow-net=unix:${path}`];
+  return {
+    name: "zmtp ipc (Deno)",
+    endpoint: `ipc://${path}`,
+    receiver: {
+      command: Deno.execPath(),
+      args: ["run", ...flags, `${programs}zmtp_push_pull_receiver.ts`],
+    },
+    sender: {
+      command: Deno.execPath(),
+      args: ["run", ...flags, `${programs}zmtp_push_pull_sender.ts`],
+    },
+  };
+}
+
+/** This library over inproc: both sockets in one Deno process, which needs no permission. */
+export const zmtpInprocPushPull: Implementation = {
+  name: "zmtp inproc (Deno, 1 process)",
+  endpoint: "inproc://bench",
+  receiver: { command: Deno.execPath(), args: ["run", `${programs}zmtp_inproc_push_pull.ts`] },
+};
+
 /** zeromq.js 6.8.0 (libzmq 4.3.5): two Node processes loading ./node_modules/zeromq. */
 export const zeromqPushPull: Implementation = {
   name: "zeromq.js 6.8.0 (Node)",

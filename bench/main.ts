@@ -1,6 +1,7 @@
 /**
  * `deno task bench`: PUSH→PULL throughput over tcp, this library against
- * zeromq.js 6.8.0 (libzmq 4.3.5), each as two processes on this machine.
+ * zeromq.js 6.8.0 (libzmq 4.3.5), each as two processes on this machine;
+ * and this library over ipc (two processes) and inproc (one process).
  *
  * For each message size both implementations send the same number of
  * messages; the receiver times from its first message to its last. The
@@ -11,14 +12,20 @@
 
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { zeromqPushPull, zmtpPushPull } from "./implementations.ts";
+import {
+  zeromqPushPull,
+  zmtpInprocPushPull,
+  zmtpIpcPushPull,
+  zmtpPushPull,
+} from "./implementations.ts";
 import { measure, type Measurement } from "./protocol.ts";
 import { formatTable, type Row } from "./report.ts";
 
 const USAGE = `Usage: deno task bench [--quick] [--runs N] [--timeout MS]
 
 PUSH→PULL over tcp://127.0.0.1, 64 B and 64 KiB messages: this library
-(two Deno processes) against zeromq.js 6.8.0 (two Node processes).
+(two Deno processes) against zeromq.js 6.8.0 (two Node processes); this
+library over ipc (two processes) and inproc (one process) next to them.
 
   --quick        fewer messages and one run (a smoke check, noisy figures)
   --runs N       runs per case; the median is reported (default 3, quick 1)
@@ -38,7 +45,10 @@ const SIZES: SizeCase[] = [
   { size: 64 * 1024, count: 20_000, quickCount: 2_000 },
 ];
 
-const IMPLEMENTATIONS = [zmtpPushPull, zeromqPushPull];
+/** The reference (the ratio's denominator) comes last. */
+function implementations(ipcPath: string) {
+  return [zmtpPushPull, zmtpIpcPushPull(ipcPath), zmtpInprocPushPull, zeromqPushPull];
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -63,22 +73,28 @@ async function main(): Promise<void> {
   }
 
   console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  const ipcDir = Deno.makeTempDirSync({ prefix: "zmtp-bench-" });
+  const implementationsHere = implementations(`${ipcDir}/push_pull.sock`);
   const rows: Row[] = [];
-  for (const { size, count, quickCount } of SIZES) {
-    const work = {
-      endpoint: "tcp://127.0.0.1:0",
-      size,
-      count: quick ? quickCount : count,
-      timeoutMs,
-    };
-    for (const impl of IMPLEMENTATIONS) {
-      const results: Measurement[] = [];
-      for (let run = 0; run < runs; run++) results.push(await measure(impl, work));
-      rows.push({ implementation: impl.name, size, count: work.count, result: median(results) });
+  try {
+    for (const { size, count, quickCount } of SIZES) {
+      const work = {
+        endpoint: "tcp://127.0.0.1:0",
+        size,
+        count: quick ? quickCount : count,
+        timeoutMs,
+      };
+      for (const impl of implementationsHere) {
+        const results: Measurement[] = [];
+        for (let run = 0; run < runs; run++) results.push(await measure(impl, work));
+        rows.push({ implementation: impl.name, size, count: work.count, result: median(results) });
+      }
     }
+  } finally {
+    Deno.removeSync(ipcDir, { recursive: true });
   }
   console.log(formatTable(rows));
-  const reference = IMPLEMENTATIONS[IMPLEMENTATIONS.length - 1].name;
+  const reference = implementationsHere[implementationsHere.length - 1].name;
   console.log(`ratio: messages/s relative to ${reference} at the same size`);
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 }

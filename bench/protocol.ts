@@ -29,7 +29,13 @@ export interface Implementation {
   /** Name in the report, e.g. `zmtp (Deno)`. */
   name: string;
   receiver: ProgramCommand;
-  sender: ProgramCommand;
+  /**
+   * Absent when the receiver runs both sides itself (inproc, which only
+   * works inside one process): then only the receiver is started.
+   */
+  sender?: ProgramCommand;
+  /** The endpoint to bind, when not the workload's (another transport). */
+  endpoint?: string;
 }
 
 /** What to measure. */
@@ -68,21 +74,19 @@ export async function measure(impl: Implementation, work: Workload): Promise<Mea
   const children: Deno.ChildProcess[] = [];
   const timer = setTimeout(() => children.forEach(kill), work.timeoutMs);
   try {
-    const receiver = spawn(impl.receiver, flags(work.endpoint));
+    const receiver = spawn(impl.receiver, flags(impl.endpoint ?? work.endpoint));
     children.push(receiver);
     const lines = jsonLines(receiver.stdout);
     const bound = await nextLine(lines, `${impl.name}: receiver stopped before binding`);
-    const sender = spawn(impl.sender, flags(String(bound.endpoint)));
-    children.push(sender);
+    if (impl.sender !== undefined) children.push(spawn(impl.sender, flags(String(bound.endpoint))));
     const result = await nextLine(
       lines,
       `${impl.name}: receiver stopped before reporting (it failed, or ran past ${work.timeoutMs} ms)`,
     );
-    const [receiverStatus, senderStatus] = await Promise.all([receiver.status, sender.status]);
-    if (!receiverStatus.success || !senderStatus.success) {
-      throw new Error(
-        `${impl.name}: receiver exited with ${receiverStatus.code}, sender with ${senderStatus.code}`,
-      );
+    const statuses = await Promise.all(children.map((child) => child.status));
+    if (!statuses.every((status) => status.success)) {
+      const codes = statuses.map((status) => status.code).join(" and ");
+      throw new Error(`${impl.name}: the programs exited with ${codes}`);
     }
     const count = Number(result.count);
     const bytes = Number(result.bytes);

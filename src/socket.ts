@@ -153,6 +153,8 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   /** inproc endpoints this socket bound, with their names. */
   private readonly inprocBound = new Map<string, string>();
   private readonly connections = new Map<string, ConnectSession[]>();
+  /** inproc pipes this socket connected, by endpoint (for `disconnect`). */
+  private readonly inprocConnected = new Map<string, Pipe[]>();
   private readableStream: ReadableStream<Message> | null = null;
   private writableStream: WritableStream<MessageLike | MessageLike[]> | null = null;
 
@@ -262,9 +264,11 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   }
 
   /**
-   * Stops listening on an endpoint (as given to `bind`, or as resolved in
-   * `lastEndpoint`) and closes the connections accepted there. Resolves
-   * once the address is free to be bound again.
+   * Stops listening on an endpoint, named as `lastEndpoint` reported it
+   * (for `tcp://host:*`, the real port: the wildcard form is `ENOENT`, as
+   * in libzmq), and closes the connections accepted there. Resolves once
+   * the address is free to be bound again (for ipc: once the socket file
+   * is removed).
    */
   unbind(endpoint: string): Promise<void> {
     try {
@@ -279,6 +283,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     this.assertOpen();
     const ep = parseEndpoint(endpoint, true);
     if (ep.transport === "inproc") {
+      // As libzmq: the name is released; pipes already made stay connected.
       if (!this.inprocBound.delete(endpoint)) throw notBound(endpoint);
       this.context.inproc.unbind(ep.name, this);
       return RESOLVED;
@@ -294,16 +299,23 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   /**
    * Connects to an endpoint in the background. Peers may start in any
    * order: the socket keeps reconnecting every `reconnectInterval` ms.
+   * A malformed endpoint throws `EINVAL`; a missing Deno permission throws
+   * `EACCES` at once, naming the flag to add (nothing is retried then).
    */
   connect(endpoint: string): void {
     this.assertOpen();
     const ep = parseEndpoint(endpoint, false);
     if (ep.transport === "inproc") {
-      this.context.inproc.connect(ep.name, endpoint, this);
+      const pipe = this.context.inproc.connect(ep.name, endpoint, this);
+      const list = this.inprocConnected.get(endpoint) ?? [];
+      list.push(pipe);
+      this.inprocConnected.set(endpoint, list);
       return;
     }
     checkSecurityOptions(this);
-    const session = new ConnectSession(this, ep, streamTransport(ep));
+    const transport = streamTransport(ep);
+    transport.checkConnect(ep);
+    const session = new ConnectSession(this, ep, transport);
     const list = this.connections.get(endpoint) ?? [];
     list.push(session);
     this.connections.set(endpoint, list);
@@ -314,13 +326,19 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   disconnect(endpoint: string): void {
     this.assertOpen();
     const ep = parseEndpoint(endpoint, false);
-    if (ep.transport !== "inproc") {
-      const sessions = this.connections.get(endpoint);
-      if (sessions === undefined) throw notConnected(endpoint);
-      this.connections.delete(endpoint);
-      for (const session of sessions) session.stop();
+    if (ep.transport === "inproc") {
+      // Only pipes this socket connected: a binder cannot disconnect its peers (as libzmq).
+      const pipes = this.inprocConnected.get(endpoint);
+      if (pipes === undefined) throw notConnected(endpoint);
+      this.inprocConnected.delete(endpoint);
+      for (const pipe of pipes) this.removePipe(pipe);
+      return;
     }
-    if (!this.releasePipes(endpoint) && ep.transport === "inproc") throw notConnected(endpoint);
+    const sessions = this.connections.get(endpoint);
+    if (sessions === undefined) throw notConnected(endpoint);
+    this.connections.delete(endpoint);
+    for (const session of sessions) session.stop();
+    this.releasePipes(endpoint);
   }
 
   // ---- messages ----
@@ -530,6 +548,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     // would otherwise take for a refused peer once released.
     for (const sessions of this.connections.values()) for (const s of sessions) s.stop();
     this.connections.clear();
+    this.inprocConnected.clear();
     for (const pipe of [...this.pipes]) this.removePipe(pipe);
     this.eventStream.end();
   }

@@ -11,7 +11,7 @@ import type { SocketEvent } from "../events.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import type { Endpoint } from "../transport/endpoint.ts";
 import type { StreamListener, StreamTransport } from "../transport/stream.ts";
-import { remoteAddress } from "../transport/stream.ts";
+import { applyTcpKeepalive, remoteAddress } from "../transport/stream.ts";
 import type { EngineHandler, EngineStop, SessionEngine } from "./engine.ts";
 
 /** What sessions need from their socket. */
@@ -20,6 +20,8 @@ export interface SessionOwner {
   readonly reconnectInterval: number;
   readonly reconnectMaxInterval: number;
   readonly linger: number;
+  /** TCP keep-alive: -1 leaves the OS default, 0 off, 1 on. */
+  readonly tcpKeepalive: number;
   /** A new pipe sized with the socket's high-water marks. */
   newPipe(endpoint: string): Pipe;
   /** The socket starts using the pipe. */
@@ -156,6 +158,7 @@ export class ConnectSession implements EngineHandler {
       return;
     }
     this.interval = this.owner.reconnectInterval;
+    applyTcpKeepalive(conn, this.owner.tcpKeepalive);
     const address = remoteAddress(conn);
     this.owner.emit({ type: "connect", address: this.endpoint.text, peer: address });
     const engine = this.owner.createEngine(conn, this, address);
@@ -300,6 +303,7 @@ export class AcceptSession {
   }
 
   private startEngine(conn: Deno.Conn): void {
+    applyTcpKeepalive(conn, this.owner.tcpKeepalive);
     const address = remoteAddress(conn);
     this.owner.emit({ type: "accept", address: this.endpoint, peer: address });
     const handler: EngineHandler = {
@@ -334,15 +338,15 @@ export class AcceptSession {
    * others end when the socket releases their pipes (after lingering).
    * Resolves once the listening socket is really gone: Deno releases it
    * only when the pending accept returns, and until then the address
-   * cannot be bound again.
+   * cannot be bound again (for ipc: once the socket file is removed).
    */
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      this.listener.close();
       this.owner.emit({ type: "close", address: this.endpoint });
       for (const [engine, pipe] of this.engines) if (pipe === null) engine.close();
     }
-    return this.accepting;
+    const released = this.listener.close(); // idempotent: the same promise each time
+    return Promise.all([this.accepting, released]).then(() => {});
   }
 }
