@@ -39,26 +39,25 @@ const HANDSHAKE_EVENTS = {
   other: "handshake:error:other",
 } as const;
 
-/** Reports how an engine ended as monitor events. */
+/**
+ * Reports how an engine ended as monitor events, as libzmq does: a
+ * connection that ended on its own is a `disconnect`, preceded by a
+ * `handshake:error:*` when it never completed its handshake; one that our
+ * side closed (disconnect, unbind, close, linger) is not reported.
+ */
 function reportStop(
   owner: SessionOwner,
   endpoint: string,
   engine: SessionEngine,
   stop: EngineStop,
 ): void {
+  if (stop.requested) return;
   const error = stop.error instanceof Error ? stop.error : undefined;
+  const peer = engine.address;
   if (stop.handshakeFailure !== undefined) {
-    owner.emit({
-      type: HANDSHAKE_EVENTS[stop.handshakeFailure],
-      address: endpoint,
-      error,
-      peer: engine.address,
-    });
+    owner.emit({ type: HANDSHAKE_EVENTS[stop.handshakeFailure], address: endpoint, error, peer });
   }
-  if (stop.wasReady) {
-    owner.emit({ type: "disconnect", address: endpoint, error, peer: engine.address });
-  }
-  owner.emit({ type: "close", address: endpoint, peer: engine.address });
+  owner.emit({ type: "disconnect", address: endpoint, error, peer });
 }
 
 /**
@@ -128,6 +127,8 @@ export class ConnectSession implements EngineHandler {
         address: this.endpoint.text,
         error: err instanceof Error ? err : undefined,
       });
+      // libzmq's connecter reports closing the socket of a failed attempt.
+      this.owner.emit({ type: "close", address: this.endpoint.text });
       this.retry();
       return;
     }

@@ -117,6 +117,7 @@ const ops = {
             type: event.type,
             address: event.address ?? null,
             error: event.error?.message ?? null,
+            interval: event.interval ?? null,
           });
         }
       } catch { /* socket closed */ }
