@@ -122,26 +122,40 @@ export class ConnectSession implements EngineHandler {
       conn = await this.transport.connect(this.endpoint);
     } catch (err) {
       if (this.stopped) return;
-      this.owner.emit({
-        type: "connect:delay",
-        address: this.endpoint.text,
-        error: err instanceof Error ? err : undefined,
-      });
-      // libzmq's connecter reports closing the socket of a failed attempt.
-      this.owner.emit({ type: "close", address: this.endpoint.text });
-      this.retry();
+      this.attemptFailed(err);
       return;
     }
     if (this.stopped && !this.lingering) {
       conn.close();
       return;
     }
-    this.interval = this.owner.reconnectInterval;
     const address = remoteAddress(conn);
+    let engine: SessionEngine;
+    try {
+      engine = this.owner.createEngine(conn, this, address);
+    } catch (err) {
+      // The socket's settings cannot make an engine (a bad security option):
+      // report it like a failed attempt rather than throwing into a timer.
+      conn.close();
+      this.attemptFailed(err);
+      return;
+    }
+    this.interval = this.owner.reconnectInterval;
     this.owner.emit({ type: "connect", address: this.endpoint.text, peer: address });
-    const engine = this.owner.createEngine(conn, this, address);
     this.engine = engine;
     engine.start();
+  }
+
+  /** Reports a connection attempt that failed with `err` and schedules the next. */
+  private attemptFailed(err: unknown): void {
+    this.owner.emit({
+      type: "connect:delay",
+      address: this.endpoint.text,
+      error: err instanceof Error ? err : undefined,
+    });
+    // libzmq's connecter reports closing the socket of a failed attempt.
+    this.owner.emit({ type: "close", address: this.endpoint.text });
+    this.retry();
   }
 
   private retry(): void {
@@ -258,7 +272,19 @@ export class AcceptSession {
         conn.close();
         return;
       }
-      this.startEngine(conn);
+      try {
+        this.startEngine(conn);
+      } catch (err) {
+        // Nothing about one connection may end the accept loop.
+        try {
+          conn.close();
+        } catch { /* already closed */ }
+        this.owner.emit({
+          type: "accept:error",
+          address: this.endpoint,
+          error: err instanceof Error ? err : undefined,
+        });
+      }
     }
   }
 
