@@ -121,7 +121,7 @@ export class ConnectSession implements EngineHandler {
     try {
       conn = await this.transport.connect(this.endpoint);
     } catch (err) {
-      if (this.stopped) return;
+      if (this.stopped && !this.lingering) return;
       this.attemptFailed(err);
       return;
     }
@@ -178,7 +178,9 @@ export class ConnectSession implements EngineHandler {
     this.owner.emit({ type: "handshake", address: this.endpoint.text, peer: engine.address });
     if (this.everReady && kept) pipe.onReconnect?.();
     this.everReady = true;
-    if (this.lingering) this.finishWhenDrained(engine);
+    // Lingering: finish once the engine, which takes the pipe when this
+    // returns, has written what the pipe holds.
+    if (this.lingering) queueMicrotask(() => this.finishWhenDrained(engine));
     return pipe;
   }
 
@@ -211,8 +213,16 @@ export class ConnectSession implements EngineHandler {
     });
   }
 
+  /**
+   * Finishes once `engine` has written everything. If the connection is
+   * lost first with messages left, the session reconnects (it still
+   * lingers) and the next engine tries again.
+   */
   private finishWhenDrained(engine: SessionEngine): void {
-    lingerAndClose(engine, -1).then(() => this.finish());
+    engine.drained().then(() => {
+      if (!this.lingering) return;
+      if (this.pipe === null || this.pipe.outbound.length === 0) this.finish();
+    });
   }
 
   private finish(): void {

@@ -100,7 +100,9 @@ Deno.test("immediate: nothing is queued for an endpoint that is not connected; e
   await log.waitFor("handshake");
   for (let i = 0; i < 10; i++) await push.send(String(i));
   // Without immediate, round robin would leave every other message queued for the dead endpoint.
-  for (let i = 0; i < 10; i++) assert.deepEqual(texts(await within(5000, live.receive())), [String(i)]);
+  for (let i = 0; i < 10; i++) {
+    assert.deepEqual(texts(await within(5000, live.receive())), [String(i)]);
+  }
   push.close();
   live.close();
 });
@@ -117,7 +119,9 @@ Deno.test("immediate: nothing is queued for a connection whose handshake has not
   push.connect(live.lastEndpoint!);
   await log.waitFor("handshake");
   for (let i = 0; i < 10; i++) await push.send(String(i));
-  for (let i = 0; i < 10; i++) assert.deepEqual(texts(await within(5000, live.receive())), [String(i)]);
+  for (let i = 0; i < 10; i++) {
+    assert.deepEqual(texts(await within(5000, live.receive())), [String(i)]);
+  }
   accepted.close();
   push.close();
   live.close();
