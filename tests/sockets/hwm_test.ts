@@ -20,7 +20,7 @@ import {
   ZmqError,
 } from "../../mod.ts";
 import { delay, eventually, texts, within } from "../helpers.ts";
-import { message, RawClient } from "../raw_zmtp.ts";
+import { concat, message, RawClient } from "../raw_zmtp.ts";
 
 /** A sender and a receiver that never reads until the test says so. */
 interface Blocking {
@@ -252,41 +252,52 @@ Deno.test("XSUB never waits: what it sends to a publisher that does not read is 
   raw.close();
 });
 
+/**
+ * A raw peer of type `peerType` writes 64 MiB of 4 KiB messages to
+ * `socket`, whose user does not read at first: the writes must stall
+ * (the socket stopped reading), and complete once the user reads.
+ */
+async function writesStallUntilRead(
+  socket: SocketBase,
+  peerType: string,
+  accept: () => Promise<RawClient>,
+): Promise<void> {
+  const raw = await accept();
+  await within(5000, raw.handshake(peerType));
+  const body = new Uint8Array(4096);
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < 256; i++) parts.push(message(String(i % 10).padStart(8, "0"), body));
+  const chunk = concat(...parts);
+  const batches = Math.ceil(64 * 1024 * 1024 / chunk.length);
+  let written = 0;
+  const writing = (async () => {
+    for (; written < batches; written++) await raw.write(chunk);
+  })();
+  await delay(500);
+  const stalledAt = written;
+  await delay(500);
+  assert.equal(written, stalledAt, "the peer's writes kept completing");
+  assert.ok(written * chunk.length < 16 * 1024 * 1024, `${written * chunk.length} bytes taken`);
+  const reading = (async () => {
+    for (let n = 0; n < batches * 256; n++) await socket.receive();
+  })();
+  await within(30000, Promise.all([writing, reading]));
+  raw.close();
+}
+
 Deno.test("a SUB that does not read stops reading its connection: the publisher's writes back up", async () => {
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const sub = new Subscriber({ receiveHighWaterMark: 10 });
   sub.subscribe();
   sub.connect(`tcp://127.0.0.1:${listener.addr.port}`);
-  const raw = new RawClient(await within(5000, listener.accept()));
-  await within(5000, raw.handshake("PUB"));
-  // 64 MiB of 4 KiB messages: a SUB that read without bound would take it all.
-  const body = new Uint8Array(4096);
-  const batch = new Uint8Array(256 * (body.length + 9 + 2 + 8));
-  let size = 0;
-  for (let i = 0; i < 256; i++) {
-    const m = message(String(i % 10).padStart(8, "0"), body);
-    batch.set(m, size);
-    size += m.length;
-  }
-  const chunk = batch.subarray(0, size);
-  const total = 64;
-  let written = 0;
-  const writing = (async () => {
-    for (; written < total * 1024 * 1024 / size; written++) await raw.write(chunk);
-  })();
-  await delay(500);
-  const stalledAt = written;
-  await delay(500);
-  assert.equal(written, stalledAt, "the publisher's writes kept completing");
-  assert.ok(
-    written * size < 16 * 1024 * 1024,
-    `${written * size} bytes taken by a SUB not reading`,
-  );
-  // Reading lets everything through.
-  const reading = (async () => {
-    for (let n = 0; n < Math.ceil(total * 1024 * 1024 / size) * 256; n++) await sub.receive();
-  })();
-  await within(30000, Promise.all([writing, reading]));
-  raw.close();
+  await writesStallUntilRead(sub, "PUB", async () => new RawClient(await listener.accept()));
   sub.close();
+});
+
+Deno.test("an XPUB whose user does not read stops reading its peers at receiveHighWaterMark", async () => {
+  // libzmq's XPUB queues what its peers send up without limit; we stop reading.
+  const xpub = new XPublisher({ receiveHighWaterMark: 10 });
+  await xpub.bind("tcp://127.0.0.1:*");
+  await writesStallUntilRead(xpub, "XSUB", () => RawClient.connect(xpub.lastEndpoint!));
+  xpub.close();
 });
