@@ -81,7 +81,11 @@ Deno.test("interop heartbeats: libzmq honours the TTL in our PINGs", async () =>
   const endpoint = await pull.bind("tcp://127.0.0.1:*");
   await using relay = await TcpRelay.start(endpoint);
   // libzmq has no heartbeat options here: only our TTL can make it drop us.
-  const push = new Push({ heartbeatInterval: 50, heartbeatTimeToLive: 500, heartbeatTimeout: 60000 });
+  const push = new Push({
+    heartbeatInterval: 50,
+    heartbeatTimeToLive: 500,
+    heartbeatTimeout: 60000,
+  });
   const log = new EventLog(push);
   push.connect(relay.endpoint);
   await log.waitFor("handshake");

@@ -154,11 +154,12 @@ Deno.test("traffic after a PING with a TTL keeps the peer", async () => {
 });
 
 Deno.test("a slow consumer is not a dead peer: heartbeats survive a full receive queue", async () => {
-  // The PULL stops reading its connection while its queue is full, so the
-  // PUSH's PONGs wait unread in the kernel; they must not count as silence
-  // (libzmq counts them and drops the connection). The PUSH hears the
-  // PULL's own PINGs meanwhile, so its timeout must exceed their interval.
-  const pull = new Pull({ heartbeatInterval: 30, receiveHighWaterMark: 5 });
+  // The PULL stops reading its connection while its queue is full (here for
+  // 600 ms, twice its heartbeatTimeout), so the PUSH's PONGs wait unread in
+  // the kernel; they must not count as silence (libzmq counts them and
+  // drops the connection). The PUSH hears the PULL's own PINGs meanwhile,
+  // so its timeout must exceed their interval.
+  const pull = new Pull({ heartbeatInterval: 30, heartbeatTimeout: 300, receiveHighWaterMark: 5 });
   const pullLog = new EventLog(pull);
   await pull.bind(TCP);
   const push = new Push({ heartbeatInterval: 30, heartbeatTimeout: 500 });

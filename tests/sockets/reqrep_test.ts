@@ -75,7 +75,9 @@ Deno.test("REQ-REP over inproc", async () => {
 });
 
 Deno.test("Request: two sends in a row reject the second with EFSM", async () => {
-  const { req, rep } = await reqRep();
+  // linger 0: the first request may still be queued at close, and with the
+  // REP gone too, lingering (-1: until delivered) would never end.
+  const { req, rep } = await reqRep({ linger: 0 });
   await req.send("first");
   await assert.rejects(req.send("second"), isCode("EFSM"));
   req.close();
