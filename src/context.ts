@@ -28,6 +28,6 @@ import { InprocRegistry } from "./transport/inproc.ts";
 export class Context {
   /** The context used by sockets created without one. */
   static readonly default: Context = new Context();
-  /** inproc names bound in this context. */
+  /** @internal inproc names bound in this context. */
   readonly inproc: InprocRegistry = new InprocRegistry();
 }

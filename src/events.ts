@@ -47,37 +47,66 @@ export type SocketEventType =
  * kinds; `peer` with events about one connection (the peer's address).
  */
 export interface SocketEvent {
+  /** What happened. */
   type: SocketEventType;
+  /** The endpoint concerned, as bound or connected. */
   address: string;
+  /** With `connect:retry`: ms until the next attempt. */
   interval?: number;
+  /** With the error kinds: what went wrong. */
   error?: Error;
+  /** With events about one connection: the peer's address. */
   peer?: string;
 }
 
 /** Events kept for a slow reader before the oldest are dropped. */
 const MAX_BUFFERED_EVENTS = 1000;
 
+/** One iteration over the events: where it is in the log, and its waiting reader. */
+interface Cursor {
+  /** Absolute index of the next event this iteration reads. */
+  position: number;
+  waiter: ((result: IteratorResult<SocketEvent>) => void) | null;
+}
+
+const END: IteratorResult<SocketEvent> = { value: undefined, done: true };
+
 /**
  * A socket's event stream. Nothing is recorded until someone reads the
- * socket's `events` property, so an unobserved socket pays nothing; an observed one keeps at
- * most {@link MAX_BUFFERED_EVENTS} unread events.
+ * socket's `events` property, so an unobserved socket pays nothing.
+ *
+ * Every iteration sees every event from the moment it starts, plus the
+ * events recorded earlier that some iteration has not yet read (so
+ * `const events = socket.events; await socket.bind(…); for await (… of events)`
+ * sees the `bind`). Two loops over the same socket's events both see each
+ * event. At most {@link MAX_BUFFERED_EVENTS} unread events are kept; a
+ * reader that falls further behind misses the oldest.
  */
 export class EventStream implements AsyncIterable<SocketEvent> {
-  private buffer: SocketEvent[] = [];
-  private waiters: ((result: IteratorResult<SocketEvent>) => void)[] = [];
+  /** Events not yet read by every cursor; `log[0]` has absolute index `base`. */
+  private log: SocketEvent[] = [];
+  private base = 0;
+  private readonly cursors = new Set<Cursor>();
   private observed = false;
   private ended = false;
 
   /** Records an event if anyone is listening. */
   emit(event: SocketEvent): void {
     if (!this.observed || this.ended) return;
-    const waiter = this.waiters.shift();
-    if (waiter !== undefined) {
-      waiter({ value: event, done: false });
-      return;
+    this.log.push(event);
+    if (this.log.length > MAX_BUFFERED_EVENTS) {
+      this.log.shift();
+      this.base++;
     }
-    if (this.buffer.length >= MAX_BUFFERED_EVENTS) this.buffer.shift();
-    this.buffer.push(event);
+    const end = this.base + this.log.length;
+    for (const cursor of this.cursors) {
+      if (cursor.waiter === null) continue;
+      const waiter = cursor.waiter;
+      cursor.waiter = null;
+      cursor.position = end;
+      waiter({ value: event, done: false });
+    }
+    this.trim();
   }
 
   /** Starts recording: called when the socket's `events` property is read. */
@@ -91,24 +120,52 @@ export class EventStream implements AsyncIterable<SocketEvent> {
     return this.observed && !this.ended;
   }
 
-  /** Ends every iteration once the buffered events are read. */
+  /** Ends every iteration once its buffered events are read. */
   end(): void {
     this.ended = true;
-    for (const waiter of this.waiters.splice(0)) waiter({ value: undefined, done: true });
+    for (const cursor of this.cursors) {
+      const waiter = cursor.waiter;
+      cursor.waiter = null;
+      waiter?.(END);
+    }
   }
 
   [Symbol.asyncIterator](): AsyncIterator<SocketEvent> {
     this.observed = true;
+    const cursor: Cursor = { position: this.base, waiter: null };
+    this.cursors.add(cursor);
+    const finish = (): IteratorResult<SocketEvent> => {
+      this.cursors.delete(cursor);
+      this.trim();
+      return END;
+    };
     return {
       next: (): Promise<IteratorResult<SocketEvent>> => {
-        const event = this.buffer.shift();
-        if (event !== undefined) return Promise.resolve({ value: event, done: false });
-        if (this.ended) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => this.waiters.push(resolve));
+        if (cursor.position < this.base) cursor.position = this.base;
+        const index = cursor.position - this.base;
+        if (index < this.log.length) {
+          cursor.position++;
+          const value = this.log[index];
+          this.trim();
+          return Promise.resolve({ value, done: false });
+        }
+        if (this.ended) return Promise.resolve(finish());
+        return new Promise((resolve) => {
+          cursor.waiter = (result) => resolve(result.done ? finish() : result);
+        });
       },
-      return: (): Promise<IteratorResult<SocketEvent>> => {
-        return Promise.resolve({ value: undefined, done: true });
-      },
+      return: (): Promise<IteratorResult<SocketEvent>> => Promise.resolve(finish()),
     };
+  }
+
+  /** Drops the events every live iteration has read. */
+  private trim(): void {
+    if (this.cursors.size === 0) return;
+    let lowest = Infinity;
+    for (const cursor of this.cursors) lowest = Math.min(lowest, cursor.position);
+    const read = lowest - this.base;
+    if (read <= 0) return;
+    this.log.splice(0, read);
+    this.base = lowest;
   }
 }

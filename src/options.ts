@@ -21,7 +21,7 @@ export interface SocketOptions {
   sendTimeout: number;
   /** Ms that `receive` waits before rejecting with `EAGAIN`; -1: forever. */
   receiveTimeout: number;
-  /** Ms between reconnection attempts. */
+  /** Ms between reconnection attempts; -1: connect once, never reconnect. */
   reconnectInterval: number;
   /** Upper bound for exponential reconnection back-off; 0: no back-off. */
   reconnectMaxInterval: number;

@@ -17,7 +17,7 @@ import { zmqError } from "./errors.ts";
 import { EventStream, type SocketEvent } from "./events.ts";
 import { type Message, type MessageLike, toMessage } from "./message.ts";
 import type { MechanismContext } from "./mechanism/mechanism.ts";
-import { createMechanism } from "./mechanism/select.ts";
+import { checkSecurityOptions, createMechanism } from "./mechanism/select.ts";
 import { applyOptions, DEFAULT_OPTIONS, type SocketOptions } from "./options.ts";
 import { Pipe } from "./pipe/pipe.ts";
 import {
@@ -26,7 +26,7 @@ import {
   type EngineHandler,
   type SessionEngine,
 } from "./session/engine.ts";
-import { AcceptSession, ConnectSession, type SessionOwner } from "./session/session.ts";
+import { AcceptSession, ConnectSession } from "./session/session.ts";
 import { type Endpoint, parseEndpoint } from "./transport/endpoint.ts";
 import { streamTransport } from "./transport/index.ts";
 import type { ZmtpSocketType } from "./wire/socket_types.ts";
@@ -66,11 +66,15 @@ export interface ReceiveOptions {
 /** Option names every socket accepts in its constructor. */
 export const COMMON_OPTION_NAMES: readonly string[] = Object.keys(DEFAULT_OPTIONS);
 
+// Sessions take the socket as their SessionOwner, checked where they are
+// created; `implements SessionOwner` is left out to keep that internal
+// interface out of the public type.
+
 /**
  * The base of every socket class. Not constructed directly: use `Push`,
  * `Pull`, `Pair` and the other socket types.
  */
-export abstract class SocketBase implements SessionOwner, AsyncIterable<Message> {
+export abstract class SocketBase implements AsyncIterable<Message> {
   // ---- options (see SocketOptions for their meaning) ----
   /** See {@link SocketOptions.sendHighWaterMark}. */
   sendHighWaterMark: number = DEFAULT_OPTIONS.sendHighWaterMark;
@@ -138,6 +142,8 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
    * event-loop turn instead, letting I/O keep up (one timer per batch).
    */
   protected yieldEvery = 0;
+  /** What {@link droppedMessages} reports; socket types that drop add to it. */
+  protected droppedCount = 0;
   private sendsSinceYield = 0;
   private isClosed = false;
   private readonly eventStream = new EventStream();
@@ -152,6 +158,8 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   private writableStream: WritableStream<MessageLike | MessageLike[]> | null = null;
 
   /**
+   * Called by the socket classes with their type and options.
+   *
    * @param type the ZMTP socket type
    * @param options constructor options
    * @param extraOptions names of options this socket type adds
@@ -169,26 +177,26 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
 
   // ---- what a socket type provides ----
 
-  /** A new peer: add it to the routing strategies. */
+  /** @internal A new peer: add it to the routing strategies. */
   protected abstract xAttach(pipe: Pipe): void;
-  /** A peer went away: remove it from the routing strategies. */
+  /** @internal A peer went away: remove it from the routing strategies. */
   protected abstract xTerminated(pipe: Pipe): void;
-  /** Routes one outgoing message: true when queued, false when the caller must wait. */
+  /** @internal Routes one outgoing message: true when queued, false when the caller must wait. */
   protected xSend(_msg: Message): boolean {
     throw zmqError("ENOTSUP", `${this.type} sockets cannot send`);
   }
-  /** The next incoming message, or undefined when none is ready. */
+  /** @internal The next incoming message, or undefined when none is ready. */
   protected xRecv(): Message | undefined {
     throw zmqError("ENOTSUP", `${this.type} sockets cannot receive`);
   }
-  /** A pipe's inbound queue went from empty to non-empty. */
+  /** @internal A pipe's inbound queue went from empty to non-empty. */
   protected xReadable(_pipe: Pipe): void {}
-  /** A pipe's outbound queue has room again. */
+  /** @internal A pipe's outbound queue has room again. */
   protected xWritable(_pipe: Pipe): void {}
-  /** A connecting pipe's transport reconnected (libzmq's hiccup). */
+  /** @internal A connecting pipe's transport reconnected (libzmq's hiccup). */
   protected xReconnected(_pipe: Pipe): void {}
   /**
-   * The pipe's `peer` was filled in by a handshake. A connecting pipe is
+   * @internal The pipe's `peer` was filled in by a handshake. A connecting pipe is
    * attached before its first handshake (with `peer` null); this tells the
    * socket type who is at the other end, again after each reconnection.
    */
@@ -204,6 +212,16 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   /** Monitor events; they end when the socket closes. Recording starts on first access. */
   get events(): AsyncIterable<SocketEvent> {
     return this.eventStream.observe();
+  }
+
+  /**
+   * Messages this socket dropped instead of queueing: for `Publisher` and
+   * `XPublisher` one per subscriber that missed a message at its high-water
+   * mark, for `Router` one per message to an unknown or full peer. Other
+   * types never drop (they wait). A running total, never reset.
+   */
+  get droppedMessages(): number {
+    return this.droppedCount;
   }
 
   // ---- endpoints ----
@@ -226,6 +244,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
       this.emit({ type: "bind", address: endpoint });
       return;
     }
+    checkSecurityOptions(this);
     let listener;
     try {
       listener = await streamTransport(ep).listen(ep);
@@ -243,29 +262,34 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     this.emit({ type: "bind", address: session.endpoint });
   }
 
-  /** Stops listening on an endpoint (as given to `bind`, or as resolved in `lastEndpoint`). */
+  /**
+   * Stops listening on an endpoint (as given to `bind`, or as resolved in
+   * `lastEndpoint`) and closes the connections accepted there. Resolves
+   * once the address is free to be bound again.
+   */
   unbind(endpoint: string): Promise<void> {
     try {
-      this.unbindNow(endpoint);
-      return RESOLVED;
+      return this.unbindNow(endpoint);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  private unbindNow(endpoint: string): void {
+  /** Unbinds, throwing synchronously; resolves once the listener is gone. */
+  private unbindNow(endpoint: string): Promise<void> {
     this.assertOpen();
     const ep = parseEndpoint(endpoint, true);
     if (ep.transport === "inproc") {
       if (!this.inprocBound.delete(endpoint)) throw notBound(endpoint);
       this.context.inproc.unbind(ep.name, this);
-      return;
+      return RESOLVED;
     }
     const session = this.findListener(ep, endpoint);
     if (session === undefined) throw notBound(endpoint);
     this.listeners.delete(session.endpoint);
-    session.close();
+    const closed = session.close();
     this.releasePipes(session.endpoint);
+    return closed;
   }
 
   /**
@@ -279,6 +303,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
       this.context.inproc.connect(ep.name, endpoint, this);
       return;
     }
+    checkSecurityOptions(this);
     const session = new ConnectSession(this, ep, streamTransport(ep));
     const list = this.connections.get(endpoint) ?? [];
     list.push(session);
@@ -338,6 +363,30 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
   }
 
   /**
+   * @internal Queues a message now if the socket can take it without
+   * waiting (libzmq's ZMQ_DONTWAIT); false when it would have to wait or
+   * other sends are waiting. Does not yield to the event loop: a caller
+   * that loops on it yields itself (as `proxy()` does per burst).
+   * Throws as `send` rejects.
+   */
+  trySend(msg: Message): boolean {
+    if (this.isClosed) throw closedError();
+    if (this.sendWaiters.length > 0) return false;
+    return this.xSend(msg);
+  }
+
+  /**
+   * @internal The next message if one is ready now (libzmq's
+   * ZMQ_DONTWAIT), else undefined; never while other receives wait.
+   * Throws as `receive` rejects.
+   */
+  tryReceive(): Message | undefined {
+    if (this.isClosed) throw closedError();
+    if (this.receiveWaiters.length > 0) return undefined;
+    return this.xRecv();
+  }
+
+  /**
    * Receives the next message, one `Uint8Array` per frame. Rejects with
    * `EAGAIN` after `receiveTimeout` ms, or with the signal's reason when
    * `options.signal` aborts (no message is lost). Several calls may wait at
@@ -368,9 +417,13 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
 
   /**
    * Incoming messages as a Web Stream, one message per chunk, pulled on
-   * demand (nothing is received that the reader did not ask for). Cancelling
-   * the stream stops reading without closing the socket; closing the socket
-   * ends the stream.
+   * demand: nothing is received that the reader did not ask for, so a slow
+   * reader leaves messages in the socket's queues, whose high-water marks
+   * push back on the senders. Closing the socket ends the stream.
+   * Cancelling the stream (or a `pipeTo` that stops) ends it without
+   * closing the socket and without losing a message; the next access to
+   * `readable` then gives a fresh stream. A `receiveTimeout` that expires
+   * errors the stream with `EAGAIN`.
    *
    * @example
    * ```ts
@@ -385,37 +438,57 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
    * ```
    */
   get readable(): ReadableStream<Message> {
-    if (this.readableStream === null) {
-      const cancelled = new AbortController();
-      this.readableStream = new ReadableStream<Message>({
-        pull: async (controller) => {
-          try {
-            controller.enqueue(await this.receiveUnless(cancelled.signal));
-          } catch (err) {
-            if (cancelled.signal.aborted) return;
-            if (this.isClosed) controller.close();
-            else controller.error(err);
-          }
-        },
-        cancel: () => cancelled.abort(),
-      }, { highWaterMark: 0 });
-    }
+    if (this.readableStream === null) this.readableStream = this.newReadable();
     return this.readableStream;
+  }
+
+  /** A pull-based stream over `receive`; cancelling it lets `readable` make a fresh one. */
+  private newReadable(): ReadableStream<Message> {
+    const cancelled = new AbortController();
+    const stream: ReadableStream<Message> = new ReadableStream<Message>({
+      pull: async (controller) => {
+        try {
+          controller.enqueue(await this.receiveUnless(cancelled.signal));
+        } catch (err) {
+          if (cancelled.signal.aborted) return;
+          if (this.isClosed) controller.close();
+          else controller.error(err);
+        }
+      },
+      cancel: () => {
+        cancelled.abort();
+        if (this.readableStream === stream) this.readableStream = null;
+      },
+    }, { highWaterMark: 0 });
+    return stream;
   }
 
   /**
    * A Web Stream that sends each chunk (a message or an array of frames).
-   * Its back-pressure is the socket's: a write completes when the message is
-   * queued, so a full high-water mark slows the writer down. Closing or
-   * aborting the stream leaves the socket open.
+   * Its back-pressure is the socket's: a write completes when the message
+   * is queued, so a full high-water mark holds the writer (and a `pipeTo`
+   * into it) back, and nothing piles up in the stream itself. Aborting the
+   * stream abandons a write still waiting for room. Closing or aborting the
+   * stream leaves the socket open (the next access to `writable` gives a
+   * fresh stream); closing the socket makes further writes fail with
+   * `ETERM`.
    */
   get writable(): WritableStream<MessageLike | MessageLike[]> {
-    if (this.writableStream === null) {
-      this.writableStream = new WritableStream<MessageLike | MessageLike[]>({
-        write: (chunk) => this.send(chunk),
-      }, { highWaterMark: 1 });
-    }
+    if (this.writableStream === null) this.writableStream = this.newWritable();
     return this.writableStream;
+  }
+
+  /** A stream over `send`; closing or aborting it lets `writable` make a fresh one. */
+  private newWritable(): WritableStream<MessageLike | MessageLike[]> {
+    const forget = () => {
+      if (this.writableStream === stream) this.writableStream = null;
+    };
+    const stream = new WritableStream<MessageLike | MessageLike[]>({
+      write: (chunk, controller) => this.send(chunk, { signal: controller.signal }),
+      close: forget,
+      abort: forget,
+    }, { highWaterMark: 1 });
+    return stream;
   }
 
   /** Yields incoming messages until the socket closes. */
@@ -454,9 +527,11 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     this.listeners.clear();
     for (const name of this.inprocBound.values()) this.context.inproc.unbind(name, this);
     this.inprocBound.clear();
-    for (const pipe of [...this.pipes]) this.removePipe(pipe);
+    // Connecting sessions first: they linger on their pipes, which they
+    // would otherwise take for a refused peer once released.
     for (const sessions of this.connections.values()) for (const s of sessions) s.stop();
     this.connections.clear();
+    for (const pipe of [...this.pipes]) this.removePipe(pipe);
     this.eventStream.end();
   }
 
@@ -571,7 +646,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     }
   }
 
-  /** Stops using a pipe and lets its far end wind down (a socket type may refuse a peer so). */
+  /** @internal Stops using a pipe and lets its far end wind down (a socket type may refuse a peer so). */
   protected removePipe(pipe: Pipe): void {
     this.forgetPipe(pipe);
     pipe.release();
@@ -595,6 +670,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     return found;
   }
 
+  /** The listener bound as `text`, or whose resolved endpoint matches. */
   private findListener(ep: Endpoint, text: string): AcceptSession | undefined {
     const direct = this.listeners.get(text);
     if (direct !== undefined) return direct;
@@ -604,6 +680,7 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
     return undefined;
   }
 
+  /** Throws ETERM once the socket is closed. */
   private assertOpen(): void {
     if (this.isClosed) throw closedError();
   }
@@ -611,8 +688,9 @@ export abstract class SocketBase implements SessionOwner, AsyncIterable<Message>
 
 /**
  * Resolves on the next event-loop turn, after pending I/O completions run.
- * setImmediate, not setTimeout(0): Deno clamps a zero timeout to about
- * 2 ms, which would cap a never-waiting sender at ~100k messages/s.
+ * setImmediate, not setTimeout(0): nested zero timeouts are clamped to
+ * several milliseconds (HTML timer rules, which Deno follows), which capped
+ * a busy PUB or proxy at ~256 messages per 4 ms; an immediate costs ~5 µs.
  */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

@@ -21,35 +21,45 @@ export interface HandshakeStep {
 /** Why a handshake failed, as reported by monitor events. */
 export type HandshakeFailure = "protocol" | "auth" | "other";
 
-/** A handshake failure; `errorReason`, when set, is sent to the peer in an ERROR command. */
+/**
+ * A handshake failure; `errorReason`, when set, is sent to the peer in an
+ * ERROR command before closing. `errorCommand`, when set, is the complete
+ * command body to send instead (libzmq's PLAIN server sends a malformed
+ * ERROR that libzmq's PLAIN client alone understands; see plain.ts).
+ */
 export class HandshakeError extends Error {
   /** Creates a handshake error of the given kind. */
   constructor(
     readonly kind: HandshakeFailure,
     message: string,
     readonly errorReason?: string,
+    readonly errorCommand?: Uint8Array,
   ) {
     super(message);
     this.name = "HandshakeError";
   }
 }
 
-/** A frame as flags and body. */
-export interface Frame {
-  flags: number;
-  body: Uint8Array;
-}
-
 /**
  * Frame-level protection after the handshake (CURVE boxes every frame).
- * The engine hands each outgoing frame (flags: MORE, COMMAND) to `seal` and
- * writes the frame it returns; each incoming frame goes to `open`.
+ * The engine hands each outgoing frame to `seal` and writes the body it
+ * returns with the flags the codec leaves in {@link FrameCodec.flags}; each
+ * incoming frame goes to `open`, whose result carries the flags left in
+ * `flags`. Flags are ZMTP frame flags (MORE, COMMAND) both ways. Passing
+ * flags through a field rather than a returned object keeps the per-frame
+ * path free of allocations beyond the crypto's own.
  */
 export interface FrameCodec {
-  /** Turns one frame into the frame that carries it on the wire. */
-  seal(flags: number, body: Uint8Array): Frame;
-  /** Turns a frame from the wire back into the frame it carries. */
-  open(flags: number, body: Uint8Array): Frame;
+  /** The flags of the frame returned by the last `seal` or `open`. */
+  readonly flags: number;
+  /** Turns one frame into the body of the frame that carries it on the wire. */
+  seal(flags: number, body: Uint8Array): Uint8Array;
+  /**
+   * Turns a frame from the wire back into the body of the frame it carries.
+   * `body` views the engine's read buffer and is overwritten later: the
+   * result must not share its storage.
+   */
+  open(flags: number, body: Uint8Array): Uint8Array;
 }
 
 /** A security mechanism for one connection. */

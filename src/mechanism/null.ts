@@ -1,6 +1,8 @@
 /**
  * The NULL mechanism (RFC 23): no security; both sides send READY with
- * their metadata.
+ * their metadata. As in libzmq, a socket with a `zapDomain` and an
+ * `authenticate` handler asks it about each peer before sending READY
+ * (RFC 27 with mechanism "NULL": address-based access control).
  *
  * @module
  */
@@ -13,19 +15,46 @@ import {
   type Mechanism,
   type MechanismContext,
 } from "./mechanism.ts";
+import { askAuthenticator, peerError, refusal, type ZapSettings } from "./zap.ts";
 
 /** NULL: send READY, expect READY. */
 export class NullMechanism implements Mechanism {
   readonly name = "NULL";
   readonly asServer = false;
   peerMetadata: Metadata = new Map();
+  userId?: string;
 
-  /** Creates the mechanism for one connection. */
-  constructor(private readonly context: MechanismContext) {}
+  /**
+   * Creates the mechanism for one connection.
+   * @param context our side of the connection
+   * @param zap the socket's ZAP settings; used only when both a domain and a handler are set
+   */
+  constructor(private readonly context: MechanismContext, private readonly zap?: ZapSettings) {}
 
-  start(): HandshakeStep {
+  start(): HandshakeStep | Promise<HandshakeStep> {
+    const zap = this.zap;
+    if (zap !== undefined && zap.authenticate !== null && zap.zapDomain !== "") {
+      return this.authenticateThenReady(zap);
+    }
+    return this.ready();
+  }
+
+  private ready(): HandshakeStep {
     const data = readyData(this.context.socketType, this.context.routingId);
     return { send: [{ name: "READY", data }], done: false };
+  }
+
+  private async authenticateThenReady(zap: ZapSettings): Promise<HandshakeStep> {
+    const outcome = await askAuthenticator(zap.authenticate!, {
+      domain: zap.zapDomain,
+      address: this.context.peerAddress,
+      routingId: this.context.routingId ?? new Uint8Array(0),
+      mechanism: "NULL",
+      credentials: [],
+    });
+    if (outcome.statusCode !== 200) throw refusal(outcome, "NULL");
+    this.userId = outcome.userId;
+    return this.ready();
   }
 
   onCommand(command: Command): HandshakeStep {
@@ -34,7 +63,7 @@ export class NullMechanism implements Mechanism {
       return { send: [], done: true };
     }
     if (command.name === "ERROR") {
-      throw new HandshakeError("other", `peer refused: ${parseErrorReason(command.data)}`);
+      throw peerError("NULL", parseErrorReason(command.data));
     }
     throw new HandshakeError("protocol", `unexpected ${command.name} during NULL handshake`);
   }

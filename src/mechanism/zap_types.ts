@@ -10,7 +10,11 @@ export interface ZapRequest {
   domain: string;
   /** The peer's address, e.g. `tcp://127.0.0.1:50012`. */
   address: string;
-  /** The peer's routing id from its handshake (may be empty). */
+  /**
+   * The routing id of the authenticating (server) socket, as libzmq fills
+   * RFC 27's identity frame: it tells sockets apart when several share one
+   * handler. Empty when the socket has none.
+   */
   routingId: Uint8Array;
   /** The security mechanism the peer used. */
   mechanism: "NULL" | "PLAIN" | "CURVE";
@@ -28,13 +32,24 @@ export interface ZapRequest {
 export interface ZapReply {
   /** RFC 27 status: 200 allows; 300 (temporary), 400 (denied) and 500 (internal) refuse. */
   statusCode: 200 | 300 | 400 | 500;
-  /** Human-readable reason, sent to a refused client in the ERROR command. */
+  /**
+   * Human-readable reason. It appears in the server's `handshake:error:auth`
+   * event; the refused client's ERROR command carries the status code, as
+   * libzmq sends it (a libzmq client recognises only that).
+   */
   statusText?: string;
-  /** The user id attached to the peer's messages when allowed. */
+  /**
+   * The User-Id attached to the peer's messages when allowed (see
+   * `messageUserId`); defaults to the PLAIN user name or the CURVE client
+   * key (Z85).
+   */
   userId?: string;
 }
 
-/** A socket's authentication hook: `true` allows, `false` denies, or a detailed reply. */
+/**
+ * A socket's authentication hook: `true` allows, `false` denies (400), or a
+ * detailed reply. A handler that throws refuses the peer with 500.
+ */
 export type Authenticator = (
   request: ZapRequest,
 ) => boolean | ZapReply | Promise<boolean | ZapReply>;

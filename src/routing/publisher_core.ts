@@ -200,6 +200,11 @@ export class PublisherCore {
     return this.subscriptions.size;
   }
 
+  /** Deliveries dropped at subscribers' high-water marks (one per subscriber that missed a message). */
+  get dropped(): number {
+    return this.dist.dropped;
+  }
+
   /** Number of attached peers. */
   get peerCount(): number {
     return this.dist.size;

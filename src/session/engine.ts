@@ -40,6 +40,7 @@ import {
   type HandshakeStep,
   type Mechanism,
 } from "../mechanism/mechanism.ts";
+import { tagUserId } from "../mechanism/zap.ts";
 
 /** Stop encoding into a batch once it holds this many bytes. */
 const BATCH_BYTES = 256 * 1024;
@@ -116,6 +117,8 @@ export class Engine implements FrameSink, SessionEngine {
   private readonly mechanism: Mechanism;
   private pipe: Pipe | null = null;
   private codec: FrameCodec | undefined;
+  /** The peer's User-Id from authentication; messages are tagged only when set. */
+  private userId: string | undefined;
   /** Commands received while the handshake runs, handled in order after each read. */
   private handshakeCommands: Command[] = [];
   /** Messages that arrived in the same read as the peer's last handshake command. */
@@ -204,7 +207,10 @@ export class Engine implements FrameSink, SessionEngine {
       );
     }
     this.peerMinor = greeting.major > 3 ? 1 : greeting.minor;
-    this.sendStep(await mechanism.start());
+    const first = await mechanism.start();
+    // A mechanism may await (key agreement, authenticate): the engine may have stopped meanwhile.
+    if (this.stopped) return;
+    this.sendStep(first);
     await this.readLoop();
   }
 
@@ -241,12 +247,18 @@ export class Engine implements FrameSink, SessionEngine {
       }
       this.reads++;
       decoder.commit(n, this);
-      if (this.handshakeCommands.length > 0) await this.processHandshakeCommands();
+      // During the handshake the decoder stops after each command; what
+      // follows is decoded once the mechanism has handled it.
+      while (this.handshakeCommands.length > 0 && !this.stopped) {
+        await this.processHandshakeCommands();
+        if (!this.stopped) decoder.resume(this);
+      }
     }
   }
 
   /** FrameSink: a complete data message. */
   onMessage(frames: Uint8Array[]): void {
+    if (this.userId !== undefined) tagUserId(frames, this.userId);
     const pipe = this.pipe;
     if (pipe !== null) pipe.inbound.push(frames);
     else if (this.handshakeCommands.length > 0) this.early.push(frames);
@@ -258,22 +270,31 @@ export class Engine implements FrameSink, SessionEngine {
     }
   }
 
-  /** FrameSink: a command frame. */
-  onCommand(body: Uint8Array): void {
+  /** FrameSink: a command frame; during the handshake, decoding pauses after it. */
+  onCommand(body: Uint8Array): boolean {
     const command = parseCommand(body);
-    if (this.ready && this.handshakeCommands.length === 0) this.handleCommand(command);
-    else this.handshakeCommands.push(command);
+    if (this.ready && this.handshakeCommands.length === 0) {
+      this.handleCommand(command);
+      return false;
+    }
+    this.handshakeCommands.push(command);
+    return !this.ready;
   }
 
   /** FrameSink in raw mode: a sealed frame for the mechanism's codec to open. */
   onFrame(flags: number, body: Uint8Array): void {
-    const frame = this.codec!.open(flags, body);
-    if ((frame.flags & FLAG_COMMAND) !== 0) {
-      this.handleCommand(parseCommand(frame.body));
+    const codec = this.codec!;
+    const plain = codec.open(flags, body);
+    const plainFlags = codec.flags;
+    if ((plainFlags & FLAG_COMMAND) !== 0) {
+      if (this.sealedFrames.length > 0) {
+        throw new ProtocolError("command frame inside a multipart message");
+      }
+      this.handleCommand(parseCommand(plain));
       return;
     }
-    this.sealedFrames.push(frame.body);
-    if ((frame.flags & FLAG_MORE) !== 0) return;
+    this.sealedFrames.push(plain);
+    if ((plainFlags & FLAG_MORE) !== 0) return;
     const frames = this.sealedFrames;
     this.sealedFrames = [];
     this.onMessage(frames);
@@ -286,7 +307,9 @@ export class Engine implements FrameSink, SessionEngine {
         this.handleCommand(command);
         continue;
       }
-      this.sendStep(await this.mechanism.onCommand(command));
+      const step = await this.mechanism.onCommand(command);
+      if (this.stopped) return;
+      this.sendStep(step);
     }
   }
 
@@ -316,9 +339,12 @@ export class Engine implements FrameSink, SessionEngine {
       userId: this.mechanism.userId,
     };
     const pipe = this.handler.onReady(this, peer);
+    // The socket may have refused the peer and closed us inside onReady.
+    if (this.stopped) return;
     this.ready = true;
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
+    this.userId = peer.userId;
     this.codec = this.mechanism.codec;
     if (this.codec !== undefined) this.decoder.raw = true;
     this.pipe = pipe;
@@ -379,7 +405,7 @@ export class Engine implements FrameSink, SessionEngine {
       body.set(data, 1 + name.length);
       this.control.push((e) => {
         const sealed = codec.seal(FLAG_COMMAND, body);
-        e.frame(sealed.body, sealed.flags);
+        e.frame(sealed, codec.flags);
       });
     } else {
       this.control.push((e) => e.command(name, data));
@@ -430,18 +456,28 @@ export class Engine implements FrameSink, SessionEngine {
     while (encoder.size < BATCH_BYTES) {
       const msg = queue.shift();
       if (msg === undefined) break;
-      if (codec !== undefined) this.encodeSealed(encoder, codec, msg);
+      if (codec !== undefined) this.encodeSealed(encoder, codec, msg, subscriptions);
       else if (subscriptions && isSubscription(msg)) {
         encoder.command(msg[0][0] === 1 ? "SUBSCRIBE" : "CANCEL", msg[0].subarray(1));
       } else encoder.message(msg);
     }
   }
 
-  private encodeSealed(encoder: FrameEncoder, codec: FrameCodec, msg: Message): void {
+  private encodeSealed(
+    encoder: FrameEncoder,
+    codec: FrameCodec,
+    msg: Message,
+    subscriptions: boolean,
+  ): void {
+    if (subscriptions && isSubscription(msg)) {
+      // ZMTP 3.1 inside the box too: SUBSCRIBE/CANCEL commands, as libzmq 4.3.5 sends them.
+      encoder.frame(codec.seal(FLAG_COMMAND, subscriptionCommand(msg[0])), codec.flags);
+      return;
+    }
     const last = msg.length - 1;
     for (let i = 0; i <= last; i++) {
       const sealed = codec.seal(i < last ? FLAG_MORE : 0, msg[i]);
-      encoder.frame(sealed.body, sealed.flags);
+      encoder.frame(sealed, codec.flags);
     }
   }
 
@@ -498,7 +534,11 @@ export class Engine implements FrameSink, SessionEngine {
     if (this.stopped) return;
     if (error instanceof HandshakeError && error.errorReason !== undefined) {
       const reason = error.errorReason;
-      this.control.push((e) => e.command("ERROR", errorData(reason)));
+      const body = error.errorCommand;
+      this.control.push((e) => {
+        if (body !== undefined) e.frame(body, FLAG_COMMAND);
+        else e.command("ERROR", errorData(reason));
+      });
       this.scheduleFlush();
       let timer: Timer | undefined;
       await Promise.race([
@@ -553,6 +593,16 @@ function isSubscriber(type: ZmtpSocketType): boolean {
 /** A single-frame message starting with 1 (subscribe) or 0 (cancel). */
 function isSubscription(msg: Message): boolean {
   return msg.length === 1 && msg[0].length > 0 && msg[0][0] <= 1;
+}
+
+/** The body of a SUBSCRIBE or CANCEL command for a `\x01prefix` / `\x00prefix` message. */
+function subscriptionCommand(msg: Uint8Array): Uint8Array {
+  const name = msg[0] === 1 ? "SUBSCRIBE" : "CANCEL";
+  const body = new Uint8Array(1 + name.length + msg.length - 1);
+  body[0] = name.length;
+  for (let i = 0; i < name.length; i++) body[1 + i] = name.charCodeAt(i);
+  body.set(msg.subarray(1), 1 + name.length);
+  return body;
 }
 
 /** Errors that only mean "the connection went away". */

@@ -87,7 +87,8 @@ export class ConnectSession implements EngineHandler {
   private timer: Timer | undefined;
   private interval: number;
   private stopped = false;
-  private everReady = false;
+  /** True once the current pipe has had a connection (the next one is a reconnection). */
+  private pipeConnected = false;
   /** Set while lingering: the session ends once its pipe is written out. */
   private lingering = false;
   private lingerTimer: Timer | undefined;
@@ -104,15 +105,34 @@ export class ConnectSession implements EngineHandler {
 
   /** Attaches the pipe (unless `immediate`) and starts connecting. */
   start(): void {
-    if (!this.owner.immediate) this.pipe = this.openPipe();
+    if (!this.owner.immediate) this.openPipe(null);
     this.connect();
   }
 
-  private openPipe(): Pipe {
+  /**
+   * Gives the socket a new pipe for this endpoint. The socket may refuse it
+   * at once (PAIR with a peer already), which leaves `this.pipe` null.
+   */
+  private openPipe(peer: PeerInfo | null): Pipe {
     const pipe = this.owner.newPipe(this.endpoint.text);
-    pipe.onReleased = () => this.stop();
+    pipe.peer = peer;
+    pipe.onReleased = () => this.pipeReleased(pipe);
+    this.pipe = pipe;
+    this.pipeConnected = false;
     this.owner.attachPipe(pipe);
     return pipe;
+  }
+
+  /**
+   * The socket let go of our pipe. When it did so while still wanting this
+   * endpoint (it stops the session first on disconnect or close), it refused
+   * the peer, as PAIR refuses a second one: drop the connection and keep
+   * reconnecting, each connection bringing a new pipe, as libzmq does.
+   */
+  private pipeReleased(pipe: Pipe): void {
+    if (this.stopped || this.pipe !== pipe) return;
+    this.pipe = null;
+    this.engine?.close();
   }
 
   private async connect(): Promise<void> {
@@ -161,6 +181,8 @@ export class ConnectSession implements EngineHandler {
   private retry(): void {
     if (this.stopped && !this.lingering) return;
     const interval = this.interval;
+    // reconnectInterval -1: no reconnection, as libzmq's ZMQ_RECONNECT_IVL.
+    if (interval < 0) return;
     const max = this.owner.reconnectMaxInterval;
     if (max > 0) this.interval = Math.min(max, this.interval * 2);
     this.owner.emit({ type: "connect:retry", address: this.endpoint.text, interval });
@@ -168,16 +190,18 @@ export class ConnectSession implements EngineHandler {
   }
 
   onReady(engine: SessionEngine, peer: PeerInfo): Pipe {
-    let pipe = this.pipe;
-    // A pipe opened for this connection (immediate) is new to the socket,
-    // which sets it up on attach: only a pipe that outlived a connection
-    // is told of the reconnection.
-    const kept = pipe !== null;
-    if (pipe === null) pipe = this.pipe = this.openPipe();
-    pipe.setPeer(peer);
     this.owner.emit({ type: "handshake", address: this.endpoint.text, peer: engine.address });
-    if (this.everReady && kept) pipe.onReconnect?.();
-    this.everReady = true;
+    let pipe = this.pipe;
+    if (pipe === null) {
+      // May be refused at once; the engine is then already closed.
+      pipe = this.openPipe(peer);
+    } else {
+      pipe.setPeer(peer);
+      // Only a pipe that outlived a connection is told of the reconnection;
+      // a new one is set up by the socket when it is attached.
+      if (this.pipeConnected) pipe.onReconnect?.();
+    }
+    this.pipeConnected = true;
     // Lingering: finish once the engine, which takes the pipe when this
     // returns, has written what the pipe holds.
     if (this.lingering) queueMicrotask(() => this.finishWhenDrained(engine));
@@ -200,7 +224,9 @@ export class ConnectSession implements EngineHandler {
     if (this.stopped) return Promise.resolve();
     this.stopped = true;
     const linger = this.owner.linger;
-    const pending = this.pipe !== null && this.pipe.outbound.length > 0;
+    // Queued messages, or a batch the engine is still writing.
+    const pending = (this.pipe !== null && this.pipe.outbound.length > 0) ||
+      (this.engine !== null && this.engine.hasPendingOutput);
     if (linger === 0 || !pending) {
       this.finish();
       return Promise.resolve();
@@ -248,13 +274,15 @@ export class ConnectSession implements EngineHandler {
 export class AcceptSession {
   private readonly engines = new Map<SessionEngine, Pipe | null>();
   private closed = false;
+  /** Ends once the listener is closed and its pending accept has returned. */
+  private readonly accepting: Promise<void>;
 
   /** Starts accepting on `listener`. */
   constructor(
     private readonly owner: SessionOwner,
     readonly listener: StreamListener,
   ) {
-    this.acceptLoop();
+    this.accepting = this.acceptLoop();
   }
 
   /** The endpoint as bound (with the real port). */
@@ -331,11 +359,17 @@ export class AcceptSession {
   /**
    * Stops listening. Connections still in their handshake are closed; the
    * others end when the socket releases their pipes (after lingering).
+   * Resolves once the listening socket is really gone: Deno releases it
+   * only when the pending accept returns, and until then the address
+   * cannot be bound again.
    */
-  close(): void {
-    this.closed = true;
-    this.listener.close();
-    this.owner.emit({ type: "close", address: this.endpoint });
-    for (const [engine, pipe] of this.engines) if (pipe === null) engine.close();
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.listener.close();
+      this.owner.emit({ type: "close", address: this.endpoint });
+      for (const [engine, pipe] of this.engines) if (pipe === null) engine.close();
+    }
+    return this.accepting;
   }
 }

@@ -39,6 +39,7 @@ export class Pair extends SocketBase {
     super("PAIR", options);
   }
 
+  /** @internal See {@link SocketBase}: a new peer. */
   protected xAttach(pipe: Pipe): void {
     if (this.pipe !== null) {
       this.removePipe(pipe);
@@ -47,16 +48,19 @@ export class Pair extends SocketBase {
     this.pipe = pipe;
   }
 
+  /** @internal See {@link SocketBase}: a peer went away. */
   protected xTerminated(pipe: Pipe): void {
     if (this.pipe !== pipe) return;
     this.pipe = null;
     if (pipe.inbound.length > 0) this.draining = pipe;
   }
 
+  /** @internal See {@link SocketBase}: routes an outgoing message. */
   protected override xSend(msg: Message): boolean {
     return this.pipe !== null && this.pipe.write(msg);
   }
 
+  /** @internal See {@link SocketBase}: the next incoming message. */
   protected override xRecv(): Message | undefined {
     if (this.draining !== null) {
       const msg = this.draining.read();

@@ -57,33 +57,43 @@ export class Publisher extends SocketBase {
     applyOptions(this, options, KNOWN_OPTIONS);
   }
 
+  /** Deliveries dropped at subscribers' high-water marks: one per subscriber that missed a message. */
+  override get droppedMessages(): number {
+    return this.core.dropped;
+  }
+
+  /** Number of subscribers attached now (a connected endpoint counts while it reconnects). */
+  get subscriberCount(): number {
+    return this.core.peerCount;
+  }
+
   /** Number of distinct prefixes subscribers asked for. */
   get topicCount(): number {
     return this.core.topicCount;
   }
 
-  /** A new subscriber: read its subscriptions. */
+  /** @internal A new subscriber: read its subscriptions. */
   protected xAttach(pipe: Pipe): void {
     this.core.attach(pipe, null);
   }
 
-  /** A subscriber left: forget its subscriptions. */
+  /** @internal A subscriber left: forget its subscriptions. */
   protected xTerminated(pipe: Pipe): void {
     this.core.terminated(pipe);
     this.retrySends();
   }
 
-  /** Subscriptions arrived. */
+  /** @internal Subscriptions arrived. */
   protected override xReadable(pipe: Pipe): void {
     this.core.read(pipe);
   }
 
-  /** A full subscriber drained. */
+  /** @internal A full subscriber drained. */
   protected override xWritable(pipe: Pipe): void {
     this.core.writable(pipe);
   }
 
-  /** Fans the message out to the matching subscribers. */
+  /** @internal Fans the message out to the matching subscribers. */
   protected override xSend(msg: Message): boolean {
     return this.core.send(msg);
   }

@@ -37,18 +37,22 @@ export class Pull extends SocketBase {
     super("PULL", options);
   }
 
+  /** @internal See {@link SocketBase}: a new peer. */
   protected xAttach(pipe: Pipe): void {
     this.fq.attach(pipe);
   }
 
+  /** @internal See {@link SocketBase}: a peer went away. */
   protected xTerminated(_pipe: Pipe): void {
     // The fair queue keeps the pipe until its last message is read.
   }
 
+  /** @internal See {@link SocketBase}: a peer has messages. */
   protected override xReadable(pipe: Pipe): void {
     this.fq.activate(pipe);
   }
 
+  /** @internal See {@link SocketBase}: the next incoming message. */
   protected override xRecv(): Message | undefined {
     return this.fq.receive();
   }

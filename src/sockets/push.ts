@@ -35,18 +35,22 @@ export class Push extends SocketBase {
     super("PUSH", options);
   }
 
+  /** @internal See {@link SocketBase}: a new peer. */
   protected xAttach(pipe: Pipe): void {
     this.lb.attach(pipe);
   }
 
+  /** @internal See {@link SocketBase}: a peer went away. */
   protected xTerminated(pipe: Pipe): void {
     this.lb.detach(pipe);
   }
 
+  /** @internal See {@link SocketBase}: a peer has room again. */
   protected override xWritable(pipe: Pipe): void {
     this.lb.activate(pipe);
   }
 
+  /** @internal See {@link SocketBase}: routes an outgoing message. */
   protected override xSend(msg: Message): boolean {
     return this.lb.send(msg);
   }

@@ -82,32 +82,32 @@ export class Subscriber extends SocketBase {
     for (const prefix of prefixes) this.core.subscribe(subscribe, toFrame(prefix));
   }
 
-  /** A new publisher: send it the subscriptions. */
+  /** @internal A new publisher: send it the subscriptions. */
   protected xAttach(pipe: Pipe): void {
     this.core.attach(pipe);
   }
 
-  /** A publisher left (what it sent is still received). */
+  /** @internal A publisher left (what it sent is still received). */
   protected xTerminated(pipe: Pipe): void {
     this.core.terminated(pipe);
   }
 
-  /** A publisher's connection came back: send it the subscriptions again. */
+  /** @internal A publisher's connection came back: send it the subscriptions again. */
   protected override xReconnected(pipe: Pipe): void {
     this.core.reconnected(pipe);
   }
 
-  /** Messages arrived from a publisher. */
+  /** @internal Messages arrived from a publisher. */
   protected override xReadable(pipe: Pipe): void {
     this.core.readable(pipe);
   }
 
-  /** A publisher's queue drained. */
+  /** @internal A publisher's queue drained. */
   protected override xWritable(pipe: Pipe): void {
     this.core.writable(pipe);
   }
 
-  /** The next message that matches a subscription. */
+  /** @internal The next message that matches a subscription. */
   protected override xRecv(): Message | undefined {
     return this.core.receive(true, this.invertMatching);
   }

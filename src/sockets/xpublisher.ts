@@ -104,6 +104,16 @@ export class XPublisher extends SocketBase {
     this.manualChange(false, prefixes);
   }
 
+  /** Deliveries dropped at subscribers' high-water marks: one per subscriber that missed a message. */
+  override get droppedMessages(): number {
+    return this.core.dropped;
+  }
+
+  /** Number of subscribers attached now (a connected endpoint counts while it reconnects). */
+  get subscriberCount(): number {
+    return this.core.peerCount;
+  }
+
   /** Number of distinct prefixes subscribers asked for (applied ones, in manual mode). */
   get topicCount(): number {
     return this.core.topicCount;
@@ -122,7 +132,7 @@ export class XPublisher extends SocketBase {
     }
   }
 
-  /** A new subscriber: welcome it and read its subscriptions. */
+  /** @internal A new subscriber: welcome it and read its subscriptions. */
   protected xAttach(pipe: Pipe): void {
     const welcome = this.welcomeMessage;
     const bytes = welcome === null || welcome.length === 0
@@ -133,29 +143,29 @@ export class XPublisher extends SocketBase {
     this.core.attach(pipe, bytes);
   }
 
-  /** A subscriber left: forget its subscriptions, reporting prefixes nobody wants now. */
+  /** @internal A subscriber left: forget its subscriptions, reporting prefixes nobody wants now. */
   protected xTerminated(pipe: Pipe): void {
     this.core.terminated(pipe);
     this.retrySends();
     this.deliverReceives();
   }
 
-  /** Subscriptions or messages arrived. */
+  /** @internal Subscriptions or messages arrived. */
   protected override xReadable(pipe: Pipe): void {
     this.core.read(pipe);
   }
 
-  /** A full subscriber drained. */
+  /** @internal A full subscriber drained. */
   protected override xWritable(pipe: Pipe): void {
     this.core.writable(pipe);
   }
 
-  /** Fans the message out to the matching subscribers. */
+  /** @internal Fans the message out to the matching subscribers. */
   protected override xSend(msg: Message): boolean {
     return this.core.send(msg);
   }
 
-  /** The next subscription, cancel or upstream message. */
+  /** @internal The next subscription, cancel or upstream message. */
   protected override xRecv(): Message | undefined {
     return this.core.receive();
   }

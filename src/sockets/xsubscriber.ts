@@ -49,38 +49,38 @@ export class XSubscriber extends SocketBase {
     return this.core.topicCount;
   }
 
-  /** A new publisher: send it the subscriptions. */
+  /** @internal A new publisher: send it the subscriptions. */
   protected xAttach(pipe: Pipe): void {
     this.core.attach(pipe);
   }
 
-  /** A publisher left (what it sent is still received). */
+  /** @internal A publisher left (what it sent is still received). */
   protected xTerminated(pipe: Pipe): void {
     this.core.terminated(pipe);
   }
 
-  /** A publisher's connection came back: send it the subscriptions again. */
+  /** @internal A publisher's connection came back: send it the subscriptions again. */
   protected override xReconnected(pipe: Pipe): void {
     this.core.reconnected(pipe);
   }
 
-  /** Messages arrived from a publisher. */
+  /** @internal Messages arrived from a publisher. */
   protected override xReadable(pipe: Pipe): void {
     this.core.readable(pipe);
   }
 
-  /** A publisher's queue drained. */
+  /** @internal A publisher's queue drained. */
   protected override xWritable(pipe: Pipe): void {
     this.core.writable(pipe);
   }
 
-  /** Subscriptions, cancels and other messages go to every publisher; never waits. */
+  /** @internal Subscriptions, cancels and other messages go to every publisher; never waits. */
   protected override xSend(msg: Message): boolean {
     this.core.send(msg);
     return true;
   }
 
-  /** The next message from any publisher. */
+  /** @internal The next message from any publisher. */
   protected override xRecv(): Message | undefined {
     return this.core.receive(false, false);
   }

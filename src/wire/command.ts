@@ -15,9 +15,32 @@ export interface Command {
   data: Uint8Array;
 }
 
-/** Splits a command frame body into name and data. */
+/**
+ * How libzmq (4.2.3 and later, 4.3.5 included) writes a PLAIN server's
+ * ERROR: its source spells the command as the C string `"\x05ERROR"`, which
+ * C reads as the hex escape `\x5E` ("^") followed by "RROR". The frame is
+ * therefore `^RROR`, reason length, reason: no name length byte.
+ */
+export const LIBZMQ_PLAIN_ERROR_NAME: Uint8Array = new Uint8Array([0x5e, 0x52, 0x52, 0x4f, 0x52]);
+
+function isLibzmqPlainError(body: Uint8Array): boolean {
+  // A real command named with 94 characters would be at least 95 bytes long.
+  if (body.length >= 1 + 0x5e || body.length < LIBZMQ_PLAIN_ERROR_NAME.length) return false;
+  for (let i = 0; i < LIBZMQ_PLAIN_ERROR_NAME.length; i++) {
+    if (body[i] !== LIBZMQ_PLAIN_ERROR_NAME[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * Splits a command frame body into name and data. libzmq's malformed PLAIN
+ * ERROR (see {@link LIBZMQ_PLAIN_ERROR_NAME}) is read as the ERROR it means.
+ */
 export function parseCommand(body: Uint8Array): Command {
   if (body.length < 1) throw new ProtocolError("empty command frame");
+  if (isLibzmqPlainError(body)) {
+    return { name: "ERROR", data: body.subarray(LIBZMQ_PLAIN_ERROR_NAME.length) };
+  }
   const nameLength = body[0];
   if (nameLength === 0 || 1 + nameLength > body.length) {
     throw new ProtocolError("malformed command name");

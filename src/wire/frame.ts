@@ -28,10 +28,10 @@ export const FLAG_COMMAND = 4;
 
 /** Size of the decoder's read buffers. */
 export const SLAB_SIZE = 256 * 1024;
-/** A read is not started into less room than this; a fresh buffer is used instead. */
+/** A read is not started into less room than this (or a quarter slab); a fresh slab is used instead. */
 const MIN_READ_ROOM = 16 * 1024;
-/** Frames at least this large that are not yet complete get storage of their own. */
-const OWN_STORAGE_THRESHOLD = 64 * 1024;
+/** Own storage for a large frame starts at least this big (or at the frame's size). */
+const MIN_OWN_STORAGE = 64 * 1024;
 /** Largest frame this implementation accepts (JavaScript buffers are limited anyway). */
 export const MAX_FRAME_SIZE = 2 ** 32;
 
@@ -39,9 +39,19 @@ export const MAX_FRAME_SIZE = 2 ** 32;
 export interface FrameSink {
   /** A complete data message (all its frames). */
   onMessage(frames: Uint8Array[]): void;
-  /** One command frame (its body: name length, name, data). */
-  onCommand(body: Uint8Array): void;
-  /** Every frame as it is, when the decoder is in raw mode (a mechanism unwraps them). */
+  /**
+   * One command frame (its body: name length, name, data). Returning true
+   * stops decoding right after this frame: the bytes behind it stay in the
+   * buffer until {@link FrameDecoder.resume}. The engine does this during the
+   * handshake, so that frames sent after the peer's last handshake command
+   * are decoded only once the mechanism has said how (CURVE boxes them).
+   */
+  onCommand(body: Uint8Array): boolean | void;
+  /**
+   * Every frame as it is, when the decoder is in raw mode (a mechanism
+   * unwraps them). `body` is valid only during the call: it views the read
+   * buffer, which the next read may overwrite.
+   */
   onFrame?(flags: number, body: Uint8Array): void;
 }
 
@@ -88,8 +98,17 @@ export class FrameDecoder {
    */
   maxCommandSize = -1;
   /**
-   * In raw mode every frame goes to {@link FrameSink.onFrame} unassembled;
-   * CURVE turns this on after its handshake.
+   * Frames at least this large that are not yet complete get storage of
+   * their own. Smaller ones stay in the slab, so one read still brings
+   * several of them (a read per frame costs more than copying a partial
+   * frame into a fresh slab); half a slab leaves a fresh slab room to read.
+   */
+  private readonly ownStorageThreshold: number;
+  private readonly minReadRoom: number;
+  /**
+   * In raw mode every frame goes to {@link FrameSink.onFrame} unassembled,
+   * as a view valid only during the call; CURVE turns this on after its
+   * handshake (its codec decrypts each frame into fresh storage).
    */
   raw = false;
 
@@ -98,7 +117,10 @@ export class FrameDecoder {
    * @param slabSize size of each read buffer
    */
   constructor(public maxMessageSize = -1, private readonly slabSize = SLAB_SIZE) {
+    if (!(slabSize >= 16)) throw new RangeError("slab size must be at least 16 bytes");
     this.buf = new Uint8Array(slabSize);
+    this.ownStorageThreshold = Math.floor(slabSize / 2);
+    this.minReadRoom = Math.min(MIN_READ_ROOM, Math.floor(slabSize / 4));
   }
 
   /** True while the bytes received so far end inside a message. */
@@ -110,7 +132,7 @@ export class FrameDecoder {
   readTarget(): Uint8Array {
     const p = this.pending;
     if (p !== null) return p.storage.subarray(p.filled);
-    if (this.buf.length - this.end < MIN_READ_ROOM) this.renewBuffer();
+    if (this.buf.length - this.end < this.minReadRoom) this.renewBuffer();
     return this.buf.subarray(this.end);
   }
 
@@ -129,6 +151,11 @@ export class FrameDecoder {
     }
     this.end += n;
     this.decode(sink);
+  }
+
+  /** Decodes the frames held back when the sink's `onCommand` asked to stop. */
+  resume(sink: FrameSink): void {
+    if (this.pending === null) this.decode(sink);
   }
 
   /** Test and fuzz helper: copies `bytes` in through the same path as a socket read. */
@@ -173,14 +200,16 @@ export class FrameDecoder {
       this.checkSize(flags, size);
       const bodyStart = pos + header;
       if (end - bodyStart < size) {
-        if (size >= OWN_STORAGE_THRESHOLD) {
+        if (size >= this.ownStorageThreshold) {
+          // The partial body moves to storage of its own; the read buffer
+          // then ends where that body started.
           this.startPending(flags, size, bodyStart);
-          return;
+          pos = bodyStart;
         }
         break;
       }
       pos = bodyStart + size;
-      this.frame(flags, buf.subarray(bodyStart, pos), sink);
+      if (this.frame(flags, buf.subarray(bodyStart, pos), sink)) break;
     }
     this.start = pos;
   }
@@ -204,29 +233,31 @@ export class FrameDecoder {
     }
   }
 
-  private frame(flags: number, body: Uint8Array, sink: FrameSink): void {
+  /** Hands one frame to the sink; true when the sink asked to stop decoding. */
+  private frame(flags: number, body: Uint8Array, sink: FrameSink): boolean {
     if (this.raw) {
-      this.shared = true;
+      // The sink opens the frame into storage of its own (see `raw`): the
+      // read buffer stays reusable.
       sink.onFrame!(flags, body);
-      return;
+      return false;
     }
     if ((flags & FLAG_COMMAND) !== 0) {
       if (this.frames.length > 0) {
         throw new ProtocolError("command frame inside a multipart message");
       }
-      sink.onCommand(body);
-      return;
+      return sink.onCommand(body) === true;
     }
     this.shared = true;
     this.frames.push(body);
     if ((flags & FLAG_MORE) !== 0) {
       this.messageBytes += body.length;
-      return;
+      return false;
     }
     const frames = this.frames;
     this.frames = [];
     this.messageBytes = 0;
     sink.onMessage(frames);
+    return false;
   }
 
   /** Moves the partial frame at `bodyStart` into storage of its own. */
@@ -257,7 +288,7 @@ export class FrameDecoder {
 
 /** Capacity for a large frame of `size` bytes of which `received` arrived. */
 function storageFor(size: number, received: number): number {
-  return Math.min(size, Math.max(OWN_STORAGE_THRESHOLD, received * GROWTH_FACTOR));
+  return Math.min(size, Math.max(MIN_OWN_STORAGE, received * GROWTH_FACTOR));
 }
 
 /** Grows a large frame's storage once it is full: memory follows the bytes that arrived. */
@@ -278,7 +309,8 @@ export class FrameEncoder {
   private mark = 0;
   private pos = 0;
   private chunks: Uint8Array[] = [];
-  private directBytes = 0;
+  /** Bytes in `chunks` (buffer runs already cut, and bodies passed through). */
+  private chunkBytes = 0;
 
   /** Creates an encoder with a batch buffer of `capacity` bytes (it grows when needed). */
   constructor(capacity = 64 * 1024) {
@@ -287,7 +319,7 @@ export class FrameEncoder {
 
   /** Bytes encoded since the last {@link take}. */
   get size(): number {
-    return this.pos + this.directBytes;
+    return this.chunkBytes + this.pos - this.mark;
   }
 
   /** Encodes one data message; frames get MORE except the last. */
@@ -303,7 +335,7 @@ export class FrameEncoder {
       this.header(flags, size, 0);
       this.cut();
       this.chunks.push(body);
-      this.directBytes += size;
+      this.chunkBytes += size;
       return;
     }
     this.header(flags, size, size);
@@ -340,7 +372,7 @@ export class FrameEncoder {
     this.chunks = [];
     this.mark = 0;
     this.pos = 0;
-    this.directBytes = 0;
+    this.chunkBytes = 0;
     return chunks;
   }
 
@@ -370,7 +402,10 @@ export class FrameEncoder {
 
   /** Closes the current run of `buf` as a chunk. */
   private cut(): void {
-    if (this.pos > this.mark) this.chunks.push(this.buf.subarray(this.mark, this.pos));
+    if (this.pos > this.mark) {
+      this.chunks.push(this.buf.subarray(this.mark, this.pos));
+      this.chunkBytes += this.pos - this.mark;
+    }
     this.mark = this.pos;
   }
 

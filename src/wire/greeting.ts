@@ -46,7 +46,9 @@ export function checkGreetingPrefix(bytes: Uint8Array, length: number): string |
   if (length >= 1 && bytes[0] !== 0xff) return "not a ZMTP 3.x peer (ZMTP 1.0 signature)";
   if (length >= 10 && (bytes[9] & 1) === 0) return "not a ZMTP 3.x peer (ZMTP 1.0 signature)";
   if (length >= VERSION_KNOWN_AT && bytes[10] < 3) {
-    return `peer speaks ZMTP ${bytes[10]}.x; only 3.0 and 3.1 are supported`;
+    // ZMTP 2.0 sends revision 1 here, ZMTP 1.0-style peers 0.
+    const version = bytes[10] === 1 ? "2.0" : `revision ${bytes[10]}`;
+    return `peer speaks ZMTP ${version}; only 3.0 and 3.1 are supported`;
   }
   return null;
 }

@@ -136,6 +136,34 @@ export class PeerSocket {
   }
 }
 
+/** How the peer's ZAP handler answers (see peer.cjs `zapHandler`). */
+export interface ZapRules {
+  /** PLAIN user names and their passwords. */
+  users?: Record<string, string>;
+  /** CURVE client public keys (Z85) to allow. */
+  publicKeys?: string[];
+  /** Allow NULL requests (made when a socket has a zapDomain). */
+  allowNull?: boolean;
+  /** Status code of refusals: "300", "400" (default) or "500". */
+  denyStatus?: string;
+  /** User-Id to give an allowed user name or key (default: the name or key). */
+  userIds?: Record<string, string>;
+}
+
+/** One ZAP request as libzmq sent it. */
+export interface PeerZapRequest {
+  version: string;
+  domain: string;
+  address: string;
+  /** base64 of the identity frame. */
+  identity: string;
+  mechanism: string;
+  username: string | null;
+  password: string | null;
+  /** Z85 of a CURVE client's key. */
+  publicKey: string | null;
+}
+
 /** The Node process that hosts zeromq.js sockets. */
 export class LibzmqPeer implements AsyncDisposable {
   private nextId = 1;
@@ -222,6 +250,22 @@ export class LibzmqPeer implements AsyncDisposable {
   async curveKeyPair(): Promise<{ publicKey: string; secretKey: string }> {
     const reply = await this.request({ op: "curveKeyPair" });
     return { publicKey: reply.publicKey as string, secretKey: reply.secretKey as string };
+  }
+
+  /**
+   * Installs a ZAP handler in the peer process (a Router on
+   * `inproc://zeromq.zap.01`), so libzmq servers there authenticate by
+   * these rules; without one a libzmq CURVE server accepts every client and
+   * a PLAIN server refuses every client.
+   */
+  async zapHandler(rules: ZapRules): Promise<void> {
+    await this.request({ op: "zapHandler", rules });
+  }
+
+  /** The ZAP requests libzmq made so far (cleared by the call). */
+  async zapRequests(): Promise<PeerZapRequest[]> {
+    const reply = await this.request({ op: "zapRequests" });
+    return reply.requests as PeerZapRequest[];
   }
 
   private kill(): void {

@@ -11,6 +11,42 @@ const readline = require("node:readline");
 
 const sockets = new Map();
 let nextSocket = 1;
+let zap = null;
+
+// [status, text, who] for a ZAP request; `who` names an allowed peer.
+function zapDecision(rules, request) {
+  const deny = [rules.denyStatus ?? "400", "Denied", null];
+  if (request.mechanism === "PLAIN") {
+    const users = rules.users ?? {};
+    const known = Object.prototype.hasOwnProperty.call(users, request.username);
+    return known && users[request.username] === request.password
+      ? ["200", "OK", request.username]
+      : deny;
+  }
+  if (request.mechanism === "CURVE") {
+    return (rules.publicKeys ?? []).includes(request.publicKey)
+      ? ["200", "OK", request.publicKey]
+      : deny;
+  }
+  return rules.allowNull ? ["200", "OK", null] : deny;
+}
+
+// Z85 (RFC 32), written out here so ZAP requests can name CURVE keys as
+// libzmq users see them, independently of the library under test.
+const Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+function z85Encode(bytes) {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 4) {
+    let value = bytes.readUInt32BE(i);
+    let chunk = "";
+    for (let j = 0; j < 5; j++) {
+      chunk = Z85[value % 85] + chunk;
+      value = Math.floor(value / 85);
+    }
+    out += chunk;
+  }
+  return out;
+}
 
 function reply(msg) {
   process.stdout.write(JSON.stringify(msg) + "\n");
@@ -136,8 +172,57 @@ const ops = {
     return {};
   },
   curveKeyPair: () => zmq.curveKeyPair(),
+  // Installs a ZAP handler (RFC 27) for every socket in this process: a
+  // Router on inproc://zeromq.zap.01 that answers by `rules`:
+  //   users: {name: password}   PLAIN credentials to allow
+  //   publicKeys: [z85]         CURVE client keys to allow
+  //   allowNull: boolean        allow NULL requests (sent when zapDomain is set)
+  //   denyStatus: "400"         status code for refusals ("300", "400", "500")
+  //   userIds: {name or key: userId}  User-Id to reply for an allowed peer
+  // Requests are recorded for `zapRequests`.
+  zapHandler: async ({ rules = {} }) => {
+    if (zap !== null) throw new Error("a ZAP handler is already installed");
+    const router = new zmq.Router({ linger: 0 });
+    await router.bind("inproc://zeromq.zap.01");
+    zap = { router, requests: [] };
+    const state = zap;
+    (async () => {
+      for await (const frames of router) {
+        const [id, delimiter, version, requestId, domain, address, identity, mechanism, ...creds] =
+          frames;
+        const request = {
+          version: version.toString(),
+          domain: domain.toString(),
+          address: address.toString(),
+          identity: identity.toString("base64"),
+          mechanism: mechanism.toString(),
+          username: null,
+          password: null,
+          publicKey: null,
+        };
+        if (request.mechanism === "PLAIN") {
+          request.username = creds[0].toString();
+          request.password = creds[1].toString();
+        } else if (request.mechanism === "CURVE") {
+          request.publicKey = z85Encode(creds[0]);
+        }
+        state.requests.push(request);
+        const [status, text, who] = zapDecision(rules, request);
+        const userId = who !== null ? (rules.userIds ?? {})[who] ?? who : "";
+        await router.send([id, delimiter, "1.0", requestId, status, text, userId, ""]);
+      }
+    })().catch(() => {/* router closed */});
+    return {};
+  },
+  zapRequests: () => {
+    if (zap === null) throw new Error("no ZAP handler installed");
+    const requests = zap.requests;
+    zap.requests = [];
+    return { requests };
+  },
   exit: () => {
     for (const { socket } of sockets.values()) socket.close();
+    zap?.router.close();
     setImmediate(() => process.exit(0));
     return {};
   },
@@ -167,6 +252,7 @@ rl.on("line", async (line) => {
 });
 rl.on("close", () => {
   for (const { socket } of sockets.values()) socket.close();
+  zap?.router.close();
   process.exit(0);
 });
 reply({ id: 0, ok: true, ready: true, version: zmq.version });

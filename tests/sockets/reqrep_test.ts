@@ -75,8 +75,7 @@ Deno.test("REQ-REP over inproc", async () => {
 });
 
 Deno.test("Request: two sends in a row reject the second with EFSM", async () => {
-  // linger 0: the first request may still be queued at close, and with the
-  // REP gone too, lingering (-1: until delivered) would never end.
+  // linger 0: the first request may still be queued when both sockets close.
   const { req, rep } = await reqRep({ linger: 0 });
   await req.send("first");
   await assert.rejects(req.send("second"), isCode("EFSM"));

@@ -1,0 +1,96 @@
+/**
+ * What CURVE's cryptography costs, piece by piece, and noble against
+ * WebCrypto for X25519 (the one primitive WebCrypto offers here).
+ *
+ *   deno run -A bench/curve_primitives.ts
+ *
+ * Prints microseconds per operation; run on a quiet machine.
+ */
+
+import {
+  boxKey,
+  nobleX25519,
+  randomBytes,
+  webCryptoX25519,
+  type X25519Backend,
+} from "../src/mechanism/crypto.ts";
+import {
+  CLIENT_MESSAGE_PREFIX,
+  CurveClient,
+  CurveCodec,
+  CurveServer,
+  SERVER_MESSAGE_PREFIX,
+} from "../src/mechanism/curve.ts";
+import type { Command } from "../src/wire/command.ts";
+
+async function measure(
+  name: string,
+  iterations: number,
+  op: () => unknown | Promise<unknown>,
+): Promise<number> {
+  for (let i = 0; i < Math.max(10, iterations / 10); i++) await op();
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) await op();
+  const us = (performance.now() - start) * 1000 / iterations;
+  console.log(`${name.padEnd(46)} ${us.toFixed(1).padStart(9)} µs`);
+  return us;
+}
+
+async function handshake(backend: X25519Backend): Promise<void> {
+  const serverSecret = randomBytes(32);
+  const serverPublic = await backend.publicKey(serverSecret);
+  const client = await backend.generate();
+  const context = { socketType: "PUSH", routingId: new Uint8Array(0), peerAddress: "bench" };
+  const c = new CurveClient(context, {
+    publicKey: client.publicKey,
+    secretKey: client.secretKey,
+    serverKey: serverPublic,
+  }, backend);
+  const s = new CurveServer(
+    { ...context, socketType: "PULL" },
+    serverSecret,
+    { authenticate: null, zapDomain: "" },
+    backend,
+  );
+  const one = (cs: Command[]) => ({ name: cs[0].name, data: cs[0].data.slice() });
+  await s.start();
+  const welcome = one((await s.onCommand(one((await c.start()).send))).send);
+  const ready = one((await s.onCommand(one((await c.onCommand(welcome)).send))).send);
+  await c.onCommand(ready);
+}
+
+console.log(`Deno ${Deno.version.deno}, V8 ${Deno.version.v8}; load ${Deno.loadavg().join(" ")}`);
+console.log("\nX25519");
+const a = randomBytes(32);
+const b = await nobleX25519.publicKey(randomBytes(32));
+for (const backend of [nobleX25519, webCryptoX25519]) {
+  await measure(`${backend.name}: key pair`, 300, () => backend.generate());
+  await measure(`${backend.name}: agreement`, 300, () => backend.agree(a, b));
+  await measure(`${backend.name}: boxKey (agreement + HSalsa20)`, 300, () => boxKey(b, a, backend));
+  await measure(
+    `${backend.name}: full handshake, both sides`,
+    60,
+    () => handshake(backend),
+  );
+}
+
+console.log("\nMESSAGE (XSalsa20-Poly1305, noble), per frame");
+const key = randomBytes(32);
+for (const size of [64, 1024, 65536]) {
+  const body = randomBytes(size);
+  const n = size >= 65536 ? 2000 : 50000;
+  const warmup = Math.max(10, n / 10);
+  const sender = new CurveCodec(key, CLIENT_MESSAGE_PREFIX, SERVER_MESSAGE_PREFIX, 3, 1);
+  const seal = await measure(`seal ${size} B`, n, () => sender.seal(0, body));
+  // Opened in the order a fresh sender sealed them, as nonces must increase.
+  const fresh = new CurveCodec(key, CLIENT_MESSAGE_PREFIX, SERVER_MESSAGE_PREFIX, 3, 1);
+  const sealed = Array.from({ length: n + warmup }, () => fresh.seal(0, body));
+  const receiver = new CurveCodec(key, SERVER_MESSAGE_PREFIX, CLIENT_MESSAGE_PREFIX, 2, 2);
+  let next = 0;
+  const open = await measure(`open ${size} B`, n, () => receiver.open(0, sealed[next++]));
+  const slowest = Math.max(seal, open);
+  console.log(
+    `  → one core: ${(1e6 / slowest).toFixed(0)} msgs/s, ` +
+      `${(size * 1e6 / slowest / 2 ** 20).toFixed(1)} MiB/s`,
+  );
+}

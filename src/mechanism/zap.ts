@@ -1,0 +1,155 @@
+/**
+ * ZAP (RFC 27): how a server socket decides whom to accept. libzmq asks a
+ * handler bound at `inproc://zeromq.zap.01`; here the socket's own
+ * `authenticate` function plays that part, with the same meaning:
+ *
+ * - status 200 allows the peer (optionally naming its User-Id);
+ * - 300 (temporary failure) closes the connection without an ERROR;
+ * - 400 (denied) and 500 (internal failure) send ERROR with the status
+ *   code as its reason, which a libzmq client reports as an auth failure.
+ *
+ * Without a handler, libzmq's rules apply: CURVE accepts every client that
+ * completes the handshake (encryption without authentication), PLAIN
+ * refuses every client, NULL does no ZAP at all.
+ *
+ * This module also keeps the User-Id of received messages.
+ *
+ * @module
+ */
+
+import type { Message } from "../message.ts";
+import { HandshakeError } from "./mechanism.ts";
+import type { Authenticator, ZapReply, ZapRequest } from "./zap_types.ts";
+
+/** What a mechanism needs to run ZAP. */
+export interface ZapSettings {
+  /** The socket's handler; null when none is set. */
+  authenticate: Authenticator | null;
+  /** The socket's `zapDomain`. */
+  zapDomain: string;
+}
+
+/** The settled answer to one ZAP request. */
+export interface ZapOutcome {
+  statusCode: 200 | 300 | 400 | 500;
+  statusText: string;
+  /** The peer's User-Id when allowed (may be undefined). */
+  userId?: string;
+}
+
+const STATUS_CODES = new Set([200, 300, 400, 500]);
+
+/**
+ * Runs the handler on one request and settles its answer: `true` allows
+ * (User-Id: the PLAIN user name or the CURVE client key), `false` denies
+ * with 400, a {@link ZapReply} is taken as it is, and a handler that throws
+ * or answers with an unknown status yields 500.
+ */
+export async function askAuthenticator(
+  authenticate: Authenticator,
+  request: ZapRequest,
+): Promise<ZapOutcome> {
+  let answer: boolean | ZapReply;
+  try {
+    answer = await authenticate(request);
+  } catch (err) {
+    return { statusCode: 500, statusText: `authenticate threw: ${errorText(err)}` };
+  }
+  if (answer === true) {
+    return { statusCode: 200, statusText: "OK", userId: defaultUserId(request) };
+  }
+  if (answer === false || answer === null || typeof answer !== "object") {
+    return { statusCode: 400, statusText: "Denied" };
+  }
+  if (!STATUS_CODES.has(answer.statusCode)) {
+    return {
+      statusCode: 500,
+      statusText: `authenticate answered with status ${answer.statusCode}`,
+    };
+  }
+  const allowed = answer.statusCode === 200;
+  return {
+    statusCode: answer.statusCode,
+    statusText: answer.statusText ?? (allowed ? "OK" : "Denied"),
+    userId: allowed ? (answer.userId ?? defaultUserId(request)) : undefined,
+  };
+}
+
+function defaultUserId(request: ZapRequest): string | undefined {
+  if (request.mechanism === "PLAIN") return request.username;
+  if (request.mechanism === "CURVE") return request.publicKey;
+  return undefined;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The failure that ends a refused handshake: an auth failure whose ERROR
+ * reason is the status code, as libzmq sends it (none for 300, which closes
+ * silently, as RFC 27 and libzmq say).
+ */
+export function refusal(
+  outcome: ZapOutcome,
+  mechanism: string,
+  errorCommand?: (reason: string) => Uint8Array,
+): HandshakeError {
+  const reason = outcome.statusCode === 300 ? undefined : String(outcome.statusCode);
+  return new HandshakeError(
+    "auth",
+    `${mechanism} peer refused by authenticate: ${outcome.statusCode} ${outcome.statusText}`,
+    reason,
+    reason === undefined ? undefined : errorCommand?.(reason),
+  );
+}
+
+/**
+ * The failure a client reports when the server sends ERROR: an auth failure
+ * when the reason is a ZAP status code (300, 400, 500), as libzmq does.
+ */
+export function peerError(mechanism: string, reason: string): HandshakeError {
+  const isZapStatus = /^[345]00$/.test(reason);
+  return new HandshakeError(
+    isZapStatus ? "auth" : "other",
+    `${mechanism} peer refused the connection: ${reason}`,
+  );
+}
+
+// ---- User-Id of received messages ------------------------------------------
+
+/**
+ * User-Ids by the last frame of each message from an authenticated peer.
+ * Only engines whose peer has a User-Id write here, so NULL connections (and
+ * PLAIN/CURVE ones without a User-Id) pay nothing per message. Keyed by the
+ * last frame rather than the frame array so that socket types which add or
+ * strip envelope frames (ROUTER, REQ) keep the association.
+ */
+const userIds = new WeakMap<Uint8Array, string>();
+
+/** @internal Records the User-Id of a message arriving from an authenticated peer. */
+export function tagUserId(frames: Message, userId: string): void {
+  userIds.set(frames[frames.length - 1], userId);
+}
+
+/**
+ * The User-Id that `authenticate` gave the peer a received message came
+ * from (libzmq's `zmq_msg_gets(msg, "User-Id")`), or undefined when the
+ * peer has none (NULL security, no handler, or inproc).
+ *
+ * Pass the message as `receive()` returned it, or its last frame.
+ *
+ * @example
+ * ```ts
+ * import { messageUserId, Pull } from "@zmtp/zmq";
+ * const pull = new Pull({ plainServer: true, authenticate: (r) => r.password === "secret" });
+ * // ... after a PLAIN client "alice" connected and sent something:
+ * // const msg = await pull.receive();
+ * // messageUserId(msg) === "alice"
+ * pull.close();
+ * ```
+ */
+export function messageUserId(message: readonly Uint8Array[] | Uint8Array): string | undefined {
+  const last = message instanceof Uint8Array ? message : message[message.length - 1];
+  return last === undefined ? undefined : userIds.get(last);
+}

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { compatibleSocketTypes, type ZmtpSocketType } from "../../src/wire/socket_types.ts";
+
+const TYPES: ZmtpSocketType[] = [
+  "PAIR",
+  "PUB",
+  "SUB",
+  "XPUB",
+  "XSUB",
+  "REQ",
+  "REP",
+  "DEALER",
+  "ROUTER",
+  "PUSH",
+  "PULL",
+  "STREAM",
+];
+
+/** RFC 23's table (and libzmq's mechanism_base_t::check_socket_type). */
+const VALID: Record<ZmtpSocketType, ZmtpSocketType[]> = {
+  PAIR: ["PAIR"],
+  PUB: ["SUB", "XSUB"],
+  SUB: ["PUB", "XPUB"],
+  XPUB: ["SUB", "XSUB"],
+  XSUB: ["PUB", "XPUB"],
+  REQ: ["REP", "ROUTER"],
+  REP: ["REQ", "DEALER"],
+  DEALER: ["REP", "DEALER", "ROUTER"],
+  ROUTER: ["REQ", "DEALER", "ROUTER"],
+  PUSH: ["PULL"],
+  PULL: ["PUSH"],
+  // STREAM speaks raw TCP; no ZMTP peer is ever compatible with it.
+  STREAM: [],
+};
+
+Deno.test("every pair of socket types is judged as RFC 23's table says", () => {
+  for (const ours of TYPES) {
+    for (const peer of TYPES) {
+      assert.equal(
+        compatibleSocketTypes(ours, peer),
+        VALID[ours].includes(peer),
+        `${ours} with ${peer}`,
+      );
+    }
+  }
+});
+
+Deno.test("compatibility is symmetric", () => {
+  for (const a of TYPES) {
+    for (const b of TYPES) {
+      assert.equal(compatibleSocketTypes(a, b), compatibleSocketTypes(b, a), `${a}/${b}`);
+    }
+  }
+});
+
+Deno.test("the peer's type name is compared without regard to case", () => {
+  assert.ok(compatibleSocketTypes("PUSH", "pull"));
+  assert.ok(compatibleSocketTypes("PAIR", "Pair"));
+});
+
+Deno.test("unknown or missing peer types are incompatible with everything", () => {
+  for (const ours of TYPES) {
+    for (const peer of ["", "SERVER", "CLIENT", "PULLX", "PUSH PULL"]) {
+      if (VALID[ours].includes(peer as ZmtpSocketType)) continue;
+      assert.equal(compatibleSocketTypes(ours, peer), false, `${ours} with "${peer}"`);
+    }
+  }
+});
