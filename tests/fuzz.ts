@@ -157,10 +157,34 @@ function randomFrame(rng: Random, socketType: string): Uint8Array {
   return frame(body, flags, { long: rng.chance(0.1) });
 }
 
-/** A plausible session: greeting, READY, frames. */
-function validStream(rng: Random, socketType: string): Uint8Array {
-  const parts: Uint8Array[] = [greeting({ minor: rng.pick([0, 1, 1, 1]) })];
-  parts.push(command("READY", metadata([["Socket-Type", socketType]])));
+/** Security mechanisms a stream may speak. */
+export type Mechanism = "NULL" | "PLAIN" | "CURVE";
+
+/** The client's first handshake command for `mechanism`, well-formed or nearly. */
+function firstCommand(rng: Random, mechanism: Mechanism, socketType: string): Uint8Array {
+  switch (mechanism) {
+    case "NULL":
+      return command("READY", metadata([["Socket-Type", socketType]]));
+    case "PLAIN": {
+      const user = rng.bytes(rng.below(12));
+      const password = rng.bytes(rng.below(12));
+      return command(
+        "HELLO",
+        concat(new Uint8Array([user.length]), user, new Uint8Array([password.length]), password),
+      );
+    }
+    case "CURVE": {
+      // version 1.0, 72 bytes of padding, a short-term key, a nonce, a box: 194 bytes.
+      const body = concat(new Uint8Array([1, 0]), new Uint8Array(72), rng.bytes(120));
+      return command("HELLO", rng.chance(0.8) ? body : body.subarray(0, rng.below(194)));
+    }
+  }
+}
+
+/** A plausible session: greeting, the first handshake command, frames. */
+function validStream(rng: Random, socketType: string, mechanism: Mechanism): Uint8Array {
+  const parts: Uint8Array[] = [greeting({ minor: rng.pick([0, 1, 1, 1]), mechanism })];
+  parts.push(firstCommand(rng, mechanism, socketType));
   const frames = rng.below(12);
   for (let i = 0; i < frames; i++) parts.push(randomFrame(rng, socketType));
   return concat(...parts);
@@ -217,6 +241,7 @@ export function fuzzStream(
   seed: number,
   index: number,
   socketType: string,
+  mechanism: Mechanism = "NULL",
 ): { kind: StreamKind; bytes: Uint8Array } {
   const rng = new Random((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const roll = rng.below(100);
@@ -233,13 +258,13 @@ export function fuzzStream(
     return { kind: "greeting-only", bytes: rng.chance(0.5) ? mutate(rng, g) : g };
   }
   if (roll < 35) {
-    const head = concat(greeting(), command("READY", metadata([["Socket-Type", socketType]])));
+    const head = concat(greeting({ mechanism }), firstCommand(rng, mechanism, socketType));
     const header = new Uint8Array(9);
     header[0] = rng.pick([0, MORE, COMMAND]) | LONG;
     new DataView(header.buffer).setBigUint64(1, rng.pick(LYING_SIZES));
     return { kind: "lying-size", bytes: concat(head, header, rng.bytes(rng.below(100))) };
   }
-  const valid = validStream(rng, socketType);
+  const valid = validStream(rng, socketType, mechanism);
   if (roll < 45) return { kind: "valid", bytes: valid };
   return { kind: "mutated", bytes: mutate(rng, valid) };
 }

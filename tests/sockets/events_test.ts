@@ -160,6 +160,24 @@ Deno.test("handshake:error:protocol: not ZMTP, an incompatible socket type, data
   pull.close();
 });
 
+Deno.test("handshake:error:auth, then disconnect, on both sides of a refused PLAIN client", async () => {
+  const pull = new Pull({ plainServer: true, authenticate: () => false });
+  const serverLog = new EventLog(pull);
+  await pull.bind(TCP);
+  const push = new Push({ plainUsername: "who", plainPassword: "knows", linger: 0 });
+  const clientLog = new EventLog(push);
+  push.connect(pull.lastEndpoint!);
+  for (const log of [serverLog, clientLog]) {
+    const refused = await log.waitFor("handshake:error:auth");
+    assert.equal(refused.address, pull.lastEndpoint);
+    assert.ok(refused.error instanceof Error);
+    assert.equal((await log.waitFor("disconnect")).address, pull.lastEndpoint);
+  }
+  assert.equal(serverLog.has("handshake"), false);
+  push.close();
+  pull.close();
+});
+
 Deno.test("accept:error: a failed accept is reported and accepting goes on", async () => {
   const pull = new Pull();
   const log = new EventLog(pull);

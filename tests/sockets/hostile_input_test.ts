@@ -4,10 +4,19 @@
 // not throw; a good peer connected all along keeps exchanging messages,
 // and a new one can still connect afterwards.
 import assert from "node:assert/strict";
-import { Dealer, Publisher, Pull, Push, Router, type SocketBase, Subscriber } from "../../mod.ts";
+import {
+  curveKeyPair,
+  Dealer,
+  Publisher,
+  Pull,
+  Push,
+  Router,
+  type SocketBase,
+  Subscriber,
+} from "../../mod.ts";
 import { EventLog } from "../event_log.ts";
 import { delay, eventually, texts, within } from "../helpers.ts";
-import { fuzzSeed, fuzzStream, type StreamKind } from "../fuzz.ts";
+import { fuzzSeed, fuzzStream, type Mechanism, type StreamKind } from "../fuzz.ts";
 import { openFileCount, RawClient } from "../raw_zmtp.ts";
 
 const CONCURRENCY = 24;
@@ -31,13 +40,14 @@ async function runAttacks(
   endpoint: string,
   socketType: string,
   count: number,
+  mechanism: Mechanism = "NULL",
 ): Promise<Record<StreamKind, number>> {
   const seed = fuzzSeed();
   const kinds: Record<string, number> = {};
   let next = 0;
   const worker = async () => {
     while (next < count) {
-      const { kind, bytes } = fuzzStream(seed, next++, socketType);
+      const { kind, bytes } = fuzzStream(seed, next++, socketType, mechanism);
       kinds[kind] = (kinds[kind] ?? 0) + 1;
       await attack(endpoint, bytes);
     }
@@ -134,10 +144,62 @@ Deno.test("fuzz: a PULL takes 2,000 hostile connections and keeps serving its go
 interface Target {
   name: string;
   peerType: string;
+  mechanism?: Mechanism;
   setUp(): Promise<{ socket: SocketBase; roundTrip(): Promise<void>; close(): void }>;
 }
 
+/** A PULL server with `options` (a security mechanism) and a PUSH client it accepts. */
+function securedPull(
+  name: string,
+  mechanism: Mechanism,
+  serverOptions: Record<string, unknown>,
+  clientOptions: Record<string, unknown>,
+): Target {
+  return {
+    name,
+    peerType: "PUSH",
+    mechanism,
+    setUp: async () => {
+      const pull = new Pull({ handshakeInterval: 300, ...serverOptions });
+      await pull.bind("tcp://127.0.0.1:*");
+      const push = new Push(clientOptions);
+      push.connect(pull.lastEndpoint!);
+      return {
+        socket: pull,
+        roundTrip: async () => {
+          await push.send("ping");
+          for (;;) {
+            if (texts(await within(5000, pull.receive())).join() === "ping") return;
+          }
+        },
+        close: () => {
+          push.close();
+          pull.close();
+        },
+      };
+    },
+  };
+}
+
+const serverKeys = curveKeyPair();
+const clientKeys = curveKeyPair();
+
 const TARGETS: Target[] = [
+  securedPull("PLAIN server PULL", "PLAIN", {
+    plainServer: true,
+    authenticate: (request: { username?: string }) => request.username === "good",
+  }, {
+    plainUsername: "good",
+    plainPassword: "peer",
+  }),
+  securedPull("CURVE server PULL", "CURVE", {
+    curveServer: true,
+    curveSecretKey: serverKeys.secretKey,
+  }, {
+    curveServerKey: serverKeys.publicKey,
+    curvePublicKey: clientKeys.publicKey,
+    curveSecretKey: clientKeys.secretKey,
+  }),
   {
     name: "ROUTER",
     peerType: "DEALER",
@@ -203,7 +265,11 @@ for (const target of TARGETS) {
     const log = new EventLog(socket);
     await roundTrip();
     const baseline = openFileCount();
-    await within(30000, runAttacks(socket.lastEndpoint!, target.peerType, 400), "the attacks");
+    await within(
+      30000,
+      runAttacks(socket.lastEndpoint!, target.peerType, 400, target.mechanism),
+      "the attacks",
+    );
     await roundTrip();
     await allClosed(log, 400, baseline);
     const events = summarize(log, socket.lastEndpoint!);
