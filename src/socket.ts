@@ -10,7 +10,6 @@
  * @module
  */
 
-import { setImmediate } from "node:timers";
 import type { Timer } from "./timer.ts";
 import { Context } from "./context.ts";
 import { zmqError } from "./errors.ts";
