@@ -41,26 +41,25 @@ const HANDSHAKE_EVENTS = {
   other: "handshake:error:other",
 } as const;
 
-/** Reports how an engine ended as monitor events. */
+/**
+ * Reports how an engine ended as monitor events, as libzmq does: a
+ * connection that ended on its own is a `disconnect`, preceded by a
+ * `handshake:error:*` when it never completed its handshake; one that our
+ * side closed (disconnect, unbind, close, linger) is not reported.
+ */
 function reportStop(
   owner: SessionOwner,
   endpoint: string,
   engine: SessionEngine,
   stop: EngineStop,
 ): void {
+  if (stop.requested) return;
   const error = stop.error instanceof Error ? stop.error : undefined;
+  const peer = engine.address;
   if (stop.handshakeFailure !== undefined) {
-    owner.emit({
-      type: HANDSHAKE_EVENTS[stop.handshakeFailure],
-      address: endpoint,
-      error,
-      peer: engine.address,
-    });
+    owner.emit({ type: HANDSHAKE_EVENTS[stop.handshakeFailure], address: endpoint, error, peer });
   }
-  if (stop.wasReady) {
-    owner.emit({ type: "disconnect", address: endpoint, error, peer: engine.address });
-  }
-  owner.emit({ type: "close", address: endpoint, peer: engine.address });
+  owner.emit({ type: "disconnect", address: endpoint, error, peer });
 }
 
 /**
@@ -145,25 +144,41 @@ export class ConnectSession implements EngineHandler {
       conn = await this.transport.connect(this.endpoint);
     } catch (err) {
       if (this.stopped && !this.lingering) return;
-      this.owner.emit({
-        type: "connect:delay",
-        address: this.endpoint.text,
-        error: err instanceof Error ? err : undefined,
-      });
-      this.retry();
+      this.attemptFailed(err);
       return;
     }
     if (this.stopped && !this.lingering) {
       conn.close();
       return;
     }
-    this.interval = this.owner.reconnectInterval;
     applyTcpKeepalive(conn, this.owner.tcpKeepalive);
     const address = remoteAddress(conn);
+    let engine: SessionEngine;
+    try {
+      engine = this.owner.createEngine(conn, this, address);
+    } catch (err) {
+      // The socket's settings cannot make an engine (a bad security option):
+      // report it like a failed attempt rather than throwing into a timer.
+      conn.close();
+      this.attemptFailed(err);
+      return;
+    }
+    this.interval = this.owner.reconnectInterval;
     this.owner.emit({ type: "connect", address: this.endpoint.text, peer: address });
-    const engine = this.owner.createEngine(conn, this, address);
     this.engine = engine;
     engine.start();
+  }
+
+  /** Reports a connection attempt that failed with `err` and schedules the next. */
+  private attemptFailed(err: unknown): void {
+    this.owner.emit({
+      type: "connect:delay",
+      address: this.endpoint.text,
+      error: err instanceof Error ? err : undefined,
+    });
+    // libzmq's connecter reports closing the socket of a failed attempt.
+    this.owner.emit({ type: "close", address: this.endpoint.text });
+    this.retry();
   }
 
   private retry(): void {
@@ -298,7 +313,19 @@ export class AcceptSession {
         conn.close();
         return;
       }
-      this.startEngine(conn);
+      try {
+        this.startEngine(conn);
+      } catch (err) {
+        // Nothing about one connection may end the accept loop.
+        try {
+          conn.close();
+        } catch { /* already closed */ }
+        this.owner.emit({
+          type: "accept:error",
+          address: this.endpoint,
+          error: err instanceof Error ? err : undefined,
+        });
+      }
     }
   }
 
