@@ -4,7 +4,28 @@
  * @module
  */
 
-/** The kinds of monitor event. */
+/**
+ * The kinds of monitor event, reported when libzmq reports them:
+ *
+ * - `bind` / `bind:error`: a `bind` succeeded / failed (with `error`).
+ * - `accept` / `accept:error`: a bound endpoint accepted a connection /
+ *   failed to (with `error`, e.g. out of file descriptors); accepting goes on.
+ * - `connect`: a connection to a connected endpoint is established (before
+ *   its handshake).
+ * - `connect:delay`: a connection attempt failed (with `error`). libzmq
+ *   also reports attempts still in progress; we report only failed ones.
+ * - `close`: a bound endpoint stopped listening (unbind, close), or the
+ *   socket of a failed connection attempt was closed.
+ * - `connect:retry`: the next attempt is in `interval` ms.
+ * - `handshake`: a connection completed its ZMTP handshake.
+ * - `handshake:error:protocol` / `:auth` / `:other`: a connection ended
+ *   before its handshake completed, because the peer broke the protocol /
+ *   failed authentication / for another reason (timeout, connection lost);
+ *   a `disconnect` follows.
+ * - `disconnect`: a connection ended on its own (the peer left, an error, a
+ *   heartbeat timeout, a message over `maxMessageSize`), with `error` when
+ *   there was one. Connections our side closes are not reported.
+ */
 export type SocketEventType =
   | "bind"
   | "bind:error"

@@ -29,7 +29,7 @@ export interface SocketOptions {
   handshakeInterval: number;
   /** Ms between ZMTP PINGs; 0: no heartbeats. */
   heartbeatInterval: number;
-  /** Ms without traffic after a PING before the connection is closed; -1: heartbeatInterval. */
+  /** Ms without traffic after a PING before the connection is closed; -1: heartbeatInterval, 0: never. */
   heartbeatTimeout: number;
   /** TTL sent in PINGs: the peer closes the connection after this many ms of silence. */
   heartbeatTimeToLive: number;

@@ -7,46 +7,128 @@
  * @module
  */
 
-import { type Message, messageSize } from "./message.ts";
+import type { Message } from "./message.ts";
 import type { SocketBase } from "./socket.ts";
 import { canReceive, canSend } from "./wire/socket_types.ts";
 
 /** Options of {@link proxy}. */
 export interface ProxyOptions {
-  /** Receives a copy of every message the proxy forwards, in either direction. */
+  /**
+   * Receives a copy of every message the proxy forwards, in either
+   * direction, before it is forwarded. As in libzmq, a capture socket that
+   * blocks (a PUSH at its high-water mark) holds the proxy up: use a
+   * PUB, or a socket whose peer keeps up.
+   */
   capture?: SocketBase;
   /**
-   * Steers the proxy: a message `PAUSE` stops forwarding (messages wait in
-   * the sockets' queues), `RESUME` restarts it, `TERMINATE` ends the proxy,
-   * and `STATISTICS` is answered on the control socket with eight 64-bit
-   * little-endian counters: frontend messages in, bytes in, messages out,
-   * bytes out, then the same four for the backend (libzmq's order).
+   * Steers the proxy with single-frame commands: `PAUSE` stops forwarding
+   * (messages wait in the sockets' queues, and their high-water marks push
+   * back on the senders), `RESUME` restarts it, `TERMINATE` ends the proxy,
+   * and `STATISTICS` is answered on the control socket with eight frames of
+   * 8 bytes each, unsigned 64-bit little-endian: frames received by the
+   * frontend, their bytes, frames sent by the frontend, their bytes, then
+   * the same four for the backend (libzmq 4.3.5 counts frames, not whole
+   * messages; see {@link ProxyStatistics}). Unknown commands are ignored.
+   * A `Reply` control socket gets an empty reply to every other command,
+   * so that a `Request` can steer it (libzmq does the same).
    */
   control?: SocketBase;
   /** Ends the proxy when aborted. */
   signal?: AbortSignal;
+  /**
+   * Counters the proxy updates as it forwards, readable at any time
+   * without a control socket (e.g. for a periodic stats line).
+   */
+  statistics?: ProxyStatistics;
 }
 
-/** Messages and bytes seen on one side of the proxy. */
-interface SideCounters {
-  messagesIn: number;
-  bytesIn: number;
-  messagesOut: number;
-  bytesOut: number;
+/** What one side (frontend or backend) of a proxy received and sent. */
+export class ProxySideStatistics {
+  /** Whole (multipart) messages received. */
+  messagesIn = 0;
+  /** Frames received (libzmq's STATISTICS "messages"). */
+  framesIn = 0;
+  /** Payload bytes received. */
+  bytesIn = 0;
+  /** Whole messages sent. */
+  messagesOut = 0;
+  /** Frames sent. */
+  framesOut = 0;
+  /** Payload bytes sent. */
+  bytesOut = 0;
+}
+
+/**
+ * The live counters of a running {@link proxy}. Pass one in
+ * {@link ProxyOptions.statistics} to read them from the same process; the
+ * control socket's `STATISTICS` reports the frame and byte counts of the
+ * same object.
+ *
+ * @example
+ * ```ts
+ * import { proxy, ProxyStatistics, XPublisher, XSubscriber } from "@zmtp/zmq";
+ * const xsub = new XSubscriber();
+ * const xpub = new XPublisher();
+ * await xsub.bind("tcp://127.0.0.1:*");
+ * await xpub.bind("tcp://127.0.0.1:*");
+ * const statistics = new ProxyStatistics();
+ * const stop = new AbortController();
+ * const running = proxy(xsub, xpub, { statistics, signal: stop.signal });
+ * console.log(`${statistics.backend.messagesOut} messages published so far`);
+ * stop.abort();
+ * await running;
+ * xsub.close();
+ * xpub.close();
+ * ```
+ */
+export class ProxyStatistics {
+  /** The frontend socket's counters. */
+  readonly frontend: ProxySideStatistics = new ProxySideStatistics();
+  /** The backend socket's counters. */
+  readonly backend: ProxySideStatistics = new ProxySideStatistics();
+
+  /** The eight STATISTICS frames, in libzmq's order and byte order. */
+  toFrames(): Uint8Array[] {
+    const f = this.frontend;
+    const b = this.backend;
+    const values = [
+      f.framesIn,
+      f.bytesIn,
+      f.framesOut,
+      f.bytesOut,
+      b.framesIn,
+      b.bytesIn,
+      b.framesOut,
+      b.bytesOut,
+    ];
+    return values.map((value) => {
+      const frame = new Uint8Array(8);
+      new DataView(frame.buffer).setBigUint64(0, BigInt(value), true);
+      return frame;
+    });
+  }
 }
 
 const decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
 
 /**
  * Runs a proxy until `TERMINATE` arrives on `control`, `signal` aborts, or
- * the frontend or backend closes. Back-pressure carries through: the proxy
- * does not receive the next message before the previous one was queued on
- * the other side, so a slow backend slows the frontend down instead of
- * growing memory (for socket types that block at their high-water mark).
+ * the frontend, backend or control socket closes; then it resolves (the
+ * caller closes the sockets). It rejects if a socket fails otherwise.
+ *
+ * Back-pressure carries through: the proxy does not receive the next
+ * message before the previous one was queued on the other side, so a slow
+ * backend slows the frontend down instead of growing memory (for socket
+ * types that block at their high-water mark; PUB and XPUB drop instead, as
+ * in libzmq, and count what they drop in `droppedMessages`). The sockets'
+ * `receiveTimeout`/`sendTimeout` do not stop the proxy: it keeps waiting,
+ * as libzmq's poll-driven proxy does.
  *
  * The three classic devices:
  * - QUEUE: `proxy(router, dealer)` between REQ clients and REP workers;
- * - FORWARDER: `proxy(xsub, xpub)` between publishers and subscribers;
+ * - FORWARDER: `proxy(xsub, xpub)` between publishers and subscribers
+ *   (subscriptions travel back from the XPUB to the XSUB);
  * - STREAMER: `proxy(pull, push)` in a pipeline.
  *
  * @example
@@ -71,22 +153,25 @@ export async function proxy(
   options: ProxyOptions = {},
 ): Promise<void> {
   const stop = new AbortController();
-  const front: SideCounters = { messagesIn: 0, bytesIn: 0, messagesOut: 0, bytesOut: 0 };
-  const back: SideCounters = { messagesIn: 0, bytesIn: 0, messagesOut: 0, bytesOut: 0 };
+  const statistics = options.statistics ?? new ProxyStatistics();
   const gate = new PauseGate();
   const onAbort = () => stop.abort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) stop.abort();
 
+  const { capture } = options;
+  const front = statistics.frontend;
+  const back = statistics.backend;
   const pumps: Promise<void>[] = [];
   if (canReceive(frontend.type) && canSend(backend.type)) {
-    pumps.push(pump(frontend, backend, front, back, gate, options.capture, stop.signal));
+    pumps.push(pump(frontend, backend, front, back, gate, capture, stop.signal));
   }
-  if (canReceive(backend.type) && canSend(frontend.type)) {
-    pumps.push(pump(backend, frontend, back, front, gate, options.capture, stop.signal));
+  // One socket as both ends (libzmq allows it): one loop serves both directions.
+  if (backend !== frontend && canReceive(backend.type) && canSend(frontend.type)) {
+    pumps.push(pump(backend, frontend, back, front, gate, capture, stop.signal));
   }
   if (options.control !== undefined) {
-    pumps.push(steer(options.control, gate, [front, back], stop));
+    pumps.push(steer(options.control, gate, statistics, stop));
   }
   try {
     // Whichever loop ends first (terminate, abort, a closed socket) ends them all.
@@ -98,39 +183,89 @@ export async function proxy(
   }
 }
 
+/** True for a socket's timeout, which the proxy waits through. */
+function isTimeout(err: unknown): boolean {
+  return (err as { code?: string })?.code === "EAGAIN";
+}
+
+/**
+ * Messages forwarded without waiting before the pump yields to the event
+ * loop (libzmq forwards bursts of 1000). Within a burst nothing awaits, so
+ * the engines flush each burst in one write per peer; between bursts their
+ * I/O runs, and a subscriber's queue is not flooded faster than it drains.
+ */
+const BURST = 256;
+
 /** Forwards messages from one socket to the other until stopped. */
 async function pump(
   from: SocketBase,
   to: SocketBase,
-  fromCounters: SideCounters,
-  toCounters: SideCounters,
+  received: ProxySideStatistics,
+  sent: ProxySideStatistics,
   gate: PauseGate,
   capture: SocketBase | undefined,
   signal: AbortSignal,
 ): Promise<void> {
+  let burst = 0;
   while (!signal.aborted) {
-    await gate.passed(signal);
-    let msg: Message;
+    let msg: Message | undefined;
+    if (burst === BURST) {
+      burst = 0;
+      await nextTurn();
+      continue;
+    }
     try {
       // Pausing aborts a receive in progress, so nothing moves while paused.
-      msg = await from.receive({ signal: gate.running(signal) });
+      msg = gate.paused ? undefined : from.tryReceive();
+      if (msg === undefined) {
+        burst = 0;
+        await gate.passed(signal);
+        msg = await from.receive({ signal: gate.running(signal) });
+      }
     } catch (err) {
       if (signal.aborted || from.closed) return;
-      if (gate.paused) continue;
+      if (gate.paused || isTimeout(err)) continue;
       throw err;
     }
-    const size = messageSize(msg);
-    fromCounters.messagesIn++;
-    fromCounters.bytesIn += size;
-    if (capture !== undefined && !capture.closed) await capture.send(msg).catch(() => {});
+    burst++;
+    let bytes = 0;
+    for (let i = 0; i < msg.length; i++) bytes += msg[i].length;
+    received.messagesIn++;
+    received.framesIn += msg.length;
+    received.bytesIn += bytes;
+    if (capture !== undefined && !capture.closed) {
+      // Its own array: an inproc reader may change the one it is given.
+      const copy = msg.slice();
+      if (!trySend(capture, copy) && !await deliver(capture, copy, signal)) return;
+    }
+    if (!trySend(to, msg) && !await deliver(to, msg, signal)) return;
+    sent.messagesOut++;
+    sent.framesOut += msg.length;
+    sent.bytesOut += bytes;
+  }
+}
+
+/** Resolves on the next event-loop turn, after pending I/O (an unclamped macrotask). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Queues at once if `to` can; false when it must wait (or is closed: `deliver` tells). */
+function trySend(to: SocketBase, msg: Message): boolean {
+  if (to.closed) return false;
+  return to.trySend(msg);
+}
+
+/** Sends, waiting through send timeouts; false when the proxy stopped or `to` closed. */
+async function deliver(to: SocketBase, msg: Message, signal: AbortSignal): Promise<boolean> {
+  for (;;) {
     try {
       await to.send(msg, { signal });
+      return true;
     } catch (err) {
-      if (signal.aborted || to.closed) return;
-      throw err;
+      if (signal.aborted || to.closed) return false;
+      if (!isTimeout(err)) throw err;
     }
-    toCounters.messagesOut++;
-    toCounters.bytesOut += size;
   }
 }
 
@@ -138,47 +273,31 @@ async function pump(
 async function steer(
   control: SocketBase,
   gate: PauseGate,
-  counters: SideCounters[],
+  statistics: ProxyStatistics,
   stop: AbortController,
 ): Promise<void> {
+  // libzmq answers a REP control socket's every command, so a REQ can steer.
+  const mustReply = control.type === "REP";
   while (!stop.signal.aborted) {
     let msg: Message;
     try {
       msg = await control.receive({ signal: stop.signal });
-    } catch {
-      return;
+    } catch (err) {
+      if (stop.signal.aborted || control.closed) return;
+      if (isTimeout(err)) continue;
+      throw err;
     }
-    const command = decoder.decode(msg[0]);
-    switch (command) {
-      case "PAUSE":
-        gate.pause();
-        break;
-      case "RESUME":
-        gate.resume();
-        break;
-      case "TERMINATE":
-        stop.abort();
-        return;
-      case "STATISTICS":
-        await control.send(statistics(counters)).catch(() => {});
-        break;
-      default:
-        // libzmq ignores unknown control commands.
-        break;
+    const command = msg.length === 1 ? decoder.decode(msg[0]) : "";
+    if (command === "STATISTICS") {
+      await control.send(statistics.toFrames()).catch(() => {});
+      continue;
     }
+    if (command === "PAUSE") gate.pause();
+    else if (command === "RESUME") gate.resume();
+    else if (command === "TERMINATE") stop.abort();
+    // Anything else is ignored, as by libzmq 4.3.5 (4.3.4 asserted).
+    if (mustReply) await control.send(EMPTY).catch(() => {});
   }
-}
-
-function statistics(counters: SideCounters[]): Uint8Array[] {
-  const frames: Uint8Array[] = [];
-  for (const c of counters) {
-    for (const value of [c.messagesIn, c.bytesIn, c.messagesOut, c.bytesOut]) {
-      const frame = new Uint8Array(8);
-      new DataView(frame.buffer).setBigUint64(0, BigInt(value), true);
-      frames.push(frame);
-    }
-  }
-  return frames;
 }
 
 /** PAUSE/RESUME: forwarding waits at the gate while paused. */
@@ -222,8 +341,12 @@ class PauseGate {
     const waiting = this.waiting;
     if (waiting === null) return;
     return new Promise((resolve) => {
-      waiting.then(resolve);
-      signal.addEventListener("abort", () => resolve(), { once: true });
+      const onAbort = () => resolve();
+      signal.addEventListener("abort", onAbort, { once: true });
+      waiting.then(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      });
     });
   }
 }

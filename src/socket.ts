@@ -10,7 +10,6 @@
  * @module
  */
 
-import { setImmediate } from "node:timers";
 import type { Timer } from "./timer.ts";
 import { Context } from "./context.ts";
 import { zmqError } from "./errors.ts";
@@ -142,6 +141,8 @@ export abstract class SocketBase implements AsyncIterable<Message> {
    * event-loop turn instead, letting I/O keep up (one timer per batch).
    */
   protected yieldEvery = 0;
+  /** What {@link droppedMessages} reports; socket types that drop add to it. */
+  protected droppedCount = 0;
   private sendsSinceYield = 0;
   private isClosed = false;
   private readonly eventStream = new EventStream();
@@ -152,6 +153,8 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   /** inproc endpoints this socket bound, with their names. */
   private readonly inprocBound = new Map<string, string>();
   private readonly connections = new Map<string, ConnectSession[]>();
+  /** inproc pipes this socket connected, by endpoint (for `disconnect`). */
+  private readonly inprocConnected = new Map<string, Pipe[]>();
   private readableStream: ReadableStream<Message> | null = null;
   private writableStream: WritableStream<MessageLike | MessageLike[]> | null = null;
 
@@ -212,6 +215,16 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     return this.eventStream.observe();
   }
 
+  /**
+   * Messages this socket dropped instead of queueing: for `Publisher` and
+   * `XPublisher` one per subscriber that missed a message at its high-water
+   * mark, for `Router` one per message to an unknown or full peer. Other
+   * types never drop (they wait). A running total, never reset.
+   */
+  get droppedMessages(): number {
+    return this.droppedCount;
+  }
+
   // ---- endpoints ----
 
   /**
@@ -251,9 +264,11 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   }
 
   /**
-   * Stops listening on an endpoint (as given to `bind`, or as resolved in
-   * `lastEndpoint`) and closes the connections accepted there. Resolves
-   * once the address is free to be bound again.
+   * Stops listening on an endpoint, named as `lastEndpoint` reported it
+   * (for `tcp://host:*`, the real port: the wildcard form is `ENOENT`, as
+   * in libzmq), and closes the connections accepted there. Resolves once
+   * the address is free to be bound again (for ipc: once the socket file
+   * is removed).
    */
   unbind(endpoint: string): Promise<void> {
     try {
@@ -268,6 +283,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     this.assertOpen();
     const ep = parseEndpoint(endpoint, true);
     if (ep.transport === "inproc") {
+      // As libzmq: the name is released; pipes already made stay connected.
       if (!this.inprocBound.delete(endpoint)) throw notBound(endpoint);
       this.context.inproc.unbind(ep.name, this);
       return RESOLVED;
@@ -283,16 +299,23 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   /**
    * Connects to an endpoint in the background. Peers may start in any
    * order: the socket keeps reconnecting every `reconnectInterval` ms.
+   * A malformed endpoint throws `EINVAL`; a missing Deno permission throws
+   * `EACCES` at once, naming the flag to add (nothing is retried then).
    */
   connect(endpoint: string): void {
     this.assertOpen();
     const ep = parseEndpoint(endpoint, false);
     if (ep.transport === "inproc") {
-      this.context.inproc.connect(ep.name, endpoint, this);
+      const pipe = this.context.inproc.connect(ep.name, endpoint, this);
+      const list = this.inprocConnected.get(endpoint) ?? [];
+      list.push(pipe);
+      this.inprocConnected.set(endpoint, list);
       return;
     }
     checkSecurityOptions(this);
-    const session = new ConnectSession(this, ep, streamTransport(ep));
+    const transport = streamTransport(ep);
+    transport.checkConnect(ep);
+    const session = new ConnectSession(this, ep, transport);
     const list = this.connections.get(endpoint) ?? [];
     list.push(session);
     this.connections.set(endpoint, list);
@@ -303,13 +326,19 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   disconnect(endpoint: string): void {
     this.assertOpen();
     const ep = parseEndpoint(endpoint, false);
-    if (ep.transport !== "inproc") {
-      const sessions = this.connections.get(endpoint);
-      if (sessions === undefined) throw notConnected(endpoint);
-      this.connections.delete(endpoint);
-      for (const session of sessions) session.stop();
+    if (ep.transport === "inproc") {
+      // Only pipes this socket connected: a binder cannot disconnect its peers (as libzmq).
+      const pipes = this.inprocConnected.get(endpoint);
+      if (pipes === undefined) throw notConnected(endpoint);
+      this.inprocConnected.delete(endpoint);
+      for (const pipe of pipes) this.removePipe(pipe);
+      return;
     }
-    if (!this.releasePipes(endpoint) && ep.transport === "inproc") throw notConnected(endpoint);
+    const sessions = this.connections.get(endpoint);
+    if (sessions === undefined) throw notConnected(endpoint);
+    this.connections.delete(endpoint);
+    for (const session of sessions) session.stop();
+    this.releasePipes(endpoint);
   }
 
   // ---- messages ----
@@ -351,6 +380,30 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   }
 
   /**
+   * @internal Queues a message now if the socket can take it without
+   * waiting (libzmq's ZMQ_DONTWAIT); false when it would have to wait or
+   * other sends are waiting. Does not yield to the event loop: a caller
+   * that loops on it yields itself (as `proxy()` does per burst).
+   * Throws as `send` rejects.
+   */
+  trySend(msg: Message): boolean {
+    if (this.isClosed) throw closedError();
+    if (this.sendWaiters.length > 0) return false;
+    return this.xSend(msg);
+  }
+
+  /**
+   * @internal The next message if one is ready now (libzmq's
+   * ZMQ_DONTWAIT), else undefined; never while other receives wait.
+   * Throws as `receive` rejects.
+   */
+  tryReceive(): Message | undefined {
+    if (this.isClosed) throw closedError();
+    if (this.receiveWaiters.length > 0) return undefined;
+    return this.xRecv();
+  }
+
+  /**
    * Receives the next message, one `Uint8Array` per frame. Rejects with
    * `EAGAIN` after `receiveTimeout` ms, or with the signal's reason when
    * `options.signal` aborts (no message is lost). Several calls may wait at
@@ -381,9 +434,13 @@ export abstract class SocketBase implements AsyncIterable<Message> {
 
   /**
    * Incoming messages as a Web Stream, one message per chunk, pulled on
-   * demand (nothing is received that the reader did not ask for). Cancelling
-   * the stream stops reading without closing the socket; closing the socket
-   * ends the stream.
+   * demand: nothing is received that the reader did not ask for, so a slow
+   * reader leaves messages in the socket's queues, whose high-water marks
+   * push back on the senders. Closing the socket ends the stream.
+   * Cancelling the stream (or a `pipeTo` that stops) ends it without
+   * closing the socket and without losing a message; the next access to
+   * `readable` then gives a fresh stream. A `receiveTimeout` that expires
+   * errors the stream with `EAGAIN`.
    *
    * @example
    * ```ts
@@ -398,37 +455,57 @@ export abstract class SocketBase implements AsyncIterable<Message> {
    * ```
    */
   get readable(): ReadableStream<Message> {
-    if (this.readableStream === null) {
-      const cancelled = new AbortController();
-      this.readableStream = new ReadableStream<Message>({
-        pull: async (controller) => {
-          try {
-            controller.enqueue(await this.receiveUnless(cancelled.signal));
-          } catch (err) {
-            if (cancelled.signal.aborted) return;
-            if (this.isClosed) controller.close();
-            else controller.error(err);
-          }
-        },
-        cancel: () => cancelled.abort(),
-      }, { highWaterMark: 0 });
-    }
+    if (this.readableStream === null) this.readableStream = this.newReadable();
     return this.readableStream;
+  }
+
+  /** A pull-based stream over `receive`; cancelling it lets `readable` make a fresh one. */
+  private newReadable(): ReadableStream<Message> {
+    const cancelled = new AbortController();
+    const stream: ReadableStream<Message> = new ReadableStream<Message>({
+      pull: async (controller) => {
+        try {
+          controller.enqueue(await this.receiveUnless(cancelled.signal));
+        } catch (err) {
+          if (cancelled.signal.aborted) return;
+          if (this.isClosed) controller.close();
+          else controller.error(err);
+        }
+      },
+      cancel: () => {
+        cancelled.abort();
+        if (this.readableStream === stream) this.readableStream = null;
+      },
+    }, { highWaterMark: 0 });
+    return stream;
   }
 
   /**
    * A Web Stream that sends each chunk (a message or an array of frames).
-   * Its back-pressure is the socket's: a write completes when the message is
-   * queued, so a full high-water mark slows the writer down. Closing or
-   * aborting the stream leaves the socket open.
+   * Its back-pressure is the socket's: a write completes when the message
+   * is queued, so a full high-water mark holds the writer (and a `pipeTo`
+   * into it) back, and nothing piles up in the stream itself. Aborting the
+   * stream abandons a write still waiting for room. Closing or aborting the
+   * stream leaves the socket open (the next access to `writable` gives a
+   * fresh stream); closing the socket makes further writes fail with
+   * `ETERM`.
    */
   get writable(): WritableStream<MessageLike | MessageLike[]> {
-    if (this.writableStream === null) {
-      this.writableStream = new WritableStream<MessageLike | MessageLike[]>({
-        write: (chunk) => this.send(chunk),
-      }, { highWaterMark: 1 });
-    }
+    if (this.writableStream === null) this.writableStream = this.newWritable();
     return this.writableStream;
+  }
+
+  /** A stream over `send`; closing or aborting it lets `writable` make a fresh one. */
+  private newWritable(): WritableStream<MessageLike | MessageLike[]> {
+    const forget = () => {
+      if (this.writableStream === stream) this.writableStream = null;
+    };
+    const stream = new WritableStream<MessageLike | MessageLike[]>({
+      write: (chunk, controller) => this.send(chunk, { signal: controller.signal }),
+      close: forget,
+      abort: forget,
+    }, { highWaterMark: 1 });
+    return stream;
   }
 
   /** Yields incoming messages until the socket closes. */
@@ -471,6 +548,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     // would otherwise take for a refused peer once released.
     for (const sessions of this.connections.values()) for (const s of sessions) s.stop();
     this.connections.clear();
+    this.inprocConnected.clear();
     for (const pipe of [...this.pipes]) this.removePipe(pipe);
     this.eventStream.end();
   }
@@ -626,7 +704,12 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   }
 }
 
-/** Resolves on the next event-loop turn (after pending I/O completions run). */
+/**
+ * Resolves on the next event-loop turn, after pending I/O completions run.
+ * setImmediate, not setTimeout(0): nested zero timeouts are clamped to
+ * several milliseconds (HTML timer rules, which Deno follows), which capped
+ * a busy PUB or proxy at ~256 messages per 4 ms; an immediate costs ~5 µs.
+ */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }

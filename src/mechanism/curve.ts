@@ -87,6 +87,22 @@ export function curveKeyPair(): { publicKey: string; secretKey: string } {
 }
 
 /**
+ * The public key that belongs to a CURVE secret key (libzmq's
+ * `zmq_curve_public`), Z85-encoded: a server can print the key its
+ * clients need without storing it.
+ *
+ * @example
+ * ```ts
+ * import { curveKeyPair, curvePublicKey } from "@zmtp/zmq";
+ * const { publicKey, secretKey } = curveKeyPair();
+ * console.log(curvePublicKey(secretKey) === publicKey); // true
+ * ```
+ */
+export function curvePublicKey(secretKey: string | Uint8Array): string {
+  return z85Encode(x25519PublicKey(curveKeyBytes(secretKey, "secretKey")));
+}
+
+/**
  * A key option as 32 bytes: a 40-character Z85 string or 32 bytes as they
  * are. Throws `EINVAL` naming the option otherwise.
  */

@@ -48,6 +48,8 @@ export class Distributor implements MatchSink<DistTarget> {
   private readonly matched: DistTarget[] = [];
   private matchedCount = 0;
   private round = 0;
+  /** Deliveries dropped so far: one per matched pipe that was full (libzmq keeps no count). */
+  dropped = 0;
 
   /** Starts sending to a pipe; returns its target (the trie's value for it). */
   attach(pipe: Pipe): DistTarget {
@@ -140,14 +142,18 @@ export class Distributor implements MatchSink<DistTarget> {
 
   // ---- sending ----
 
-  /** Queues `msg` on every matched pipe with room; the others drop it. */
+  /** Queues `msg` on every matched pipe with room; the others drop it (counted in {@link dropped}). */
   sendToMatching(msg: Message): void {
     const matched = this.matched;
     const count = this.matchedCount;
     for (let i = 0; i < count; i++) {
       const target = matched[i];
-      if (target.full) continue;
-      if (!target.pipe.write(target.ownArray ? msg.slice() : msg)) target.full = true;
+      if (target.full) {
+        this.dropped++;
+      } else if (!target.pipe.write(target.ownArray ? msg.slice() : msg)) {
+        target.full = true;
+        this.dropped++;
+      }
     }
     this.matchedCount = 0;
   }

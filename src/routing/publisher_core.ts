@@ -29,6 +29,12 @@ export interface PublisherSettings {
   readonly noDrop: boolean;
   /** Send to the peers whose subscriptions do NOT match. */
   readonly invertMatching: boolean;
+  /**
+   * XPUB: how many messages may wait for the user before peers are no
+   * longer read (0: no limit), so a user who does not read cannot make
+   * memory grow without bound.
+   */
+  readonly receiveHighWaterMark?: number;
 }
 
 /** The routing of PUB and XPUB; see the module documentation. */
@@ -42,6 +48,8 @@ export class PublisherCore {
   private readonly pendingFrom = new MessageQueue<DistTarget | null>(0);
   /** The peer whose message the user received last (manual subscriptions apply to it). */
   private lastFrom: DistTarget | null = null;
+  /** Peers with messages left unread because the user's queue was full; read as it drains. */
+  private readonly unread = new Set<Pipe>();
 
   /**
    * @param settings the socket's options, read at each use
@@ -62,6 +70,7 @@ export class PublisherCore {
 
   /** A peer went away: its subscriptions go, and the user hears of prefixes now unwanted. */
   terminated(pipe: Pipe): void {
+    this.unread.delete(pipe);
     const target = this.dist.detach(pipe);
     if (target === undefined) return;
     const report = this.deliver ? this.reportCancel : null;
@@ -81,16 +90,30 @@ export class PublisherCore {
 
   /**
    * Applies (and for XPUB queues) everything the peer sent. Subscriptions
-   * take effect as they arrive, not when the user reads them, as in libzmq.
+   * take effect as they arrive, not when the user reads them, as in libzmq,
+   * except that XPUB stops reading while its user has a receive
+   * high-water mark of messages waiting (libzmq queues without limit); the
+   * peer's own queue then fills and its connection stops being read.
    */
   read(pipe: Pipe): void {
     const from = this.dist.target(pipe);
     if (from === undefined) return;
     let msg: Message | undefined;
-    while ((msg = pipe.read()) !== undefined) {
+    for (;;) {
+      if (this.userQueueFull) {
+        this.unread.add(pipe);
+        return;
+      }
+      if ((msg = pipe.read()) === undefined) return;
       if (isSubscription(msg)) this.applySubscription(from, msg);
       else if (this.deliver) this.queue(msg, from);
     }
+  }
+
+  /** True when XPUB's user has as many messages waiting as its receive high-water mark. */
+  private get userQueueFull(): boolean {
+    const hwm = this.settings.receiveHighWaterMark ?? 0;
+    return this.deliver && hwm > 0 && this.pending.length >= hwm;
   }
 
   private applySubscription(from: DistTarget, msg: Message): void {
@@ -126,11 +149,21 @@ export class PublisherCore {
 
   /** The next subscription or upstream message for the user (XPUB). */
   receive(): Message | undefined {
+    if (this.unread.size > 0 && !this.userQueueFull) this.readUnread();
     const msg = this.pending.shift();
     if (msg === undefined) return undefined;
     const from = this.pendingFrom.shift() ?? null;
     this.lastFrom = from !== null && from.attached ? from : null;
     return msg;
+  }
+
+  /** Reads the peers left unread while the user's queue was full, until it is full again. */
+  private readUnread(): void {
+    for (const pipe of this.unread) {
+      this.unread.delete(pipe);
+      this.read(pipe);
+      if (this.userQueueFull) return;
+    }
   }
 
   /** True when the user has something to receive. */
@@ -165,6 +198,11 @@ export class PublisherCore {
   /** Number of distinct subscribed prefixes. */
   get topicCount(): number {
     return this.subscriptions.size;
+  }
+
+  /** Deliveries dropped at subscribers' high-water marks (one per subscriber that missed a message). */
+  get dropped(): number {
+    return this.dist.dropped;
   }
 
   /** Number of attached peers. */

@@ -12,7 +12,6 @@
  * @module
  */
 
-import { setImmediate } from "node:timers";
 import type { Timer } from "../timer.ts";
 import type { Message } from "../message.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
@@ -50,6 +49,13 @@ const BATCH_BYTES = 256 * 1024;
 const YIELD_BELOW = 256;
 /** How long a failing engine waits for its ERROR command to be written. */
 const ERROR_FLUSH_MS = 500;
+/**
+ * Largest command accepted before the handshake completes. No handshake
+ * command comes near it (READY, HELLO, INITIATE carry a few properties);
+ * it keeps a stranger from making us buffer a huge frame before we know
+ * who it is.
+ */
+export const MAX_HANDSHAKE_COMMAND = 64 * 1024;
 
 /** Settings the engine takes from its socket. */
 export interface EngineConfig {
@@ -71,10 +77,12 @@ export interface EngineConfig {
 export interface EngineStop {
   /** The error that ended it, if it did not end by request or end of stream. */
   error?: unknown;
-  /** Set when the handshake failed, with the kind of failure. */
+  /** Set when the connection ended before its handshake completed, with the kind of failure. */
   handshakeFailure?: HandshakeFailure;
   /** True when the handshake had completed. */
   wasReady: boolean;
+  /** True when our side closed it ({@link SessionEngine.close}); false when it ended on its own. */
+  requested?: boolean;
 }
 
 /**
@@ -150,6 +158,7 @@ export class Engine implements FrameSink, SessionEngine {
   ) {
     this.mechanism = config.mechanism;
     this.decoder = new FrameDecoder(config.maxMessageSize);
+    this.decoder.maxCommandSize = MAX_HANDSHAKE_COMMAND;
   }
 
   /** Starts the handshake and the read loop; the outcome goes to the handler. */
@@ -182,9 +191,9 @@ export class Engine implements FrameSink, SessionEngine {
     });
   }
 
-  /** Closes the connection now. */
+  /** Closes the connection now (our decision: not reported as a disconnection). */
   close(): void {
-    this.stop();
+    this.stop(undefined, true);
   }
 
   // ---- reading -----------------------------------------------------------
@@ -255,7 +264,13 @@ export class Engine implements FrameSink, SessionEngine {
     if (this.userId !== undefined) tagUserId(frames, this.userId);
     const pipe = this.pipe;
     if (pipe !== null) pipe.inbound.push(frames);
-    else this.early.push(frames);
+    else if (this.handshakeCommands.length > 0) this.early.push(frames);
+    else {
+      // Only what follows the peer's last handshake command (in the same
+      // read) may wait for the handshake; anything before it breaks the
+      // protocol, and buffering it would let a stranger fill our memory.
+      throw new HandshakeError("protocol", "data frame before the handshake completed");
+    }
   }
 
   /** FrameSink: the messages of one read, queued as they are (each is built when taken). */
@@ -346,6 +361,8 @@ export class Engine implements FrameSink, SessionEngine {
     this.codec = this.mechanism.codec;
     if (this.codec !== undefined) this.decoder.raw = true;
     this.pipe = pipe;
+    // After the handshake a command is held to the same limit as a message (as libzmq).
+    this.decoder.maxCommandSize = this.config.maxMessageSize;
     pipe.outbound.onData = this.scheduleFlush;
     pipe.inbound.onSpace = this.wakeReader;
     for (const msg of this.early) pipe.inbound.push(msg);
@@ -498,11 +515,11 @@ export class Engine implements FrameSink, SessionEngine {
     const timeout = this.config.heartbeatTimeout >= 0 ? this.config.heartbeatTimeout : interval;
     this.heartbeatTimer = setInterval(() => {
       this.sendCommand("PING", pingData(this.config.heartbeatTimeToLive));
-      if (this.heartbeatDeadline !== undefined) return;
+      if (this.heartbeatDeadline !== undefined || timeout <= 0) return;
       const readsAtPing = this.reads;
       this.heartbeatDeadline = setTimeout(() => {
         this.heartbeatDeadline = undefined;
-        if (this.reads === readsAtPing) this.stop(new ProtocolError("heartbeat timed out"));
+        if (this.silentSince(readsAtPing)) this.stop(new ProtocolError("heartbeat timed out"));
       }, timeout);
     }, interval);
   }
@@ -513,8 +530,20 @@ export class Engine implements FrameSink, SessionEngine {
     const readsAtPing = this.reads;
     this.ttlTimer = setTimeout(() => {
       this.ttlTimer = undefined;
-      if (this.reads === readsAtPing) this.stop(new ProtocolError("peer's heartbeat TTL expired"));
+      if (this.silentSince(readsAtPing)) {
+        this.stop(new ProtocolError("peer's heartbeat TTL expired"));
+      }
     }, ttlMs);
+  }
+
+  /**
+   * True when nothing was read since the read count was `reads`, and not
+   * because we stopped reading: while our socket's receive queue is full the
+   * peer's PONGs wait in the kernel, and a slow consumer is not a dead peer
+   * (libzmq drops such connections; we do not).
+   */
+  private silentSince(reads: number): boolean {
+    return this.reads === reads && this.resumeReading === null;
   }
 
   // ---- ending --------------------------------------------------------------
@@ -540,7 +569,7 @@ export class Engine implements FrameSink, SessionEngine {
     this.stop(error);
   }
 
-  private stop(error?: unknown): void {
+  private stop(error?: unknown, requested = false): void {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.handshakeTimer);
@@ -559,12 +588,9 @@ export class Engine implements FrameSink, SessionEngine {
     const waiter = this.drainedWaiter;
     this.drainedWaiter = null;
     waiter?.();
-    const stop: EngineStop = { wasReady: this.ready };
-    if (error !== undefined && !isClosedError(error)) {
-      stop.error = error;
-      if (error instanceof HandshakeError) stop.handshakeFailure = error.kind;
-      else if (!this.ready) stop.handshakeFailure = "protocol";
-    }
+    const stop: EngineStop = { wasReady: this.ready, requested };
+    if (error !== undefined && !isClosedError(error)) stop.error = error;
+    if (!this.ready && !requested) stop.handshakeFailure = handshakeFailureOf(stop.error);
     this.handler.onStopped(this, stop);
   }
 }
@@ -572,6 +598,16 @@ export class Engine implements FrameSink, SessionEngine {
 /** Resolves on the next event-loop turn, after pending I/O completions. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The kind of a handshake that ended with `error` (undefined: the connection
+ * dropped), as libzmq reports it: a timeout or a lost connection is "other";
+ * a peer that broke the protocol is "protocol".
+ */
+function handshakeFailureOf(error: unknown): HandshakeFailure {
+  if (error instanceof HandshakeError) return error.kind;
+  return error === undefined ? "other" : "protocol";
 }
 
 function isSubscriber(type: ZmtpSocketType): boolean {

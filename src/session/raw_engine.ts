@@ -221,7 +221,7 @@ export class RawEngine implements SessionEngine {
     const waiter = this.drainedWaiter;
     this.drainedWaiter = null;
     waiter?.();
-    const stop: EngineStop = { wasReady: true };
+    const stop: EngineStop = { wasReady: true, requested: !byPeer };
     if (error !== undefined && !isClosedError(error)) stop.error = error;
     this.handler.onStopped(this, stop);
   }

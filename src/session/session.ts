@@ -11,7 +11,7 @@ import type { SocketEvent } from "../events.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import type { Endpoint } from "../transport/endpoint.ts";
 import type { StreamListener, StreamTransport } from "../transport/stream.ts";
-import { remoteAddress } from "../transport/stream.ts";
+import { applyTcpKeepalive, remoteAddress } from "../transport/stream.ts";
 import type { EngineHandler, EngineStop, SessionEngine } from "./engine.ts";
 
 /** What sessions need from their socket. */
@@ -20,6 +20,8 @@ export interface SessionOwner {
   readonly reconnectInterval: number;
   readonly reconnectMaxInterval: number;
   readonly linger: number;
+  /** TCP keep-alive: -1 leaves the OS default, 0 off, 1 on. */
+  readonly tcpKeepalive: number;
   /** A new pipe sized with the socket's high-water marks. */
   newPipe(endpoint: string): Pipe;
   /** The socket starts using the pipe. */
@@ -39,26 +41,25 @@ const HANDSHAKE_EVENTS = {
   other: "handshake:error:other",
 } as const;
 
-/** Reports how an engine ended as monitor events. */
+/**
+ * Reports how an engine ended as monitor events, as libzmq does: a
+ * connection that ended on its own is a `disconnect`, preceded by a
+ * `handshake:error:*` when it never completed its handshake; one that our
+ * side closed (disconnect, unbind, close, linger) is not reported.
+ */
 function reportStop(
   owner: SessionOwner,
   endpoint: string,
   engine: SessionEngine,
   stop: EngineStop,
 ): void {
+  if (stop.requested) return;
   const error = stop.error instanceof Error ? stop.error : undefined;
+  const peer = engine.address;
   if (stop.handshakeFailure !== undefined) {
-    owner.emit({
-      type: HANDSHAKE_EVENTS[stop.handshakeFailure],
-      address: endpoint,
-      error,
-      peer: engine.address,
-    });
+    owner.emit({ type: HANDSHAKE_EVENTS[stop.handshakeFailure], address: endpoint, error, peer });
   }
-  if (stop.wasReady) {
-    owner.emit({ type: "disconnect", address: endpoint, error, peer: engine.address });
-  }
-  owner.emit({ type: "close", address: endpoint, peer: engine.address });
+  owner.emit({ type: "disconnect", address: endpoint, error, peer });
 }
 
 /**
@@ -143,24 +144,41 @@ export class ConnectSession implements EngineHandler {
       conn = await this.transport.connect(this.endpoint);
     } catch (err) {
       if (this.stopped && !this.lingering) return;
-      this.owner.emit({
-        type: "connect:delay",
-        address: this.endpoint.text,
-        error: err instanceof Error ? err : undefined,
-      });
-      this.retry();
+      this.attemptFailed(err);
       return;
     }
     if (this.stopped && !this.lingering) {
       conn.close();
       return;
     }
-    this.interval = this.owner.reconnectInterval;
+    applyTcpKeepalive(conn, this.owner.tcpKeepalive);
     const address = remoteAddress(conn);
+    let engine: SessionEngine;
+    try {
+      engine = this.owner.createEngine(conn, this, address);
+    } catch (err) {
+      // The socket's settings cannot make an engine (a bad security option):
+      // report it like a failed attempt rather than throwing into a timer.
+      conn.close();
+      this.attemptFailed(err);
+      return;
+    }
+    this.interval = this.owner.reconnectInterval;
     this.owner.emit({ type: "connect", address: this.endpoint.text, peer: address });
-    const engine = this.owner.createEngine(conn, this, address);
     this.engine = engine;
     engine.start();
+  }
+
+  /** Reports a connection attempt that failed with `err` and schedules the next. */
+  private attemptFailed(err: unknown): void {
+    this.owner.emit({
+      type: "connect:delay",
+      address: this.endpoint.text,
+      error: err instanceof Error ? err : undefined,
+    });
+    // libzmq's connecter reports closing the socket of a failed attempt.
+    this.owner.emit({ type: "close", address: this.endpoint.text });
+    this.retry();
   }
 
   private retry(): void {
@@ -295,11 +313,24 @@ export class AcceptSession {
         conn.close();
         return;
       }
-      this.startEngine(conn);
+      try {
+        this.startEngine(conn);
+      } catch (err) {
+        // Nothing about one connection may end the accept loop.
+        try {
+          conn.close();
+        } catch { /* already closed */ }
+        this.owner.emit({
+          type: "accept:error",
+          address: this.endpoint,
+          error: err instanceof Error ? err : undefined,
+        });
+      }
     }
   }
 
   private startEngine(conn: Deno.Conn): void {
+    applyTcpKeepalive(conn, this.owner.tcpKeepalive);
     const address = remoteAddress(conn);
     this.owner.emit({ type: "accept", address: this.endpoint, peer: address });
     const handler: EngineHandler = {
@@ -334,15 +365,15 @@ export class AcceptSession {
    * others end when the socket releases their pipes (after lingering).
    * Resolves once the listening socket is really gone: Deno releases it
    * only when the pending accept returns, and until then the address
-   * cannot be bound again.
+   * cannot be bound again (for ipc: once the socket file is removed).
    */
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      this.listener.close();
       this.owner.emit({ type: "close", address: this.endpoint });
       for (const [engine, pipe] of this.engines) if (pipe === null) engine.close();
     }
-    return this.accepting;
+    const released = this.listener.close(); // idempotent: the same promise each time
+    return Promise.all([this.accepting, released]).then(() => {});
   }
 }

@@ -57,6 +57,16 @@ export class Publisher extends SocketBase {
     applyOptions(this, options, KNOWN_OPTIONS);
   }
 
+  /** Deliveries dropped at subscribers' high-water marks: one per subscriber that missed a message. */
+  override get droppedMessages(): number {
+    return this.core.dropped;
+  }
+
+  /** Number of subscribers attached now (a connected endpoint counts while it reconnects). */
+  get subscriberCount(): number {
+    return this.core.peerCount;
+  }
+
   /** Number of distinct prefixes subscribers asked for. */
   get topicCount(): number {
     return this.core.topicCount;

@@ -121,11 +121,15 @@ export class Router extends SocketBase {
     const pipe = this.table.lookup(msg[0]);
     if (pipe === undefined) {
       if (this.routerMandatory) throw unreachable(msg[0]);
+      this.droppedCount++;
       return true;
     }
     if (!pipe.writable) {
       // libzmq drops the message, or with ZMQ_ROUTER_MANDATORY says EAGAIN (a blocking send waits).
-      if (!this.routerMandatory) return true;
+      if (!this.routerMandatory) {
+        this.droppedCount++;
+        return true;
+      }
       pipe.outbound.waitForSpace();
       return false;
     }

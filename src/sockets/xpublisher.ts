@@ -104,6 +104,16 @@ export class XPublisher extends SocketBase {
     this.manualChange(false, prefixes);
   }
 
+  /** Deliveries dropped at subscribers' high-water marks: one per subscriber that missed a message. */
+  override get droppedMessages(): number {
+    return this.core.dropped;
+  }
+
+  /** Number of subscribers attached now (a connected endpoint counts while it reconnects). */
+  get subscriberCount(): number {
+    return this.core.peerCount;
+  }
+
   /** Number of distinct prefixes subscribers asked for (applied ones, in manual mode). */
   get topicCount(): number {
     return this.core.topicCount;

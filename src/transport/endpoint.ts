@@ -20,7 +20,14 @@ export interface TcpEndpoint {
 /** A Unix domain socket endpoint. */
 export interface IpcEndpoint {
   transport: "ipc";
+  /**
+   * The path handed to the OS: absolute, or relative to the current
+   * directory (as libzmq); for an abstract socket (`ipc://@name`, Linux) a
+   * NUL byte followed by the name.
+   */
   path: string;
+  /** True for a Linux abstract socket: no file, nothing to remove. */
+  abstract: boolean;
   text: string;
 }
 
@@ -47,8 +54,7 @@ export function parseEndpoint(text: string, forBind: boolean): Endpoint {
     case "tcp":
       return parseTcp(text, address, forBind);
     case "ipc":
-      if (address.length === 0) throw zmqError("EINVAL", `ipc endpoint "${text}" has no path`);
-      return { transport: "ipc", path: address, text };
+      return parseIpc(text, address);
     case "inproc":
       if (address.length === 0) throw zmqError("EINVAL", `inproc endpoint "${text}" has no name`);
       return { transport: "inproc", name: address, text };
@@ -59,6 +65,42 @@ export function parseEndpoint(text: string, forBind: boolean): Endpoint {
       );
   }
 }
+
+/**
+ * The longest ipc path the OS accepts, in bytes: `sockaddr_un.sun_path`
+ * holds 108 bytes on Linux and 104 on macOS and the BSDs, including the
+ * terminating NUL (Deno 2.9 on Linux accepts 107 bytes and refuses 108).
+ */
+export const IPC_PATH_MAX: number = Deno.build.os === "linux" || Deno.build.os === "android"
+  ? 107
+  : 103;
+
+function parseIpc(text: string, address: string): IpcEndpoint {
+  if (address.length === 0) throw zmqError("EINVAL", `ipc endpoint "${text}" has no path`);
+  if (address === "*") {
+    throw zmqError("EINVAL", `"${text}": a generated ipc path is not supported; name a path`);
+  }
+  if (address.includes("\0")) throw zmqError("EINVAL", `ipc path in "${text}" contains a NUL byte`);
+  const size = utf8.encode(address).length;
+  if (size > IPC_PATH_MAX) {
+    throw zmqError(
+      "EINVAL",
+      `ipc path in "${text}" is ${size} bytes; the OS limit is ${IPC_PATH_MAX} ` +
+        `(sun_path holds ${IPC_PATH_MAX + 1} bytes with the final NUL): use a shorter path`,
+    );
+  }
+  const abstract = address.startsWith("@");
+  if (abstract && address.length === 1) {
+    throw zmqError("EINVAL", `abstract ipc endpoint "${text}" has no name`);
+  }
+  if (abstract && Deno.build.os !== "linux" && Deno.build.os !== "android") {
+    throw zmqError("EINVAL", `abstract ipc sockets ("${text}") exist only on Linux`);
+  }
+  const path = abstract ? "\0" + address.slice(1) : address;
+  return { transport: "ipc", path, abstract, text };
+}
+
+const utf8 = new TextEncoder();
 
 function parseTcp(text: string, address: string, forBind: boolean): TcpEndpoint {
   const colon = address.lastIndexOf(":");

@@ -1,12 +1,24 @@
 /**
  * inproc:// : two sockets in one process share a pair of queues. No bytes,
- * no copies, no system calls and no permissions.
+ * no copies, no system calls and no permissions: a message sent on one
+ * socket is the same array of the same `Uint8Array`s the other receives.
+ *
+ * As in libzmq 4.x:
+ * - a connect may come before the bind: the connecter's pipe is attached at
+ *   once (so it can queue messages) and joined to the binder when the name
+ *   is bound;
+ * - each direction holds the sender's send HWM plus the receiver's receive
+ *   HWM (0 on either side: no limit), fixed when both sides are known;
+ * - names live in a {@link InprocRegistry}, one per Context;
+ * - unbind releases the name only; pipes already made stay connected;
+ * - when either side closes or disconnects, the other still reads what
+ *   was queued for it, then the pipe ends; there is no reconnection.
  *
  * @module
  */
 
 import { zmqError } from "../errors.ts";
-import { Pipe } from "../pipe/pipe.ts";
+import { type PeerInfo, Pipe } from "../pipe/pipe.ts";
 
 /** What the inproc transport needs from a socket. */
 export interface InprocSocket {
@@ -30,9 +42,15 @@ interface InprocLink {
   far: Pipe;
 }
 
+/** libzmq's inproc queue size: the two HWMs add up; 0 (no limit) wins. */
+function combinedHwm(sendHwm: number, receiveHwm: number): number {
+  return sendHwm === 0 || receiveHwm === 0 ? 0 : sendHwm + receiveHwm;
+}
+
 /** Registry of inproc names; one per {@link Context}. */
 export class InprocRegistry {
   private readonly bound = new Map<string, InprocSocket>();
+  /** Connections made before their name was bound, by name. */
   private readonly waiting = new Map<string, InprocLink[]>();
 
   /** Binds `name` to `socket` and completes connections that were waiting for it. */
@@ -40,9 +58,11 @@ export class InprocRegistry {
     if (this.bound.has(name)) throw zmqError("EADDRINUSE", `${endpoint} is already bound`);
     this.bound.set(name, socket);
     const waiting = this.waiting.get(name);
+    if (waiting === undefined) return;
     this.waiting.delete(name);
-    for (const link of waiting ?? []) {
-      if (link.near.detached) continue;
+    for (const link of waiting) {
+      if (link.far.detached) continue; // the connecter let go before the bind
+      sizeQueues(link, socket);
       this.introduce(link, socket);
       socket.attachPipe(link.far);
     }
@@ -58,14 +78,13 @@ export class InprocRegistry {
   /** Connects `socket` to `name`, now or once it is bound; returns the connecter's pipe. */
   connect(name: string, endpoint: string, socket: InprocSocket): Pipe {
     const binder = this.bound.get(name);
-    const hwm = (s: InprocSocket) => ({
-      sendHwm: s.sendHighWaterMark,
-      receiveHwm: s.receiveHighWaterMark,
-    });
-    const [near, far] = Pipe.pair(endpoint, hwm(socket), hwm(binder ?? socket));
-    near.onReleased = () => far.terminate();
-    far.onReleased = () => near.terminate();
+    const [near, far] = Pipe.pair(endpoint, hwms(socket), hwms(binder ?? socket));
     const link: InprocLink = { connecter: socket, endpoint, near, far };
+    near.onReleased = () => {
+      far.terminate();
+      if (binder === undefined) this.forgetWaiting(name, link);
+    };
+    far.onReleased = () => near.terminate();
     if (binder !== undefined) {
       this.introduce(link, binder);
       socket.attachPipe(near);
@@ -79,16 +98,43 @@ export class InprocRegistry {
     return near;
   }
 
+  private forgetWaiting(name: string, link: InprocLink): void {
+    const list = this.waiting.get(name);
+    if (list === undefined) return;
+    const index = list.indexOf(link);
+    if (index >= 0) list.splice(index, 1);
+    if (list.length === 0) this.waiting.delete(name);
+  }
+
   /** Fills in what each side knows of the other, as a handshake would. */
   private introduce(link: InprocLink, binder: InprocSocket): void {
-    const info = (peer: InprocSocket) => ({
-      socketType: peer.type,
-      identity: peer.routingIdBytes(),
-      metadata: new Map(),
-      address: link.endpoint,
-      zmtpMinor: 1,
-    });
-    link.far.peer = info(link.connecter);
-    link.near.setPeer(info(binder));
+    // The binder's pipe is attached after this; the connecter's may already
+    // be (connect-before-bind), so it is told through setPeer.
+    link.far.peer = peerInfo(link.connecter, link.endpoint);
+    link.near.setPeer(peerInfo(binder, link.endpoint));
   }
+}
+
+function hwms(socket: InprocSocket): { sendHwm: number; receiveHwm: number } {
+  return { sendHwm: socket.sendHighWaterMark, receiveHwm: socket.receiveHighWaterMark };
+}
+
+/**
+ * A connect-before-bind pipe was sized with the connecter's HWMs on both
+ * sides; now that the binder is known, size it as libzmq does at bind.
+ */
+function sizeQueues(link: InprocLink, binder: InprocSocket): void {
+  const connecter = link.connecter;
+  link.near.outbound.hwm = combinedHwm(connecter.sendHighWaterMark, binder.receiveHighWaterMark);
+  link.near.inbound.hwm = combinedHwm(binder.sendHighWaterMark, connecter.receiveHighWaterMark);
+}
+
+function peerInfo(peer: InprocSocket, endpoint: string): PeerInfo {
+  return {
+    socketType: peer.type,
+    identity: peer.routingIdBytes(),
+    metadata: new Map(),
+    address: endpoint,
+    zmtpMinor: 1,
+  };
 }

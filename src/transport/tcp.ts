@@ -1,42 +1,60 @@
 /**
- * tcp:// on Deno.listen / Deno.connect.
+ * tcp:// on Deno.listen / Deno.connect: IPv4, IPv6 (`tcp://[::1]:5555`),
+ * host names on connect (resolved again by every attempt, so a reconnect
+ * follows a changed DNS record), `*` for every IPv4 interface, and `*`/`0`
+ * for an ephemeral port on bind.
  *
  * @module
  */
 
 import type { Endpoint, TcpEndpoint } from "./endpoint.ts";
 import { formatTcp } from "./endpoint.ts";
-import { fromDenoError, type StreamListener, type StreamTransport } from "./stream.ts";
+import { netFlag, requireNet } from "./permissions.ts";
+import {
+  fromDenoError,
+  released,
+  type StreamListener,
+  type StreamTransport,
+  wrapListener,
+} from "./stream.ts";
 
-function permissionHint(host: string, port: number): string {
-  const target = host.includes(":") ? `[${host}]` : host;
-  return port === 0 ? `--allow-net=${target}` : `--allow-net=${target}:${port}`;
+/** Listeners on one port conflict whatever their host (`*` covers 127.0.0.1). */
+function releaseKey(port: number): string {
+  return `tcp:${port}`;
 }
 
 /** The tcp transport. */
 export const tcpTransport: StreamTransport = {
-  listen(endpoint: Endpoint): Promise<StreamListener> {
+  async listen(endpoint: Endpoint): Promise<StreamListener> {
     const { host, port, text } = endpoint as TcpEndpoint;
+    requireNet(`bind ${text}`, host, port);
+    if (port !== 0) await released(releaseKey(port));
     let listener: Deno.TcpListener;
     try {
       listener = Deno.listen({ hostname: host, port, transport: "tcp" });
     } catch (err) {
-      return Promise.reject(fromDenoError(err, `bind ${text}`, permissionHint(host, port)));
+      throw fromDenoError(err, `bind ${text}`, netFlag(host, port));
     }
     const addr = listener.addr;
-    return Promise.resolve({
-      endpoint: formatTcp(addr.hostname, addr.port),
+    const inner = wrapListener(
+      listener,
+      formatTcp(addr.hostname, addr.port),
+      releaseKey(addr.port),
+    );
+    return {
+      endpoint: inner.endpoint,
       accept: async () => {
-        const conn = await listener.accept();
-        conn.setNoDelay(true);
+        const conn = await inner.accept();
+        (conn as Deno.TcpConn).setNoDelay(true);
         return conn;
       },
-      close: () => {
-        try {
-          listener.close();
-        } catch { /* already closed */ }
-      },
-    });
+      close: () => inner.close(),
+    };
+  },
+
+  checkConnect(endpoint: Endpoint): void {
+    const { host, port, text } = endpoint as TcpEndpoint;
+    requireNet(`connect ${text}`, host, port);
   },
 
   async connect(endpoint: Endpoint): Promise<Deno.Conn> {
@@ -45,7 +63,7 @@ export const tcpTransport: StreamTransport = {
     try {
       conn = await Deno.connect({ hostname: host, port, transport: "tcp" });
     } catch (err) {
-      throw fromDenoError(err, `connect ${text}`, permissionHint(host, port));
+      throw fromDenoError(err, `connect ${text}`, netFlag(host, port));
     }
     conn.setNoDelay(true);
     return conn;

@@ -75,7 +75,8 @@ export function parseErrorReason(data: Uint8Array): string {
 /** The data of a PING: time-to-live in deciseconds and up to 16 bytes of context. */
 export function pingData(ttlMs: number, context: Uint8Array = new Uint8Array(0)): Uint8Array {
   const data = new Uint8Array(2 + Math.min(context.length, 16));
-  const ttl = Math.min(0xffff, Math.max(0, Math.round(ttlMs / 100)));
+  // Truncated, as libzmq converts ZMQ_HEARTBEAT_TTL.
+  const ttl = Math.min(0xffff, Math.max(0, Math.floor(ttlMs / 100)));
   data[0] = ttl >>> 8;
   data[1] = ttl & 0xff;
   data.set(context.subarray(0, 16), 2);

@@ -167,6 +167,11 @@ export class FrameDecoder {
   /** Complete messages in `spans`. */
   private runMessages = 0;
   /**
+   * Largest accepted command frame in bytes (-1: no limit). The engine keeps
+   * it small during the handshake, then sets it to `maxMessageSize`.
+   */
+  maxCommandSize = -1;
+  /**
    * Frames at least this large that are not yet complete get storage of
    * their own. Smaller ones stay in the slab, so one read still brings
    * several of them (a read per frame costs more than copying a partial
@@ -351,6 +356,12 @@ export class FrameDecoder {
   private checkSize(flags: number, size: number): void {
     if ((flags & FLAG_COMMAND) !== 0) {
       if ((flags & FLAG_MORE) !== 0) throw new ProtocolError("command frame with MORE flag");
+      if (this.maxCommandSize >= 0 && size > this.maxCommandSize) {
+        throw new ProtocolError(
+          `command of ${size} bytes exceeds the limit (${this.maxCommandSize} bytes)`,
+          "EMSGSIZE",
+        );
+      }
       return;
     }
     if (this.maxMessageSize >= 0 && this.messageBytes + size > this.maxMessageSize) {

@@ -49,3 +49,9 @@ Deno.test("README's Push/Pull/Pair example runs", async () => {
   assert.equal(code, 0, output);
   assert.equal(output, "resize photo.jpg\nno second message in 1 s\n");
 });
+
+Deno.test("README's device example runs a STREAMER and stops it", async () => {
+  const { code, output } = await run(codeUnder("Devices and the relay"));
+  assert.equal(code, 0, output);
+  assert.equal(output, "work\n");
+});

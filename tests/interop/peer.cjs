@@ -153,6 +153,7 @@ const ops = {
             type: event.type,
             address: event.address ?? null,
             error: event.error?.message ?? null,
+            interval: event.interval ?? null,
           });
         }
       } catch { /* socket closed */ }

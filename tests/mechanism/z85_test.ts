@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { z85Decode, z85Encode, ZmqError } from "../../mod.ts";
+import { curveKeyPair, curvePublicKey, z85Decode, z85Encode, ZmqError } from "../../mod.ts";
 import { x25519PublicKey } from "../../src/mechanism/crypto.ts";
 
 const HELLO_WORLD = new Uint8Array([0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b]);
@@ -63,4 +63,10 @@ Deno.test("z85Decode names a character outside the alphabet and its position", (
 
 Deno.test("z85Decode refuses a group worth more than 4 bytes", () => {
   assertEinval(() => z85Decode("#####"), /encodes more than 4 bytes/);
+});
+
+Deno.test("curvePublicKey derives the public half of a key pair", () => {
+  const { publicKey, secretKey } = curveKeyPair();
+  assert.equal(curvePublicKey(secretKey), publicKey);
+  assert.equal(curvePublicKey(z85Decode(secretKey)), publicKey);
 });
