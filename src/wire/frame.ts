@@ -248,6 +248,17 @@ export class FrameDecoder {
     const buf = this.buf;
     const end = this.end;
     let pos = this.start;
+    try {
+      pos = this.decodeFrames(buf, pos, end, sink);
+    } finally {
+      // Also when a frame broke the protocol: the messages before it are delivered.
+      this.start = pos;
+      this.endPass(sink);
+    }
+  }
+
+  /** Decodes the complete frames in `buf[pos..end)`; returns where it stopped. */
+  private decodeFrames(buf: Uint8Array, pos: number, end: number, sink: FrameSink): number {
     while (end - pos >= 2) {
       const flags = buf[pos];
       let size: number;
@@ -289,8 +300,7 @@ export class FrameDecoder {
       }
       if (this.frame(flags, buf.subarray(bodyStart, pos), sink)) break;
     }
-    this.start = pos;
-    this.endPass(sink);
+    return pos;
   }
 
   /** Records a data frame of the read buffer for the run of this pass. */

@@ -95,3 +95,11 @@ Deno.test("peek shows a run's next message without taking it", () => {
   assert.deepEqual(run!.next(), [new TextEncoder().encode("a")]);
   assert.equal(run!.remaining, 1);
 });
+
+Deno.test("the messages decoded before a frame that breaks the protocol are still delivered", () => {
+  const sink = runRecorder();
+  const bytes = new Uint8Array([...encode([["a"], ["b"]]), 0, 11, ...new Uint8Array(11)]);
+  // A 10-byte limit: "a" and "b" pass, the 11-byte frame after them does not.
+  assert.throws(() => new FrameDecoder(10).feed(bytes, sink), /maxMessageSize/);
+  assert.deepEqual(sink.log, ["run a b"]);
+});
