@@ -441,6 +441,11 @@ Do not edit: run the task again. How to read it and what the profile showed: [PR
   window; MB is 10^6 bytes of payload.
 - \`× zeromq.js\`: this row's rate divided by zeromq.js's in the same case (for latency, zeromq.js's
   p50 divided by this row's: above 1 is faster).
+- inproc hands each message's buffers to the receiver without copying them, so its MB/s is payload
+  handed over, not bytes moved; zeromq.js and libzmq copy a message into libzmq's own memory.
+- The floor is ZMTP's frame bytes through \`Deno.connect\` with no ZeroMQ: batched writes, one
+  reused read buffer (bench/programs/raw_thr.ts); libzmq C is bench/c/ built against the system's
+  libzmq (Debian's libzmq3-dev).
 
 ## Targets
 
