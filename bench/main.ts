@@ -433,7 +433,7 @@ Do not edit: run the task again. How to read it and what the profile showed: [PR
 - Deno ${m.deno} (V8 ${m.v8}); Node ${m.node} with zeromq.js ${m.zeromqJs}; libzmq C API ${m.libzmqC}
 - Load average (1, 5, 15 min) before: ${results.loadBefore.join(", ")}; after: ${
     results.loadAfter.join(", ")
-  }
+  } (the benchmark's own processes included)
 - Each case: every implementation in turn, ${results.settings.runs} runs each, alternating; the
   median run is shown with the spread (slowest – fastest run). A run is fresh processes (sender
   and receiver apart, except inproc), ${results.settings.warmupMs} ms of traffic, then a
