@@ -1,59 +1,233 @@
 /**
- * The implementations the benchmark compares, one receiver and one sender
- * program each (bench/programs/). To measure another pattern or library,
- * add its programs there and an entry here.
+ * The implementations bench/main.ts compares, and how each is started for
+ * each kind of measurement (see bench/protocol.ts for the process protocol).
+ *
+ * - this library: Deno programs in bench/programs/zmtp_*.ts;
+ * - zeromq.js 6.8.0 (libzmq 4.3.5 inside Node): bench/programs/zeromq_*.cjs,
+ *   loading ./node_modules/zeromq (`deno install` fills it);
+ * - libzmq's C API: bench/c/*.c, compiled at run time where `cc` and
+ *   `pkg-config libzmq` exist (Debian: `libzmq3-dev`);
+ * - the floor: bench/programs/raw_thr.ts, the same bytes with no ZeroMQ.
  *
  * @module
  */
 
-import type { Implementation } from "./protocol.ts";
+import type { Argv, Launch } from "./protocol.ts";
+
+/** One case to measure; each implementation reads the fields it needs. */
+export interface Work {
+  transport: "tcp" | "ipc" | "inproc";
+  /** Where the server binds (tcp port 0 / `*`, or an ipc path); unused for inproc. */
+  endpoint: string;
+  size: number;
+  warmupMs: number;
+  durationMs: number;
+  mechanism?: "null" | "curve";
+  pattern?: "reqrep" | "dealerrouter";
+  subscribers?: number;
+  count?: number;
+}
+
+/** The kinds of measurement. */
+export type Kind = "throughput" | "latency" | "fanout" | "memory";
+
+/** One implementation: a name and, per kind it supports, how to launch it. */
+export interface Implementation {
+  name: string;
+  /** Short key used in JSON and ratios: `zmtp`, `zeromq.js`, `libzmq`, `floor`. */
+  key: string;
+  launch: Partial<Record<Kind, (work: Work) => Launch>>;
+  /** Library version, where it is found at run time (libzmq C). */
+  version?: string;
+  /** Directory of built programs, removed after the run (libzmq C). */
+  binDir?: string;
+}
 
 const programs = "bench/programs/";
 
-/** This library: two Deno processes. */
-export const zmtpPushPull: Implementation = {
+function flags(work: Work, role: string, endpoint = work.endpoint): string[] {
+  return [
+    "--role",
+    role,
+    "--endpoint",
+    endpoint,
+    "--size",
+    String(work.size),
+    "--warmup",
+    String(work.warmupMs),
+    "--duration",
+    String(work.durationMs),
+    "--mechanism",
+    work.mechanism ?? "null",
+    "--pattern",
+    work.pattern ?? "reqrep",
+    "--subscribers",
+    String(work.subscribers ?? 1),
+    "--count",
+    String(work.count ?? 0),
+  ];
+}
+
+function deno(program: string, extra: string[] = []): (args: string[]) => Argv {
+  return (args) => ({
+    command: Deno.execPath(),
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-read",
+      "--allow-write",
+      ...extra,
+      program,
+      ...args,
+    ],
+  });
+}
+
+function node(program: string, extra: string[] = []): (args: string[]) => Argv {
+  return (args) => ({ command: "node", args: [...extra, program, ...args] });
+}
+
+/** A server/client pair of one program, or the program alone for inproc. */
+function pairOrSolo(
+  program: (args: string[]) => Argv,
+  server: string,
+  client: string,
+): (work: Work) => Launch {
+  return (work) =>
+    work.transport === "inproc" ? { kind: "solo", program: program(flags(work, "inproc")) } : {
+      kind: "pair",
+      server: program(flags(work, server)),
+      client: (endpoint) => program(flags(work, client, endpoint)),
+    };
+}
+
+function pair(
+  program: (args: string[]) => Argv,
+  server: string,
+  client: string,
+): (work: Work) => Launch {
+  return (work) => ({
+    kind: "pair",
+    server: program(flags(work, server)),
+    client: (endpoint) => program(flags(work, client, endpoint)),
+  });
+}
+
+/** This library: Deno processes. */
+export const zmtp: Implementation = {
   name: "zmtp (Deno)",
-  receiver: {
-    command: Deno.execPath(),
-    args: ["run", "--allow-net=127.0.0.1", `${programs}zmtp_push_pull_receiver.ts`],
-  },
-  sender: {
-    command: Deno.execPath(),
-    args: ["run", "--allow-net=127.0.0.1", `${programs}zmtp_push_pull_sender.ts`],
+  key: "zmtp",
+  launch: {
+    throughput: pairOrSolo(deno(`${programs}zmtp_thr.ts`), "receiver", "sender"),
+    latency: pair(deno(`${programs}zmtp_lat.ts`), "server", "client"),
+    fanout: pair(deno(`${programs}zmtp_fanout.ts`), "server", "client"),
+    memory: (work) => ({
+      kind: "stall",
+      server: deno(`${programs}zmtp_stall.ts`, ["--v8-flags=--expose-gc"])(
+        flags(work, "receiver"),
+      ),
+      client: (endpoint) => deno(`${programs}zmtp_stall.ts`)(flags(work, "sender", endpoint)),
+    }),
   },
 };
 
-/**
- * This library over ipc: two Deno processes with exactly the permissions a
- * Unix socket at `path` needs (read and write of the file, net for
- * `unix:<path>`), as an example of running with narrow flags.
- */
-export function zmtpIpcPushPull(path: string): Implementation {
-  const flags = [`--allow-read=${path}`, `--allow-write=${path}`, `--allow-net=unix:${path}`];
+/** zeromq.js 6.8.0: Node processes (inproc: one process, as the inproc transport requires). */
+export const zeromqJs: Implementation = {
+  name: "zeromq.js 6.8.0 (Node)",
+  key: "zeromq.js",
+  launch: {
+    throughput: pairOrSolo(node(`${programs}zeromq_thr.cjs`), "receiver", "sender"),
+    latency: pair(node(`${programs}zeromq_lat.cjs`), "server", "client"),
+    fanout: pair(node(`${programs}zeromq_fanout.cjs`), "server", "client"),
+    memory: (work) => ({
+      kind: "stall",
+      server: node(`${programs}zeromq_stall.cjs`, ["--expose-gc"])(flags(work, "receiver")),
+      client: (endpoint) => node(`${programs}zeromq_stall.cjs`)(flags(work, "sender", endpoint)),
+    }),
+  },
+};
+
+/** The floor: ZMTP's frame bytes through Deno.connect, no ZeroMQ (tcp only). */
+export const floor: Implementation = {
+  name: "floor: raw Deno tcp",
+  key: "floor",
+  launch: {
+    throughput: pair(deno(`${programs}raw_thr.ts`), "receiver", "sender"),
+  },
+};
+
+/** libzmq's C API through the programs in bench/c/, built into `binDir`. */
+export function libzmqC(binDir: string, version: string): Implementation {
+  const thr = `${binDir}/thr`;
+  const lat = `${binDir}/lat`;
+  const ms = (work: Work) => [String(work.warmupMs), String(work.durationMs)];
   return {
-    name: "zmtp ipc (Deno)",
-    endpoint: `ipc://${path}`,
-    receiver: {
-      command: Deno.execPath(),
-      args: ["run", ...flags, `${programs}zmtp_push_pull_receiver.ts`],
-    },
-    sender: {
-      command: Deno.execPath(),
-      args: ["run", ...flags, `${programs}zmtp_push_pull_sender.ts`],
+    name: `libzmq ${version} (C)`,
+    key: "libzmq",
+    version,
+    binDir,
+    launch: {
+      throughput: (work) =>
+        work.transport === "inproc"
+          ? {
+            kind: "solo",
+            program: { command: thr, args: ["inproc", String(work.size), ...ms(work)] },
+          }
+          : {
+            kind: "pair",
+            server: {
+              command: thr,
+              args: ["receiver", work.endpoint, String(work.size), ...ms(work)],
+            },
+            client: (endpoint) => ({ command: thr, args: ["sender", endpoint, String(work.size)] }),
+          },
+      latency: (work) => ({
+        kind: "pair",
+        server: { command: lat, args: ["server", work.endpoint, work.pattern ?? "reqrep"] },
+        client: (endpoint) => ({
+          command: lat,
+          args: ["client", endpoint, work.pattern ?? "reqrep", String(work.size), ...ms(work)],
+        }),
+      }),
     },
   };
 }
 
-/** This library over inproc: both sockets in one Deno process, which needs no permission. */
-export const zmtpInprocPushPull: Implementation = {
-  name: "zmtp inproc (Deno, 1 process)",
-  endpoint: "inproc://bench",
-  receiver: { command: Deno.execPath(), args: ["run", `${programs}zmtp_inproc_push_pull.ts`] },
-};
-
-/** zeromq.js 6.8.0 (libzmq 4.3.5): two Node processes loading ./node_modules/zeromq. */
-export const zeromqPushPull: Implementation = {
-  name: "zeromq.js 6.8.0 (Node)",
-  receiver: { command: "node", args: [`${programs}zeromq_push_pull_receiver.cjs`] },
-  sender: { command: "node", args: [`${programs}zeromq_push_pull_sender.cjs`] },
-};
+/**
+ * Builds the C programs with `cc` against the system's libzmq. Returns the
+ * implementation, or the reason it cannot be built here.
+ */
+export async function buildLibzmqC(): Promise<Implementation | string> {
+  const run = async (command: string, args: string[]) => {
+    try {
+      const out = await new Deno.Command(command, { args, stdout: "piped", stderr: "piped" })
+        .output();
+      return {
+        ok: out.success,
+        stdout: new TextDecoder().decode(out.stdout).trim(),
+        stderr: new TextDecoder().decode(out.stderr).trim(),
+      };
+    } catch (err) {
+      return { ok: false, stdout: "", stderr: err instanceof Error ? err.message : String(err) };
+    }
+  };
+  const version = await run("pkg-config", ["--modversion", "libzmq"]);
+  if (!version.ok) {
+    return "libzmq's headers were not found (`pkg-config libzmq` failed): install libzmq3-dev";
+  }
+  const flagsOut = await run("pkg-config", ["--cflags", "--libs", "libzmq"]);
+  const binDir = await Deno.makeTempDir({ prefix: "zmtp-bench-c-" });
+  const source = new URL("./c/", import.meta.url).pathname;
+  for (const program of ["thr", "lat"]) {
+    const built = await run("cc", [
+      "-O2",
+      "-o",
+      `${binDir}/${program}`,
+      `${source}${program}.c`,
+      ...flagsOut.stdout.split(/\s+/).filter((f) => f !== ""),
+      "-lpthread",
+    ]);
+    if (!built.ok) return `cc could not build bench/c/${program}.c: ${built.stderr.split("\n")[0]}`;
+  }
+  return libzmqC(binDir, version.stdout);
+}

@@ -1,11 +1,14 @@
 /**
- * `deno task bench`: PUSH→PULL throughput over tcp, this library against
- * zeromq.js 6.8.0 (libzmq 4.3.5), each as two processes on this machine;
- * and this library over ipc (two processes) and inproc (one process).
+ * `deno task bench`: this library against zeromq.js 6.8.0 (libzmq 4.3.5 in
+ * Node), libzmq's C API and a no-ZeroMQ floor, in one run on one machine.
  *
- * For each message size both implementations send the same number of
- * messages; the receiver times from its first message to its last. The
- * report gives messages/s, MB/s and our rate as a fraction of libzmq's.
+ * Every case measures each implementation in turn, `--runs` times over
+ * (alternating, so a change in the machine's load hits all of them), and
+ * reports the median run with the spread. Each run is a fresh set of
+ * processes: sender and receiver apart (except inproc), traffic for a
+ * warm-up, then a fixed measuring window (see bench/programs/common.ts).
+ *
+ * A full run writes bench/RESULTS.md and bench/results/latest.json.
  *
  * @module
  */
@@ -13,96 +16,527 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import {
-  zeromqPushPull,
-  zmtpInprocPushPull,
-  zmtpIpcPushPull,
-  zmtpPushPull,
+  buildLibzmqC,
+  floor,
+  type Implementation,
+  type Kind,
+  type Work,
+  zeromqJs,
+  zmtp,
 } from "./implementations.ts";
-import { measure, type Measurement } from "./protocol.ts";
-import { formatTable, type Row } from "./report.ts";
+import { runLaunch } from "./protocol.ts";
+import {
+  addRatios,
+  formatSize,
+  markdownTables,
+  markdownTargets,
+  type Results,
+  type Row,
+  type Skip,
+  type Suite,
+  summarize,
+  type Target,
+} from "./report.ts";
 
-const USAGE = `Usage: deno task bench [--quick] [--runs N] [--timeout MS]
+const USAGE = `Usage: deno task bench [options]
 
-PUSH→PULL over tcp://127.0.0.1, 64 B and 64 KiB messages: this library
-(two Deno processes) against zeromq.js 6.8.0 (two Node processes); this
-library over ipc (two processes) and inproc (one process) next to them.
+Throughput, fan-out, latency, CURVE and memory of this library next to
+zeromq.js 6.8.0 (Node), libzmq's C API (where libzmq3-dev and cc are
+installed) and a raw Deno tcp floor. A full run takes about 4 minutes on
+2 cores and writes bench/RESULTS.md and bench/results/latest.json.
 
-  --quick        fewer messages and one run (a smoke check, noisy figures)
-  --runs N       runs per case; the median is reported (default 3, quick 1)
-  --timeout MS   time limit per run, both processes killed after (default 60000)
-  --help         this text
+  --quick            tcp PUSH→PULL at 64 B and 64 KiB, this library and
+                     zeromq.js only, shorter windows (well under a minute)
+  --sizes LIST       PUSH→PULL message sizes (default 64,1KiB,64KiB,1MiB)
+  --transport LIST   PUSH→PULL transports (default tcp,ipc,inproc)
+  --suites LIST      push-pull,curve,pub-sub,latency,memory (default all)
+  --runs N           runs per implementation and case; median and spread
+                     reported (default 3)
+  --warmup MS        traffic before each measuring window (default 200)
+  --duration MS      length of each measuring window (default 1000)
+  --count N          messages queued in the memory case (default 1000000)
+  --json PATH        also write the results as JSON to PATH
+  --help             this text
+
+Only a full run (no --quick, no selection) rewrites bench/RESULTS.md and
+bench/results/latest.json.
 `;
 
-/** One message size and how many messages to send at it. */
-interface SizeCase {
-  size: number;
+const ALL_SUITES: Suite[] = ["push-pull", "curve", "pub-sub", "latency", "memory"];
+const ALL_SIZES = [64, 1024, 64 * 1024, 1024 * 1024];
+const ALL_TRANSPORTS = ["tcp", "ipc", "inproc"] as const;
+const SUBSCRIBERS = [1, 10, 100];
+const root = new URL("../", import.meta.url).pathname;
+
+interface Settings {
+  quick: boolean;
+  suites: Suite[];
+  sizes: number[];
+  transports: ("tcp" | "ipc" | "inproc")[];
+  runs: number;
+  warmupMs: number;
+  durationMs: number;
   count: number;
-  quickCount: number;
+  json: string | undefined;
+  /** True when nothing was selected or shortened: the run may replace RESULTS.md. */
+  full: boolean;
 }
 
-const SIZES: SizeCase[] = [
-  { size: 64, count: 1_000_000, quickCount: 100_000 },
-  { size: 64 * 1024, count: 20_000, quickCount: 2_000 },
-];
-
-/** The reference (the ratio's denominator) comes last. */
-function implementations(ipcPath: string) {
-  return [zmtpPushPull, zmtpIpcPushPull(ipcPath), zmtpInprocPushPull, zeromqPushPull];
-}
-
-async function main(): Promise<void> {
+function parseSettings(args: string[]): Settings | null {
   const { values } = parseArgs({
-    args: Deno.args,
+    args,
     options: {
       help: { type: "boolean", short: "h" },
       quick: { type: "boolean" },
+      sizes: { type: "string" },
+      transport: { type: "string" },
+      suites: { type: "string" },
       runs: { type: "string" },
-      timeout: { type: "string", default: "60000" },
+      warmup: { type: "string" },
+      duration: { type: "string" },
+      count: { type: "string" },
+      json: { type: "string" },
     },
   });
-  if (values.help) {
+  if (values.help) return null;
+  const quick = values.quick ?? false;
+  const settings: Settings = {
+    quick,
+    suites: values.suites !== undefined
+      ? list(values.suites, (s) => {
+        if (!ALL_SUITES.includes(s as Suite)) throw new Error(`unknown suite ${s}`);
+        return s as Suite;
+      })
+      : quick
+      ? ["push-pull"]
+      : ALL_SUITES,
+    sizes: values.sizes !== undefined
+      ? list(values.sizes, parseSize)
+      : quick
+      ? [64, 65536]
+      : ALL_SIZES,
+    transports: values.transport !== undefined
+      ? list(values.transport, (t) => {
+        if (!(ALL_TRANSPORTS as readonly string[]).includes(t)) {
+          throw new Error(`unknown transport ${t}`);
+        }
+        return t as "tcp" | "ipc" | "inproc";
+      })
+      : quick
+      ? ["tcp"]
+      : [...ALL_TRANSPORTS],
+    runs: positive(values.runs ?? "3", "--runs"),
+    warmupMs: positive(values.warmup ?? (quick ? "150" : "200"), "--warmup"),
+    durationMs: positive(values.duration ?? (quick ? "500" : "1000"), "--duration"),
+    count: positive(values.count ?? "1000000", "--count"),
+    json: values.json,
+    full: false,
+  };
+  settings.full = !quick && values.sizes === undefined && values.transport === undefined &&
+    values.suites === undefined && values.runs === undefined && values.warmup === undefined &&
+    values.duration === undefined && values.count === undefined;
+  return settings;
+}
+
+function list<T>(text: string, parse: (item: string) => T): T[] {
+  return text.split(",").map((s) => s.trim()).filter((s) => s !== "").map(parse);
+}
+
+/** `64`, `64B`, `1KiB`, `64k`, `1MiB`, `1m` → bytes. */
+function parseSize(text: string): number {
+  const match = /^(\d+)\s*(b|k|kb|kib|m|mb|mib)?$/i.exec(text);
+  if (match === null) throw new Error(`not a size: ${text}`);
+  const unit = (match[2] ?? "b").toLowerCase()[0];
+  return Number(match[1]) * (unit === "k" ? 1024 : unit === "m" ? 1024 * 1024 : 1);
+}
+
+function positive(text: string, flag: string): number {
+  const value = Number(text);
+  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${flag} needs a positive number`);
+  return value;
+}
+
+/** One case of a suite: the work and the implementations that take part. */
+interface Case {
+  suite: Suite;
+  kind: Kind;
+  work: Work;
+  implementations: Implementation[];
+  label: string;
+}
+
+function planCases(settings: Settings, c: Implementation | null): Case[] {
+  const cases: Case[] = [];
+  const base = { warmupMs: settings.warmupMs, durationMs: settings.durationMs, endpoint: "" };
+  const quickImpls = [zmtp, zeromqJs];
+  const withC = (
+    impls: Implementation[],
+  ) => (c !== null && !settings.quick ? [...impls, c] : impls);
+  if (settings.suites.includes("push-pull")) {
+    for (const transport of settings.transports) {
+      for (const size of settings.sizes) {
+        const impls = settings.quick
+          ? quickImpls
+          : transport === "tcp"
+          ? withC([zmtp, zeromqJs, floor])
+          : withC([zmtp, zeromqJs]);
+        cases.push({
+          suite: "push-pull",
+          kind: "throughput",
+          work: { ...base, transport, size },
+          implementations: impls,
+          label: `PUSH→PULL ${transport} ${formatSize(size)}`,
+        });
+      }
+    }
+  }
+  if (settings.suites.includes("curve")) {
+    for (const size of [64, 64 * 1024]) {
+      cases.push({
+        suite: "curve",
+        kind: "throughput",
+        work: { ...base, transport: "tcp", size, mechanism: "curve" },
+        implementations: [zmtp, zeromqJs],
+        label: `CURVE PUSH→PULL tcp ${formatSize(size)}`,
+      });
+    }
+  }
+  if (settings.suites.includes("pub-sub")) {
+    for (const subscribers of SUBSCRIBERS) {
+      cases.push({
+        suite: "pub-sub",
+        kind: "fanout",
+        work: { ...base, transport: "tcp", size: 64, subscribers },
+        implementations: [zmtp, zeromqJs],
+        label: `PUB→SUB tcp ${subscribers} subscriber(s)`,
+      });
+    }
+  }
+  if (settings.suites.includes("latency")) {
+    for (const pattern of ["reqrep", "dealerrouter"] as const) {
+      cases.push({
+        suite: "latency",
+        kind: "latency",
+        work: { ...base, transport: "tcp", size: 64, pattern },
+        implementations: withC([zmtp, zeromqJs]),
+        label: `${pattern === "reqrep" ? "REQ/REP" : "DEALER/ROUTER"} latency tcp 64 B`,
+      });
+    }
+  }
+  if (settings.suites.includes("memory")) {
+    cases.push({
+      suite: "memory",
+      kind: "memory",
+      work: { ...base, transport: "tcp", size: 64, count: settings.count },
+      implementations: [zmtp, zeromqJs],
+      label: `stalled consumer, ${settings.count} × 64 B queued`,
+    });
+  }
+  return cases;
+}
+
+let ipcDir = "";
+let ipcCounter = 0;
+
+function endpointFor(work: Work): string {
+  if (work.transport === "tcp") return "tcp://127.0.0.1:*";
+  if (work.transport === "ipc") return `ipc://${ipcDir}/s${ipcCounter++}.sock`;
+  return "";
+}
+
+/** Runs a case: each implementation in turn, `runs` times; one row per implementation. */
+async function runCase(item: Case, runs: number, log: (line: string) => void): Promise<Row[]> {
+  const values = new Map<Implementation, Record<string, number>[]>();
+  const measured = item.kind === "memory" ? 1 : runs;
+  for (let run = 0; run < measured; run++) {
+    for (const impl of item.implementations) {
+      const launch = impl.launch[item.kind];
+      if (launch === undefined) continue;
+      const work = { ...item.work, endpoint: endpointFor(item.work) };
+      const timeout = work.warmupMs + work.durationMs + 30_000;
+      const result = await runLaunch(launch(work), timeout);
+      const list = values.get(impl) ?? [];
+      list.push(result);
+      values.set(impl, list);
+      log(`  ${impl.name.padEnd(26)} run ${run + 1}: ${describeResult(item.kind, result)}`);
+    }
+  }
+  const rows: Row[] = [];
+  for (const [impl, results] of values) rows.push(toRow(item, impl, results));
+  return rows;
+}
+
+function describeResult(kind: Kind, r: Record<string, number>): string {
+  if (kind === "latency") return `p50 ${r.p50.toFixed(1)} µs, p99 ${r.p99.toFixed(1)} µs`;
+  if (kind === "memory") return `RSS ${(r.rssBytes / 1e6).toFixed(1)} MB, ${r.queued} queued`;
+  return `${Math.round(r.messages / r.seconds).toLocaleString("en-US")} msgs/s`;
+}
+
+function toRow(item: Case, impl: Implementation, results: Record<string, number>[]): Row {
+  const row: Row = {
+    suite: item.suite,
+    transport: item.work.transport,
+    size: item.work.size,
+    implementation: impl.name,
+    key: impl.key,
+    unit: "msgs/s",
+    runs: [],
+    median: 0,
+    min: 0,
+    max: 0,
+  };
+  if (item.work.subscribers !== undefined) row.subscribers = item.work.subscribers;
+  if (item.work.pattern !== undefined) row.pattern = item.work.pattern;
+  if (item.suite === "curve") row.mechanism = item.work.mechanism;
+  if (item.kind === "latency") {
+    row.unit = "us";
+    row.runs = results.map((r) => r.p50);
+    Object.assign(row, summarize(row.runs));
+    row.p99 = results[row.runs.indexOf(row.median)].p99;
+  } else if (item.kind === "memory") {
+    row.unit = "MB";
+    row.runs = results.map((r) => r.rssBytes / 1e6);
+    Object.assign(row, summarize(row.runs));
+    row.queued = results[0].queued;
+    row.heapMegabytes = results[0].heapBytes / 1e6;
+  } else {
+    row.runs = results.map((r) => r.messages / r.seconds);
+    Object.assign(row, summarize(row.runs));
+    const median = results[row.runs.indexOf(row.median)];
+    row.megabytesPerSecond = median.bytes / median.seconds / 1e6;
+  }
+  return row;
+}
+
+function checkTargets(rows: Row[]): Target[] {
+  const find = (suite: Suite, key: string, extra: Partial<Row>) =>
+    rows.find((r) =>
+      r.suite === suite && r.key === key &&
+      Object.entries(extra).every(([k, v]) => (r as unknown as Record<string, unknown>)[k] === v)
+    );
+  const ratio = (a: Row | undefined, b: Row | undefined, lowerIsBetter = false) =>
+    a === undefined || b === undefined
+      ? null
+      : lowerIsBetter
+      ? b.median / a.median
+      : a.median / b.median;
+  const target = (
+    name: string,
+    value: number | null,
+    goal: string,
+    ok: (v: number) => boolean,
+  ) => ({
+    name,
+    value,
+    goal,
+    met: value === null ? null : ok(value),
+  });
+  const thr = (key: string, transport: string, size: number) =>
+    find("push-pull", key, { transport, size });
+  const targets: Target[] = [
+    target(
+      "tcp 64 B: zmtp ÷ zeromq.js",
+      ratio(thr("zmtp", "tcp", 64), thr("zeromq.js", "tcp", 64)),
+      "≥ 5",
+      (v) => v >= 5,
+    ),
+    target(
+      "tcp 64 B: zmtp ÷ libzmq C",
+      ratio(thr("zmtp", "tcp", 64), thr("libzmq", "tcp", 64)),
+      "≥ 0.5",
+      (v) => v >= 0.5,
+    ),
+  ];
+  for (const size of [1024, 65536, 1 << 20]) {
+    targets.push(target(
+      `tcp ${formatSize(size)}: zmtp ÷ zeromq.js`,
+      ratio(thr("zmtp", "tcp", size), thr("zeromq.js", "tcp", size)),
+      "≥ 1.0",
+      (v) => v >= 1,
+    ));
+  }
+  for (const pattern of ["reqrep", "dealerrouter"]) {
+    targets.push(target(
+      `${pattern === "reqrep" ? "REQ/REP" : "DEALER/ROUTER"} p50: zeromq.js ÷ zmtp`,
+      ratio(find("latency", "zmtp", { pattern }), find("latency", "zeromq.js", { pattern }), true),
+      "≥ 1.0 (p50 ≤ zeromq.js)",
+      (v) => v >= 1,
+    ));
+  }
+  for (const size of [65536, 1 << 20]) {
+    targets.push(target(
+      `tcp ${formatSize(size)}: zmtp ÷ raw floor`,
+      ratio(thr("zmtp", "tcp", size), thr("floor", "tcp", size)),
+      "≥ 0.9",
+      (v) => v >= 0.9,
+    ));
+  }
+  targets.push(target(
+    "64 B: zmtp inproc ÷ zmtp tcp",
+    ratio(thr("zmtp", "inproc", 64), thr("zmtp", "tcp", 64)),
+    "≥ 3",
+    (v) => v >= 3,
+  ));
+  targets.push(target(
+    "PUB→SUB 100 subscribers: zmtp ÷ zeromq.js",
+    ratio(
+      find("pub-sub", "zmtp", { subscribers: 100 }),
+      find("pub-sub", "zeromq.js", { subscribers: 100 }),
+    ),
+    "≥ 1.0",
+    (v) => v >= 1,
+  ));
+  const memory = find("memory", "zmtp", {});
+  targets.push({
+    name: `stalled consumer, ${memory?.queued ?? "1,000,000"} × 64 B queued: zmtp RSS`,
+    value: memory?.median ?? null,
+    goal: "< 200 MB",
+    met: memory === undefined ? null : memory.median < 200 && (memory.queued ?? 0) >= 1_000_000,
+  });
+  return targets;
+}
+
+async function machine(libzmqVersion: string | null): Promise<Record<string, string | number>> {
+  const text = (cmd: string, args: string[]) =>
+    new Deno.Command(cmd, { args, stdout: "piped", stderr: "null" }).output()
+      .then((o) => new TextDecoder().decode(o.stdout).trim()).catch(() => "unknown");
+  let cpu = "unknown";
+  try {
+    const info = await Deno.readTextFile("/proc/cpuinfo");
+    cpu = /model name\s*:\s*(.+)/.exec(info)?.[1] ?? cpu;
+  } catch { /* not Linux */ }
+  return {
+    cores: navigator.hardwareConcurrency,
+    cpu,
+    memoryGiB: Math.round(Deno.systemMemoryInfo().total / 2 ** 30),
+    os: `${Deno.build.os} ${Deno.osRelease()}`,
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    node: await text("node", ["--version"]),
+    zeromqJs: "6.8.0 (libzmq 4.3.5)",
+    libzmqC: libzmqVersion ?? "not built",
+  };
+}
+
+function load(): number[] {
+  return loadavg().map((x) => Math.round(x * 100) / 100);
+}
+
+function resultsMarkdown(results: Results): string {
+  const m = results.machine;
+  return `# Benchmark results
+
+Written by \`${results.command}\` on ${results.date} (${Math.round(results.seconds)} s).
+Do not edit: run the task again. How to read it and what the profile showed: [PROFILE.md](PROFILE.md).
+
+- Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.os}
+- Deno ${m.deno} (V8 ${m.v8}); Node ${m.node} with zeromq.js ${m.zeromqJs}; libzmq C API ${m.libzmqC}
+- Load average (1, 5, 15 min) before: ${results.loadBefore.join(", ")}; after: ${
+    results.loadAfter.join(", ")
+  } (the benchmark's own processes included)
+- Each case: every implementation in turn, ${results.settings.runs} runs each, alternating; the
+  median run is shown with the spread (slowest – fastest run). A run is fresh processes (sender
+  and receiver apart, except inproc), ${results.settings.warmupMs} ms of traffic, then a
+  ${results.settings.durationMs} ms measuring window. Messages/s count messages received in the
+  window; MB is 10^6 bytes of payload.
+- \`× zeromq.js\`: this row's rate divided by zeromq.js's in the same case (for latency, zeromq.js's
+  p50 divided by this row's: above 1 is faster).
+- inproc hands each message's buffers to the receiver without copying them, so its MB/s is payload
+  handed over, not bytes moved; zeromq.js and libzmq copy a message into libzmq's own memory.
+- The floor is ZMTP's frame bytes through \`Deno.connect\` with no ZeroMQ: batched writes, one
+  reused read buffer (bench/programs/raw_thr.ts); libzmq C is bench/c/ built against the system's
+  libzmq (Debian's libzmq3-dev).
+
+## Targets
+
+${markdownTargets(results.targets)}
+
+## Results
+
+${markdownTables(results.rows)}
+${
+    results.skipped.length === 0
+      ? ""
+      : `\n### Not measured\n\n${
+        results.skipped.map((s) => `- ${s.what}: ${s.reason}`).join("\n")
+      }\n`
+  }`;
+}
+
+async function main(): Promise<void> {
+  let settings: Settings | null;
+  try {
+    settings = parseSettings(Deno.args);
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : err}\n\n${USAGE}`);
+    Deno.exit(2);
+  }
+  if (settings === null) {
     console.log(USAGE);
     return;
   }
-  const quick = values.quick ?? false;
-  const runs = Number(values.runs ?? (quick ? 1 : 3));
-  const timeoutMs = Number(values.timeout);
-  if (!(runs >= 1) || !(timeoutMs > 0)) {
-    console.error(USAGE);
-    Deno.exit(2);
+  const started = performance.now();
+  const loadBefore = load();
+  console.log(`load average before: ${loadBefore.join(" ")}`);
+  const skipped: Skip[] = [];
+  let c: Implementation | null = null;
+  let cDir: string | null = null;
+  if (!settings.quick) {
+    const built = await buildLibzmqC();
+    if (typeof built === "string") {
+      skipped.push({ what: "libzmq C rows", reason: built });
+      console.log(`libzmq C rows skipped: ${built}`);
+    } else {
+      c = built;
+      cDir = built.binDir ?? null;
+    }
   }
-
-  console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-  const ipcDir = Deno.makeTempDirSync({ prefix: "zmtp-bench-" });
-  const implementationsHere = implementations(`${ipcDir}/push_pull.sock`);
+  ipcDir = await Deno.makeTempDir({ prefix: "zmtp-bench-ipc-" });
   const rows: Row[] = [];
   try {
-    for (const { size, count, quickCount } of SIZES) {
-      const work = {
-        endpoint: "tcp://127.0.0.1:0",
-        size,
-        count: quick ? quickCount : count,
-        timeoutMs,
-      };
-      for (const impl of implementationsHere) {
-        const results: Measurement[] = [];
-        for (let run = 0; run < runs; run++) results.push(await measure(impl, work));
-        rows.push({ implementation: impl.name, size, count: work.count, result: median(results) });
-      }
+    for (const item of planCases(settings, c)) {
+      console.log(item.label);
+      rows.push(...await runCase(item, settings.runs, (line) => console.log(line)));
     }
   } finally {
-    Deno.removeSync(ipcDir, { recursive: true });
+    await Deno.remove(ipcDir, { recursive: true }).catch(() => {});
+    if (cDir !== null) await Deno.remove(cDir, { recursive: true }).catch(() => {});
   }
-  console.log(formatTable(rows));
-  const reference = implementationsHere[implementationsHere.length - 1].name;
-  console.log(`ratio: messages/s relative to ${reference} at the same size`);
-  console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-}
-
-/** The run with the median message rate. */
-function median(results: Measurement[]): Measurement {
-  const sorted = [...results].sort((a, b) => a.messagesPerSecond - b.messagesPerSecond);
-  return sorted[Math.floor(sorted.length / 2)];
+  addRatios(rows);
+  const loadAfter = load();
+  const results: Results = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    command: `deno task bench${Deno.args.length > 0 ? ` ${Deno.args.join(" ")}` : ""}`,
+    machine: await machine(c === null ? null : c.version ?? null),
+    settings: {
+      quick: settings.quick,
+      runs: settings.runs,
+      warmupMs: settings.warmupMs,
+      durationMs: settings.durationMs,
+      count: settings.count,
+    },
+    loadBefore,
+    loadAfter,
+    seconds: (performance.now() - started) / 1000,
+    rows,
+    skipped,
+    targets: checkTargets(rows),
+  };
+  console.log(`\n${markdownTables(rows)}\n${markdownTargets(results.targets)}`);
+  console.log(`\nload average after: ${loadAfter.join(" ")}; ${results.seconds.toFixed(0)} s`);
+  const json = JSON.stringify(results, null, 2) + "\n";
+  if (settings.json !== undefined) await Deno.writeTextFile(settings.json, json);
+  if (settings.full) {
+    await Deno.mkdir(`${root}bench/results`, { recursive: true });
+    await Deno.writeTextFile(`${root}bench/results/latest.json`, json);
+    await Deno.writeTextFile(`${root}bench/RESULTS.md`, resultsMarkdown(results));
+    // Committed files: formatted as `deno fmt --check` expects (table columns padded).
+    await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--quiet", "bench/RESULTS.md", "bench/results/latest.json"],
+      cwd: root,
+    }).output();
+    console.log("wrote bench/RESULTS.md and bench/results/latest.json");
+  }
 }
 
 try {

@@ -1,105 +1,84 @@
 /**
- * How bench/main.ts runs one measurement: a receiver and a sender, each its
- * own process.
+ * How bench/main.ts runs one measurement: one or two processes that speak
+ * JSON lines on stdout.
  *
- * Every measured program takes `--endpoint`, `--size` and `--count` and
- * speaks one JSON object per stdout line:
- * - the receiver binds `--endpoint` and prints `{"endpoint": "tcp://…"}`
- *   (the resolved address), then, after `--count` messages,
- *   `{"count": n, "bytes": n, "seconds": s}`, timed from its first message
- *   to its last;
- * - the sender connects to the endpoint it is given, sends `--count`
- *   messages of `--size` bytes and exits.
+ * - A pair: the *server* process binds and prints `{"endpoint": "…"}` (the
+ *   resolved address); the *client* process is then started with that
+ *   endpoint. Whichever of the two measures prints `{"result": {…}}`.
+ * - A solo process (inproc): prints `{"result": {…}}` on its own.
  *
- * Both processes are killed when the time limit runs out.
+ * Once a result is in (or the time limit runs out) every process is killed:
+ * senders run until then, so the measured side is never starved near the
+ * end. The programs are in bench/programs/ and bench/c/; each file says
+ * which flags it takes.
  *
  * @module
  */
 
-/** A command line that starts one program. */
-export interface ProgramCommand {
-  /** Executable: `Deno.execPath()` or `node`. */
+/** A full command line. */
+export interface Argv {
   command: string;
-  /** Arguments before the protocol flags. */
   args: string[];
 }
 
-/** The two programs of one implementation of one pattern. */
-export interface Implementation {
-  /** Name in the report, e.g. `zmtp (Deno)`. */
-  name: string;
-  receiver: ProgramCommand;
-  /**
-   * Absent when the receiver runs both sides itself (inproc, which only
-   * works inside one process): then only the receiver is started.
-   */
-  sender?: ProgramCommand;
-  /** The endpoint to bind, when not the workload's (another transport). */
-  endpoint?: string;
-}
+/** What one measurement runs. */
+export type Launch =
+  | { kind: "pair"; server: Argv; client: (endpoint: string) => Argv }
+  | { kind: "solo"; program: Argv }
+  | {
+    /** The stalled consumer: the server is signalled (SIGUSR2) once the client has exited. */
+    kind: "stall";
+    server: Argv;
+    client: (endpoint: string) => Argv;
+  };
 
-/** What to measure. */
-export interface Workload {
-  /** Endpoint the receiver binds (port 0: any free port). */
-  endpoint: string;
-  size: number;
-  count: number;
-  /** Give up (and kill both processes) after this many ms. */
-  timeoutMs: number;
-}
-
-/** One measured run. */
-export interface Measurement {
-  count: number;
-  bytes: number;
-  seconds: number;
-  /** Messages per second between the first and the last message. */
-  messagesPerSecond: number;
-  /** Payload megabytes (10^6) per second. */
-  megabytesPerSecond: number;
-}
+/** A result line's payload. */
+export type ResultLine = Record<string, number>;
 
 const root = new URL("../", import.meta.url).pathname;
 
-/** Runs one receiver/sender pair and returns the receiver's figures. */
-export async function measure(impl: Implementation, work: Workload): Promise<Measurement> {
-  const flags = (endpoint: string) => [
-    "--endpoint",
-    endpoint,
-    "--size",
-    String(work.size),
-    "--count",
-    String(work.count),
-  ];
+/** Runs one measurement and returns the `result` object a program printed. */
+export async function runLaunch(launch: Launch, timeoutMs: number): Promise<ResultLine> {
   const children: Deno.ChildProcess[] = [];
-  const timer = setTimeout(() => children.forEach(kill), work.timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    children.forEach(kill);
+  }, timeoutMs);
+  const what = describe(launch);
   try {
-    const receiver = spawn(impl.receiver, flags(impl.endpoint ?? work.endpoint));
-    children.push(receiver);
-    const lines = jsonLines(receiver.stdout);
-    const bound = await nextLine(lines, `${impl.name}: receiver stopped before binding`);
-    if (impl.sender !== undefined) children.push(spawn(impl.sender, flags(String(bound.endpoint))));
-    const result = await nextLine(
-      lines,
-      `${impl.name}: receiver stopped before reporting (it failed, or ran past ${work.timeoutMs} ms)`,
-    );
-    const statuses = await Promise.all(children.map((child) => child.status));
-    if (!statuses.every((status) => status.success)) {
-      const codes = statuses.map((status) => status.code).join(" and ");
-      throw new Error(`${impl.name}: the programs exited with ${codes}`);
+    if (launch.kind === "solo") {
+      const solo = spawn(launch.program);
+      children.push(solo);
+      return await resultFrom(jsonLines(solo.stdout), what);
     }
-    const count = Number(result.count);
-    const bytes = Number(result.bytes);
-    const seconds = Number(result.seconds);
-    // Rates count the intervals between the first message and the last.
-    const intervals = Math.max(1, count - 1);
-    return {
-      count,
-      bytes,
-      seconds,
-      messagesPerSecond: intervals / seconds,
-      megabytesPerSecond: (bytes * intervals / count) / seconds / 1e6,
-    };
+    const server = spawn(launch.server);
+    children.push(server);
+    const serverLines = jsonLines(server.stdout);
+    const bound = await serverLines.next();
+    if (bound.done || typeof bound.value.endpoint !== "string") {
+      throw new Error(`${what}: the server stopped before binding`);
+    }
+    const client = spawn(launch.client(bound.value.endpoint));
+    children.push(client);
+    if (launch.kind === "stall") {
+      const status = await client.status;
+      if (!status.success) throw new Error(`${what}: the sender exited with ${status.code}`);
+      // The sender exits once every message is written; give the consumer a
+      // moment to read what is still in the kernel's buffers.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      server.kill("SIGUSR2");
+      return await resultFrom(serverLines, what);
+    }
+    return await Promise.any([
+      resultFrom(serverLines, what),
+      resultFrom(jsonLines(client.stdout), what),
+    ]).catch(() => {
+      throw new Error(`${what}: no result${timedOut ? ` within ${timeoutMs} ms` : ""}`);
+    });
+  } catch (err) {
+    if (timedOut) throw new Error(`${what}: no result within ${timeoutMs} ms`);
+    throw err;
   } finally {
     clearTimeout(timer);
     children.forEach(kill);
@@ -107,9 +86,14 @@ export async function measure(impl: Implementation, work: Workload): Promise<Mea
   }
 }
 
-function spawn(program: ProgramCommand, flags: string[]): Deno.ChildProcess {
-  return new Deno.Command(program.command, {
-    args: [...program.args, ...flags],
+function describe(launch: Launch): string {
+  const argv = launch.kind === "solo" ? launch.program : launch.server;
+  return [argv.command.split("/").pop(), ...argv.args.slice(-12)].join(" ");
+}
+
+function spawn(argv: Argv): Deno.ChildProcess {
+  return new Deno.Command(argv.command, {
+    args: argv.args,
     cwd: root,
     stdin: "null",
     stdout: "piped",
@@ -121,6 +105,17 @@ function kill(child: Deno.ChildProcess): void {
   try {
     child.kill("SIGKILL");
   } catch { /* already exited */ }
+}
+
+/** The first `{"result"}` object among the lines; rejects if the stream ends first. */
+async function resultFrom(
+  lines: AsyncGenerator<Record<string, unknown>>,
+  what: string,
+): Promise<ResultLine> {
+  for await (const line of lines) {
+    if (typeof line.result === "object" && line.result !== null) return line.result as ResultLine;
+  }
+  throw new Error(`${what}: exited without a result`);
 }
 
 async function* jsonLines(
@@ -136,13 +131,4 @@ async function* jsonLines(
       if (line.startsWith("{")) yield JSON.parse(line);
     }
   }
-}
-
-async function nextLine(
-  lines: AsyncGenerator<Record<string, unknown>>,
-  failure: string,
-): Promise<Record<string, unknown>> {
-  const { value, done } = await lines.next();
-  if (done) throw new Error(failure);
-  return value;
 }

@@ -1,48 +1,295 @@
 /**
- * Formats benchmark results as a plain-text table.
+ * Benchmark results: the rows bench/main.ts measures, the targets checked
+ * against them, and their Markdown and JSON forms.
  *
  * @module
  */
 
-import type { Measurement } from "./protocol.ts";
+/** The suites of the benchmark. */
+export type Suite = "push-pull" | "curve" | "pub-sub" | "latency" | "memory";
 
-/** One implementation at one message size. */
+/** One implementation in one case: several runs, the median and the spread. */
 export interface Row {
-  implementation: string;
+  suite: Suite;
+  transport: string;
+  /** Message size in bytes. */
   size: number;
-  count: number;
-  result: Measurement;
+  /** PUB→SUB: number of subscribers. */
+  subscribers?: number;
+  /** Latency: `reqrep` or `dealerrouter`. */
+  pattern?: string;
+  /** CURVE suite: `null` or `curve`. */
+  mechanism?: string;
+  implementation: string;
+  /** `zmtp`, `zeromq.js`, `libzmq` or `floor`. */
+  key: string;
+  /** Unit of `runs`/`median`/`min`/`max`: `msgs/s`, `us` (p50) or `MB` (RSS). */
+  unit: string;
+  runs: number[];
+  median: number;
+  min: number;
+  max: number;
+  /** Throughput: payload MB/s (10^6) of the median run. */
+  megabytesPerSecond?: number;
+  /** Latency: p99 of the median run, microseconds. */
+  p99?: number;
+  /** Memory: messages that were queued, and the JS heap in MB. */
+  queued?: number;
+  heapMegabytes?: number;
+  /** How many times better than zeromq.js in the same case (rate ratio; for latency, its p50 over ours). */
+  ratio?: number;
 }
 
-/**
- * A table with one line per row. `ratio` is the row's message rate divided
- * by that of the last row of the same size (the reference implementation).
- */
-export function formatTable(rows: Row[]): string {
-  const header = ["implementation", "size", "messages", "msgs/s", "MB/s", "ratio"];
-  const lines: string[][] = [header];
-  const bySize = new Map<number, Row[]>();
-  for (const row of rows) bySize.set(row.size, [...(bySize.get(row.size) ?? []), row]);
-  for (const group of bySize.values()) {
-    const reference = group[group.length - 1].result.messagesPerSecond;
-    for (const row of group) {
-      lines.push([
-        row.implementation,
-        formatSize(row.size),
-        String(row.count),
-        Math.round(row.result.messagesPerSecond).toLocaleString("en-US"),
-        row.result.megabytesPerSecond.toFixed(1),
-        (row.result.messagesPerSecond / reference).toFixed(2),
-      ]);
-    }
+/** A row that could not be measured, and why. */
+export interface Skip {
+  what: string;
+  reason: string;
+}
+
+/** One target of the issue, checked against the rows. */
+export interface Target {
+  name: string;
+  /** The measured value (a ratio, or MB for memory). */
+  value: number | null;
+  /** The goal, e.g. `≥ 5` or `< 200 MB`. */
+  goal: string;
+  met: boolean | null;
+}
+
+/** Everything one run produced. */
+export interface Results {
+  date: string;
+  command: string;
+  machine: Record<string, string | number>;
+  settings: Record<string, number | string | boolean>;
+  loadBefore: number[];
+  loadAfter: number[];
+  seconds: number;
+  rows: Row[];
+  skipped: Skip[];
+  targets: Target[];
+}
+
+/** Median and spread of run values. */
+export function summarize(values: number[]): { median: number; min: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    median: sorted[Math.floor((sorted.length - 1) / 2)],
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+  };
+}
+
+/** Fills in `ratio` for every row that has a zeromq.js counterpart in the same case. */
+export function addRatios(rows: Row[]): void {
+  for (const row of rows) {
+    const ref = rows.find((r) => r.key === "zeromq.js" && sameCase(r, row));
+    if (ref === undefined || row.suite === "memory") continue;
+    row.ratio = row.suite === "latency" ? ref.median / row.median : row.median / ref.median;
   }
-  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
-  return lines
-    .map((l) => l.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))))
-    .map((l) => l.join("  "))
-    .join("\n");
 }
 
-function formatSize(bytes: number): string {
-  return bytes >= 1024 && bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} B`;
+/** Same suite, transport, size and case parameters. */
+export function sameCase(a: Row, b: Row): boolean {
+  return a.suite === b.suite && a.transport === b.transport && a.size === b.size &&
+    a.subscribers === b.subscribers && a.pattern === b.pattern && a.mechanism === b.mechanism;
+}
+
+/** Human size: `64 B`, `1 KiB`, `1 MiB`. */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} B`;
+}
+
+function n(value: number, digits = 0): string {
+  return value.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+function rate(value: number): string {
+  return n(Math.round(value));
+}
+
+function spread(row: Row, format: (v: number) => string): string {
+  return row.runs.length > 1 ? `${format(row.min)} – ${format(row.max)}` : "(1 run)";
+}
+
+function ratio(row: Row): string {
+  return row.ratio === undefined ? "" : `${row.ratio.toFixed(2)}×`;
+}
+
+function table(header: string[], align: string[], lines: string[][]): string {
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${align.join(" | ")} |`,
+    ...lines.map((l) => `| ${l.join(" | ")} |`),
+  ].join("\n");
+}
+
+/** The Markdown tables, one per suite present. */
+export function markdownTables(rows: Row[]): string {
+  const out: string[] = [];
+  const thr = rows.filter((r) => r.suite === "push-pull");
+  if (thr.length > 0) {
+    out.push(
+      "### PUSH→PULL throughput",
+      "",
+      table(
+        [
+          "transport",
+          "size",
+          "implementation",
+          "msgs/s (median)",
+          "spread (min – max)",
+          "MB/s",
+          "× zeromq.js",
+        ],
+        ["---", "--:", "---", "--:", "--:", "--:", "--:"],
+        thr.map((r) => [
+          r.transport,
+          formatSize(r.size),
+          r.implementation,
+          rate(r.median),
+          spread(r, rate),
+          n(r.megabytesPerSecond ?? 0, 1),
+          ratio(r),
+        ]),
+      ),
+      "",
+    );
+  }
+  const curve = rows.filter((r) => r.suite === "curve");
+  if (curve.length > 0) {
+    out.push(
+      "### CURVE next to NULL (PUSH→PULL, tcp)",
+      "",
+      table(
+        [
+          "mechanism",
+          "size",
+          "implementation",
+          "msgs/s (median)",
+          "spread (min – max)",
+          "MB/s",
+          "× zeromq.js",
+          "CURVE ÷ NULL",
+        ],
+        ["---", "--:", "---", "--:", "--:", "--:", "--:", "--:"],
+        curve.map((r) => {
+          const plain = rows.find((p) =>
+            p.suite === "push-pull" && p.transport === "tcp" && p.size === r.size && p.key === r.key
+          );
+          return [
+            r.mechanism === "curve" ? "CURVE" : "NULL",
+            formatSize(r.size),
+            r.implementation,
+            rate(r.median),
+            spread(r, rate),
+            n(r.megabytesPerSecond ?? 0, 1),
+            ratio(r),
+            plain === undefined ? "" : (r.median / plain.median).toFixed(3),
+          ];
+        }),
+      ),
+      "",
+    );
+  }
+  const fan = rows.filter((r) => r.suite === "pub-sub");
+  if (fan.length > 0) {
+    out.push(
+      "### PUB→SUB fan-out (tcp, half the subscribers match)",
+      "",
+      table(
+        [
+          "subscribers",
+          "size",
+          "implementation",
+          "delivered msgs/s (median)",
+          "spread (min – max)",
+          "× zeromq.js",
+        ],
+        ["--:", "--:", "---", "--:", "--:", "--:"],
+        fan.map((r) => [
+          String(r.subscribers),
+          formatSize(r.size),
+          r.implementation,
+          rate(r.median),
+          spread(r, rate),
+          ratio(r),
+        ]),
+      ),
+      "",
+    );
+  }
+  const lat = rows.filter((r) => r.suite === "latency");
+  if (lat.length > 0) {
+    const us = (v: number) => n(v, 1);
+    out.push(
+      "### Round-trip latency (tcp, one request in flight)",
+      "",
+      table(
+        [
+          "pattern",
+          "size",
+          "implementation",
+          "p50 µs (median)",
+          "p50 spread",
+          "p99 µs",
+          "× zeromq.js (p50, higher is faster)",
+        ],
+        ["---", "--:", "---", "--:", "--:", "--:", "--:"],
+        lat.map((r) => [
+          r.pattern === "dealerrouter" ? "DEALER/ROUTER" : "REQ/REP",
+          formatSize(r.size),
+          r.implementation,
+          us(r.median),
+          spread(r, us),
+          us(r.p99 ?? 0),
+          ratio(r),
+        ]),
+      ),
+      "",
+    );
+  }
+  const mem = rows.filter((r) => r.suite === "memory");
+  if (mem.length > 0) {
+    out.push(
+      "### Stalled consumer (PULL with no receive high-water mark, never reading; tcp)",
+      "",
+      table(
+        ["implementation", "size", "messages queued", "RSS MB", "JS heap MB"],
+        ["---", "--:", "--:", "--:", "--:"],
+        mem.map((r) => [
+          r.implementation,
+          formatSize(r.size),
+          n(r.queued ?? 0),
+          n(r.median, 1),
+          n(r.heapMegabytes ?? 0, 1),
+        ]),
+      ),
+      "",
+    );
+  }
+  return out.join("\n");
+}
+
+/** The targets as a Markdown table. */
+export function markdownTargets(targets: Target[]): string {
+  return table(
+    ["target", "measured", "goal", "met"],
+    ["---", "--:", "---", "---"],
+    targets.map((t) => [
+      t.name,
+      t.value === null
+        ? "not measured"
+        : t.goal.endsWith("MB") || t.goal.endsWith("µs")
+        ? n(t.value, 1)
+        : `${t.value.toFixed(2)}×`,
+      t.goal,
+      t.met === null ? "—" : t.met ? "yes" : "**no**",
+    ]),
+  );
 }

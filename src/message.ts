@@ -38,6 +38,22 @@ export function toMessage(msg: MessageLike | MessageLike[]): Message {
   return [toFrame(msg)];
 }
 
+/**
+ * Several messages queued as one item: a producer that has many messages
+ * at once (the engine, after a read) queues them together, and each is
+ * built only when it is taken. Until then a message costs a few bytes of
+ * bookkeeping instead of an object per frame, which keeps a long queue
+ * (a consumer that stalls) small. See `MessageQueue.pushBatch`.
+ */
+export abstract class MessageBatch<T = Message> {
+  /** @param remaining how many messages the batch holds */
+  constructor(public remaining: number) {}
+  /** Takes the next message; only called while `remaining > 0`. */
+  abstract next(): T;
+  /** The next message without taking it (built afresh on each call). */
+  abstract peek(): T;
+}
+
 /** Total payload bytes of a message. */
 export function messageSize(msg: Message): number {
   let size = 0;

@@ -37,10 +37,10 @@ import {
   equalBytes,
   KEY_SIZE,
   openBox,
+  PrefixedBoxKey,
   randomBytes,
   type RawKeyPair,
   sealBox,
-  sealInPlace,
   type X25519Backend,
   x25519Backend,
   x25519PublicKey,
@@ -207,8 +207,11 @@ function protocolFailure(message: string): HandshakeError {
  */
 export class CurveCodec implements FrameCodec {
   flags = 0;
-  private readonly sendNonce = new Uint8Array(24);
-  private readonly receiveNonce = new Uint8Array(24);
+  /** The short nonce (last 8 bytes of the full nonce) of the next MESSAGE each way. */
+  private readonly sendNonce = new Uint8Array(8);
+  private readonly receiveNonce = new Uint8Array(8);
+  private readonly sendBox: PrefixedBoxKey;
+  private readonly receiveBox: PrefixedBoxKey;
   /** The short nonce of our next MESSAGE. */
   private nextNonce: number;
   /** The last short nonce the peer used: its next one must be larger. */
@@ -223,14 +226,14 @@ export class CurveCodec implements FrameCodec {
    * @param lastPeerNonce the last short nonce the peer used in the handshake
    */
   constructor(
-    private readonly key: Uint8Array,
+    key: Uint8Array,
     sendPrefix: Uint8Array,
     receivePrefix: Uint8Array,
     nextNonce: number,
     lastPeerNonce: number,
   ) {
-    this.sendNonce.set(sendPrefix);
-    this.receiveNonce.set(receivePrefix);
+    this.sendBox = new PrefixedBoxKey(key, sendPrefix);
+    this.receiveBox = new PrefixedBoxKey(key, receivePrefix);
     this.nextNonce = nextNonce;
     this.peerHigh = Math.floor(lastPeerNonce / 2 ** 32);
     this.peerLow = lastPeerNonce >>> 0;
@@ -238,15 +241,15 @@ export class CurveCodec implements FrameCodec {
 
   seal(flags: number, body: Uint8Array): Uint8Array {
     // Layout: [0..8) name, [8..16) short nonce, [16..32) MAC, [32] flags, [33..) body;
-    // sealInPlace encrypts [32..) where it lies and writes the MAC at [16..32).
+    // The box is sealed in place: [32..) encrypted where it lies, the MAC written at [16..32).
     const out = new Uint8Array(body.length + 33);
     out[32] = ((flags & FLAG_MORE) !== 0 ? 1 : 0) | ((flags & FLAG_COMMAND) !== 0 ? 2 : 0);
     out.set(body, 33);
     const nonce = this.sendNonce;
-    writeU64(nonce, 16, this.nextNonce++);
-    sealInPlace(this.key, nonce, out);
+    writeU64(nonce, 0, this.nextNonce++);
+    this.sendBox.seal(nonce, out);
     out.set(MESSAGE_NAME, 0);
-    out.set(nonce.subarray(16), 8);
+    out.set(nonce, 8);
     this.flags = 0;
     return out;
   }
@@ -261,8 +264,8 @@ export class CurveCodec implements FrameCodec {
       throw new ProtocolError("CURVE: MESSAGE nonce did not increase (replayed or reordered)");
     }
     const nonce = this.receiveNonce;
-    nonce.set(body.subarray(8, 16), 16);
-    const plain = openBox(this.key, nonce, body.subarray(16));
+    nonce.set(body.subarray(8, 16));
+    const plain = this.receiveBox.open(nonce, body.subarray(16));
     if (plain === null) {
       throw new ProtocolError("CURVE: MESSAGE failed authentication (altered or wrong key)");
     }

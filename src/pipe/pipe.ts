@@ -42,6 +42,8 @@ export class Pipe {
   peer: PeerInfo | null = null;
   /** Set by routing strategies that address pipes by id (ROUTER). */
   routingId: Uint8Array | null = null;
+  /** True while the socket's fair queue holds this pipe among those it reads (see FairQueue). */
+  readActive = false;
   /** True once the socket stopped using this pipe. */
   detached = false;
   /** Set by the socket: the transport under the pipe was re-established (libzmq's hiccup). */

@@ -6,8 +6,13 @@
  * when it has drained to the low-water mark ({@link MessageQueue.onSpace}).
  * Both are edge-triggered and cost nothing per message otherwise.
  *
+ * A producer with many messages at once may queue them as one
+ * {@link MessageBatch}; the queue counts (and limits) messages either way.
+ *
  * @module
  */
+
+import { MessageBatch } from "../message.ts";
 
 /** libzmq's rule for the low-water mark that wakes a blocked writer. */
 export function lowWaterMark(hwm: number): number {
@@ -17,9 +22,12 @@ export function lowWaterMark(hwm: number): number {
 
 /** Ring-buffer queue; see the module documentation. */
 export class MessageQueue<T> {
-  private items: (T | undefined)[];
+  private items: (T | MessageBatch<T> | undefined)[];
   private mask: number;
   private head = 0;
+  /** Occupied slots of `items` (a batch takes one). */
+  private entries = 0;
+  /** Queued messages. */
   private count = 0;
   private lwm: number;
   private writerWaiting = false;
@@ -68,10 +76,22 @@ export class MessageQueue<T> {
 
   /** Appends regardless of the high-water mark (a read batch that overshoots it). */
   push(item: T): void {
-    if (this.count === this.items.length) this.grow();
-    this.items[(this.head + this.count) & this.mask] = item;
+    if (this.entries === this.items.length) this.grow();
+    this.items[(this.head + this.entries) & this.mask] = item;
+    this.entries++;
     this.count++;
     if (this.count === 1 && this.onData !== null) this.onData();
+  }
+
+  /** Appends every message of a batch regardless of the high-water mark, as {@link push}. */
+  pushBatch(batch: MessageBatch<T>): void {
+    const added = batch.remaining;
+    if (added === 0) return;
+    if (this.entries === this.items.length) this.grow();
+    this.items[(this.head + this.entries) & this.mask] = batch;
+    this.entries++;
+    this.count += added;
+    if (this.count === added && this.onData !== null) this.onData();
   }
 
   /** Registers a writer that stopped because the queue is full. */
@@ -82,25 +102,43 @@ export class MessageQueue<T> {
 
   /** The oldest message, without removing it. */
   peek(): T | undefined {
-    return this.count === 0 ? undefined : this.items[this.head];
+    if (this.count === 0) return undefined;
+    const item = this.items[this.head];
+    return item instanceof MessageBatch ? item.peek() : item;
   }
 
   /** Removes and returns the oldest message. */
   shift(): T | undefined {
     if (this.count === 0) return undefined;
     const item = this.items[this.head];
-    this.items[this.head] = undefined;
-    this.head = (this.head + 1) & this.mask;
+    let msg: T;
+    // Messages are arrays (a cheap test); anything else queued is a batch.
+    if (Array.isArray(item) || !(item instanceof MessageBatch)) {
+      msg = item as T;
+      this.dropHead();
+    } else {
+      msg = item.next();
+      if (item.remaining === 0) this.dropHead();
+    }
     this.count--;
     if (this.writerWaiting && this.count <= this.lwm) this.wakeWriter();
-    return item;
+    return msg;
   }
 
   /** Removes every message and returns how many there were. */
   clear(): number {
     const dropped = this.count;
-    while (this.count > 0) this.shift();
+    while (this.entries > 0) this.dropHead();
+    this.count = 0;
+    this.head = 0;
+    if (this.writerWaiting && dropped > 0) this.wakeWriter();
     return dropped;
+  }
+
+  private dropHead(): void {
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.entries--;
   }
 
   private wakeWriterIfRoom(): void {
@@ -114,8 +152,8 @@ export class MessageQueue<T> {
 
   private grow(): void {
     const old = this.items;
-    const next = new Array<T | undefined>(old.length * 2);
-    for (let i = 0; i < this.count; i++) next[i] = old[(this.head + i) & this.mask];
+    const next = new Array<T | MessageBatch<T> | undefined>(old.length * 2);
+    for (let i = 0; i < this.entries; i++) next[i] = old[(this.head + i) & this.mask];
     this.items = next;
     this.mask = next.length - 1;
     this.head = 0;

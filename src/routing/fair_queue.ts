@@ -25,7 +25,10 @@ export class FairQueue {
 
   /** The pipe's queue went from empty to non-empty. */
   activate(pipe: Pipe): void {
-    if (!this.active.includes(pipe)) this.active.push(pipe);
+    // A flag on the pipe instead of a search: inproc activates once per message.
+    if (pipe.readActive) return;
+    pipe.readActive = true;
+    this.active.push(pipe);
   }
 
   /** Stops reading from a pipe, dropping what it still holds. */
@@ -61,6 +64,7 @@ export class FairQueue {
 
   private remove(index: number): void {
     const active = this.active;
+    active[index].readActive = false;
     active.splice(index, 1);
     if (this.current > index) this.current--;
   }

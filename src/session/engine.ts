@@ -22,6 +22,7 @@ import {
   FLAG_MORE,
   FrameDecoder,
   FrameEncoder,
+  type FrameRun,
   type FrameSink,
   ProtocolError,
 } from "../wire/frame.ts";
@@ -44,6 +45,8 @@ import { tagUserId } from "../mechanism/zap.ts";
 
 /** Stop encoding into a batch once it holds this many bytes. */
 const BATCH_BYTES = 256 * 1024;
+/** After a write, fewer queued messages than this wait one event-loop turn for more. */
+const YIELD_BELOW = 256;
 /** How long a failing engine waits for its ERROR command to be written. */
 const ERROR_FLUSH_MS = 500;
 /**
@@ -270,6 +273,16 @@ export class Engine implements FrameSink, SessionEngine {
     }
   }
 
+  /** FrameSink: the messages of one read, queued as they are (each is built when taken). */
+  onMessages(run: FrameRun): void {
+    const pipe = this.pipe;
+    if (pipe !== null && this.userId === undefined) {
+      pipe.inbound.pushBatch(run);
+      return;
+    }
+    while (run.remaining > 0) this.onMessage(run.next());
+  }
+
   /** FrameSink: a command frame; during the handshake, decoding pauses after it. */
   onCommand(body: Uint8Array): boolean {
     const command = parseCommand(body);
@@ -431,6 +444,12 @@ export class Engine implements FrameSink, SessionEngine {
         const chunks = encoder.take();
         if (chunks.length === 0) break;
         for (let i = 0; i < chunks.length; i++) await this.writeAll(chunks[i]);
+        // A write to a local socket completes at once, so without a pause the
+        // next batch would hold only what the producer queued in the few
+        // microtasks since: many small writes. One event-loop turn lets a
+        // producer in a send loop fill its queue (up to the high-water mark)
+        // first. A lone message (request-reply) went out in the first batch.
+        if (this.pipe !== null && this.pipe.outbound.length < YIELD_BELOW) await nextTurn();
       }
     } finally {
       this.flushing = false;
@@ -574,6 +593,11 @@ export class Engine implements FrameSink, SessionEngine {
     if (!this.ready && !requested) stop.handshakeFailure = handshakeFailureOf(stop.error);
     this.handler.onStopped(this, stop);
   }
+}
+
+/** Resolves on the next event-loop turn, after pending I/O completions. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

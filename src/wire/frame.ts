@@ -16,8 +16,14 @@
  * storage, which grows with the bytes that actually arrived, never with the
  * length a peer merely declared.
  *
+ * Complete messages found in one pass over the buffer are handed out
+ * together as a {@link FrameRun}: the buffer and the offsets of their
+ * frames, from which each message is built only when it is taken.
+ *
  * @module
  */
+
+import { MessageBatch } from "../message.ts";
 
 /** Frame flag: more frames of this message follow. */
 export const FLAG_MORE = 1;
@@ -39,6 +45,11 @@ export const MAX_FRAME_SIZE = 2 ** 32;
 export interface FrameSink {
   /** A complete data message (all its frames). */
   onMessage(frames: Uint8Array[]): void;
+  /**
+   * Complete data messages decoded from one read, in order. Without this
+   * method each is given to {@link onMessage} instead.
+   */
+  onMessages?(run: FrameRun): void;
   /**
    * One command frame (its body: name length, name, data). Returning true
    * stops decoding right after this frame: the bytes behind it stay in the
@@ -82,6 +93,61 @@ interface PendingBody {
  */
 const GROWTH_FACTOR = 16;
 
+/**
+ * Messages decoded from one read buffer, kept as offsets into it: two
+ * 32-bit numbers per frame (start, end; the end of a frame that has more
+ * frames after it is stored as `~end`). {@link next} builds one message of
+ * views into the buffer.
+ */
+export class FrameRun extends MessageBatch<Uint8Array[]> {
+  private pos = 0;
+
+  /**
+   * @param buf the read buffer the frames are in
+   * @param spans frame offsets, as described above
+   * @param count number of messages
+   */
+  constructor(private readonly buf: Uint8Array, private readonly spans: Int32Array, count: number) {
+    super(count);
+  }
+
+  /** Takes the next message. */
+  next(): Uint8Array[] {
+    const spans = this.spans;
+    const buf = this.buf;
+    let pos = this.pos;
+    const start = spans[pos];
+    let end = spans[pos + 1];
+    pos += 2;
+    this.remaining--;
+    if (end >= 0) {
+      this.pos = pos;
+      return [buf.subarray(start, end)];
+    }
+    const frames = [buf.subarray(start, ~end)];
+    do {
+      const from = spans[pos];
+      end = spans[pos + 1];
+      pos += 2;
+      frames.push(buf.subarray(from, end >= 0 ? end : ~end));
+    } while (end < 0);
+    this.pos = pos;
+    return frames;
+  }
+
+  /** The next message, without taking it. */
+  peek(): Uint8Array[] {
+    const pos = this.pos;
+    const msg = this.next();
+    this.pos = pos;
+    this.remaining++;
+    return msg;
+  }
+}
+
+/** Initial capacity (in numbers) of the decoder's frame offset list. */
+const INITIAL_SPANS = 1024;
+
 /** Incremental frame decoder; see the module documentation. */
 export class FrameDecoder {
   private buf: Uint8Array;
@@ -89,9 +155,17 @@ export class FrameDecoder {
   private end = 0;
   /** True once a view into `buf` was handed out: `buf` must then not be reused. */
   private shared = false;
+  /** Frames of a message being assembled as views (it spans reads, or has a large frame). */
   private frames: Uint8Array[] = [];
   private pending: PendingBody | null = null;
   private messageBytes = 0;
+  /** Offsets of the frames decoded in this pass, for the next {@link FrameRun}. */
+  private spans = new Int32Array(INITIAL_SPANS);
+  private spanLength = 0;
+  /** Where the frames of the message not yet complete start in `spans`. */
+  private openSpans = 0;
+  /** Complete messages in `spans`. */
+  private runMessages = 0;
   /**
    * Largest accepted command frame in bytes (-1: no limit). The engine keeps
    * it small during the handshake, then sets it to `maxMessageSize`.
@@ -174,6 +248,17 @@ export class FrameDecoder {
     const buf = this.buf;
     const end = this.end;
     let pos = this.start;
+    try {
+      pos = this.decodeFrames(buf, pos, end, sink);
+    } finally {
+      // Also when a frame broke the protocol: the messages before it are delivered.
+      this.start = pos;
+      this.endPass(sink);
+    }
+  }
+
+  /** Decodes the complete frames in `buf[pos..end)`; returns where it stopped. */
+  private decodeFrames(buf: Uint8Array, pos: number, end: number, sink: FrameSink): number {
     while (end - pos >= 2) {
       const flags = buf[pos];
       let size: number;
@@ -203,15 +288,79 @@ export class FrameDecoder {
         if (size >= this.ownStorageThreshold) {
           // The partial body moves to storage of its own; the read buffer
           // then ends where that body started.
-          this.startPending(flags, size, bodyStart);
+          this.startPending(flags, size, bodyStart, sink);
           pos = bodyStart;
         }
         break;
       }
       pos = bodyStart + size;
+      if ((flags & FLAG_COMMAND) === 0 && !this.raw && this.frames.length === 0) {
+        this.addSpan(flags, bodyStart, pos);
+        continue;
+      }
       if (this.frame(flags, buf.subarray(bodyStart, pos), sink)) break;
     }
-    this.start = pos;
+    return pos;
+  }
+
+  /** Records a data frame of the read buffer for the run of this pass. */
+  private addSpan(flags: number, start: number, end: number): void {
+    let spans = this.spans;
+    const at = this.spanLength;
+    if (at + 2 > spans.length) {
+      const grown = new Int32Array(spans.length * 2);
+      grown.set(spans);
+      this.spans = spans = grown;
+    }
+    spans[at] = start;
+    this.spanLength = at + 2;
+    if ((flags & FLAG_MORE) !== 0) {
+      spans[at + 1] = ~end;
+      this.messageBytes += end - start;
+      return;
+    }
+    spans[at + 1] = end;
+    this.messageBytes = 0;
+    this.runMessages++;
+    this.openSpans = at + 2;
+  }
+
+  /** Hands the complete messages recorded so far to the sink, as one run. */
+  private flushRun(sink: FrameSink): void {
+    const count = this.runMessages;
+    if (count === 0) return;
+    const complete = this.openSpans;
+    const run = new FrameRun(this.buf, this.spans.slice(0, complete), count);
+    // The frames of an incomplete message stay, moved to the front.
+    this.spans.copyWithin(0, complete, this.spanLength);
+    this.spanLength -= complete;
+    this.openSpans = 0;
+    this.runMessages = 0;
+    this.shared = true;
+    if (sink.onMessages !== undefined) sink.onMessages(run);
+    else while (run.remaining > 0) sink.onMessage(run.next());
+  }
+
+  /**
+   * Ends a pass: complete messages go out; the frames of a message that is
+   * not complete become views, as the buffer may change before the rest comes.
+   */
+  private endPass(sink: FrameSink): void {
+    this.flushRun(sink);
+    this.openAsViews();
+  }
+
+  /** Moves the recorded frames of the incomplete message to `frames` (as views). */
+  private openAsViews(): void {
+    const length = this.spanLength;
+    if (length === 0) return;
+    const spans = this.spans;
+    for (let i = 0; i < length; i += 2) {
+      this.frames.push(this.buf.subarray(spans[i], ~spans[i + 1]));
+    }
+    this.spanLength = 0;
+    this.openSpans = 0;
+    this.shared = true;
   }
 
   private checkSize(flags: number, size: number): void {
@@ -235,6 +384,8 @@ export class FrameDecoder {
 
   /** Hands one frame to the sink; true when the sink asked to stop decoding. */
   private frame(flags: number, body: Uint8Array, sink: FrameSink): boolean {
+    // Messages decoded before this frame go first, in order.
+    if (this.runMessages > 0) this.flushRun(sink);
     if (this.raw) {
       // The sink opens the frame into storage of its own (see `raw`): the
       // read buffer stays reusable.
@@ -242,7 +393,7 @@ export class FrameDecoder {
       return false;
     }
     if ((flags & FLAG_COMMAND) !== 0) {
-      if (this.frames.length > 0) {
+      if (this.frames.length > 0 || this.spanLength > 0) {
         throw new ProtocolError("command frame inside a multipart message");
       }
       return sink.onCommand(body) === true;
@@ -261,7 +412,10 @@ export class FrameDecoder {
   }
 
   /** Moves the partial frame at `bodyStart` into storage of its own. */
-  private startPending(flags: number, size: number, bodyStart: number): void {
+  private startPending(flags: number, size: number, bodyStart: number, sink: FrameSink): void {
+    // The message's earlier frames are views from now on; the ones before it go out.
+    this.flushRun(sink);
+    this.openAsViews();
     const received = this.end - bodyStart;
     const storage = new Uint8Array(storageFor(size, received));
     storage.set(this.buf.subarray(bodyStart, this.end));

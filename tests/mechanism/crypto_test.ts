@@ -3,6 +3,7 @@ import {
   boxKey,
   nobleX25519,
   openBox,
+  PrefixedBoxKey,
   randomBytes,
   sealBox,
   webCryptoX25519,
@@ -78,4 +79,48 @@ Deno.test("both backends refuse a low-order public key", async () => {
   for (const backend of [nobleX25519, webCryptoX25519]) {
     await assert.rejects(() => backend.agree(secret, new Uint8Array(32)), backend.name);
   }
+});
+
+Deno.test("PrefixedBoxKey seals NaCl's crypto_box output (the NaCl test vector)", () => {
+  const boxer = new PrefixedBoxKey(hex(BEFORENM), NONCE.subarray(0, 16));
+  const buffer = new Uint8Array(MESSAGE.length + 32);
+  buffer.set(MESSAGE, 32);
+  boxer.seal(NONCE.subarray(16), buffer);
+  assert.deepEqual(buffer.subarray(16), sealBox(hex(BEFORENM), NONCE, MESSAGE));
+  assert.equal(toHex(buffer.subarray(16, 48)), BOX_START);
+});
+
+Deno.test("PrefixedBoxKey and sealBox/openBox make and open the same boxes, any length", () => {
+  const key = randomBytes(32);
+  const nonce = randomBytes(24);
+  const boxer = new PrefixedBoxKey(key, nonce.subarray(0, 16));
+  for (const length of [0, 1, 31, 32, 33, 63, 64, 65, 200, 1000, 4096]) {
+    const plain = randomBytes(length);
+    const buffer = new Uint8Array(length + 32);
+    buffer.set(plain, 32);
+    boxer.seal(nonce.subarray(16), buffer);
+    const box = buffer.subarray(16);
+    assert.deepEqual(box, sealBox(key, nonce, plain), `seal, ${length} bytes`);
+    assert.deepEqual(boxer.open(nonce.subarray(16), box), plain, `open, ${length} bytes`);
+    assert.deepEqual(openBox(key, nonce, box), plain);
+  }
+});
+
+Deno.test("PrefixedBoxKey refuses an altered box, another counter, another prefix, a short box", () => {
+  const key = hex(BEFORENM);
+  const box = sealBox(key, NONCE, MESSAGE);
+  const boxer = new PrefixedBoxKey(key, NONCE.subarray(0, 16));
+  const counter = NONCE.subarray(16);
+  for (const at of [0, 15, 16, box.length - 1]) {
+    const altered = box.slice();
+    altered[at] ^= 1;
+    assert.equal(boxer.open(counter, altered), null, `byte ${at} altered`);
+  }
+  const otherCounter = counter.slice();
+  otherCounter[7] ^= 1;
+  assert.equal(boxer.open(otherCounter, box), null);
+  const otherPrefix = NONCE.slice(0, 16);
+  otherPrefix[0] ^= 1;
+  assert.equal(new PrefixedBoxKey(key, otherPrefix).open(counter, box), null);
+  assert.equal(boxer.open(counter, box.subarray(0, 15)), null);
 });

@@ -1,0 +1,141 @@
+/**
+ * What the Deno benchmark programs share: their flags, the measuring window
+ * and the JSON lines they speak to bench/main.ts (see bench/protocol.ts).
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+
+/** Flags every measured program understands (each uses the ones it needs). */
+export interface ProgramFlags {
+  /** `receiver`/`sender` (throughput), `server`/`client` (latency, fan-out), `inproc`. */
+  role: string;
+  endpoint: string;
+  size: number;
+  /** Milliseconds of traffic before the window opens (JIT, TCP and caches warm up). */
+  warmupMs: number;
+  /** Milliseconds the window stays open. */
+  durationMs: number;
+  /** `null` or `curve`. */
+  mechanism: string;
+  /** Latency: `reqrep` or `dealerrouter`. */
+  pattern: string;
+  /** Fan-out: how many subscribers. */
+  subscribers: number;
+  /** Stalled consumer: how many messages to queue. */
+  count: number;
+}
+
+/**
+ * `--exit-after MS` (profiling): the program exits cleanly after MS ms, so
+ * that `deno run --cpu-prof` writes its profile (a killed process writes none).
+ */
+export function exitAfter(args: string[]): void {
+  const at = args.indexOf("--exit-after");
+  if (at < 0) return;
+  setTimeout(() => Deno.exit(0), Number(args[at + 1]));
+}
+
+/** Parses the flags of bench/protocol.ts. */
+export function parseFlags(args: string[]): ProgramFlags {
+  exitAfter(args);
+  const { values } = parseArgs({
+    args,
+    options: {
+      "exit-after": { type: "string" },
+      role: { type: "string", default: "" },
+      endpoint: { type: "string", default: "" },
+      size: { type: "string", default: "64" },
+      warmup: { type: "string", default: "200" },
+      duration: { type: "string", default: "1000" },
+      mechanism: { type: "string", default: "null" },
+      pattern: { type: "string", default: "reqrep" },
+      subscribers: { type: "string", default: "1" },
+      count: { type: "string", default: "0" },
+    },
+  });
+  return {
+    role: values.role,
+    endpoint: values.endpoint,
+    size: Number(values.size),
+    warmupMs: Number(values.warmup),
+    durationMs: Number(values.duration),
+    mechanism: values.mechanism,
+    pattern: values.pattern,
+    subscribers: Number(values.subscribers),
+    count: Number(values.count),
+  };
+}
+
+/** Prints one JSON line for bench/main.ts. */
+export function say(line: Record<string, unknown>): void {
+  console.log(JSON.stringify(line));
+}
+
+/**
+ * How often (in messages) a receive loop looks at the clock: rarely for small
+ * messages, where a clock read would cost a noticeable share of a message,
+ * and every message once messages are large.
+ */
+export function checkEvery(size: number): number {
+  if (size < 1024) return 1024;
+  if (size < 16 * 1024) return 64;
+  return 1;
+}
+
+/**
+ * The measuring window. The loop calls {@link check} with its running
+ * message count every {@link checkEvery} messages; the window opens at the
+ * first check after the warm-up and closes at the first check after the
+ * duration, so it starts and ends on a message boundary.
+ */
+export class Window {
+  private firstAt = -1;
+  private openAt = -1;
+  private openCount = 0;
+  /** Messages inside the window, once closed. */
+  messages = 0;
+  /** Seconds the window lasted, once closed. */
+  seconds = 0;
+
+  constructor(private readonly warmupMs: number, private readonly durationMs: number) {}
+
+  /** True once the window has closed. */
+  check(count: number): boolean {
+    const now = performance.now();
+    if (this.openAt < 0) {
+      if (this.firstAt < 0) this.firstAt = now;
+      if (now - this.firstAt >= this.warmupMs) {
+        this.openAt = now;
+        this.openCount = count;
+      }
+      return false;
+    }
+    if (now - this.openAt < this.durationMs) return false;
+    this.messages = count - this.openCount;
+    this.seconds = (now - this.openAt) / 1000;
+    return true;
+  }
+
+  /** The throughput result line for `size`-byte messages. */
+  result(size: number): Record<string, unknown> {
+    return {
+      result: { messages: this.messages, seconds: this.seconds, bytes: this.messages * size },
+    };
+  }
+}
+
+/** Throws unless a received message is one frame of `size` bytes. */
+export function expectSize(msg: Uint8Array[], size: number): void {
+  if (msg.length !== 1 || msg[0].length !== size) {
+    throw new Error(`got ${msg.length} frame(s) of ${msg[0]?.length} bytes, expected ${size}`);
+  }
+}
+
+/** p50 and p99 of round-trip times in microseconds. */
+export function percentiles(samplesUs: number[]): { p50: number; p99: number; samples: number } {
+  const sorted = Float64Array.from(samplesUs).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { p50: at(0.5), p99: at(0.99), samples: sorted.length };
+}
