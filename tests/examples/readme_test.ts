@@ -20,7 +20,7 @@ async function run(code: string): Promise<{ code: number; output: string }> {
     const mod = new URL("mod.ts", root).href;
     await Deno.writeTextFile(file, code.replaceAll('"@zmtp/zmq"', JSON.stringify(mod)));
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-net=127.0.0.1", file],
+      args: ["run", "--quiet", "--allow-net=127.0.0.1", file],
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
