@@ -7,6 +7,7 @@
  * @module
  */
 
+import { nextTurn } from "./timer.ts";
 import type { Message } from "./message.ts";
 import type { SocketBase } from "./socket.ts";
 import { canReceive, canSend } from "./wire/socket_types.ts";
@@ -243,11 +244,6 @@ async function pump(
     sent.framesOut += msg.length;
     sent.bytesOut += bytes;
   }
-}
-
-/** Resolves on the next event-loop turn, after pending I/O (an unclamped macrotask). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Queues at once if `to` can; false when it must wait (or is closed: `deliver` tells). */

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Timer } from "./timer.ts";
+import { nextTurn, type Timer } from "./timer.ts";
 import { Context } from "./context.ts";
 import { zmqError } from "./errors.ts";
 import { EventStream, type SocketEvent } from "./events.ts";
@@ -702,16 +702,6 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   private assertOpen(): void {
     if (this.isClosed) throw closedError();
   }
-}
-
-/**
- * Resolves on the next event-loop turn, after pending I/O completions run.
- * setImmediate, not setTimeout(0): nested zero timeouts are clamped to
- * several milliseconds (HTML timer rules, which Deno follows), which capped
- * a busy PUB or proxy at ~256 messages per 4 ms; an immediate costs ~5 µs.
- */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Sends between event-loop turns for socket types that never wait (see `yieldEvery`). */

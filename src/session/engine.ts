@@ -12,7 +12,8 @@
  * @module
  */
 
-import type { Timer } from "../timer.ts";
+import { nextTurn, type Timer } from "../timer.ts";
+import { DrainWaiters, writeAll } from "./output.ts";
 import type { Message } from "../message.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import { errorData, parseCommand, parseErrorReason, parsePing, pingData } from "../wire/command.ts";
@@ -142,7 +143,7 @@ export class Engine implements FrameSink, SessionEngine {
   /** Counts reads; heartbeat timers compare it instead of reading a clock per read. */
   private reads = 0;
   /** Set once the writer has nothing more to send; used by linger. */
-  private drainedWaiter: (() => void) | null = null;
+  private readonly drainWaiters = new DrainWaiters();
 
   /**
    * @param conn the byte stream
@@ -182,13 +183,7 @@ export class Engine implements FrameSink, SessionEngine {
    */
   drained(): Promise<void> {
     if (this.stopped || !this.hasPendingOutput) return Promise.resolve();
-    return new Promise((resolve) => {
-      const previous = this.drainedWaiter;
-      this.drainedWaiter = () => {
-        previous?.();
-        resolve();
-      };
-    });
+    return this.drainWaiters.wait();
   }
 
   /** Closes the connection now (our decision: not reported as a disconnection). */
@@ -443,7 +438,7 @@ export class Engine implements FrameSink, SessionEngine {
         this.encodeBatch(encoder);
         const chunks = encoder.take();
         if (chunks.length === 0) break;
-        for (let i = 0; i < chunks.length; i++) await this.writeAll(chunks[i]);
+        for (let i = 0; i < chunks.length; i++) await writeAll(this.conn, chunks[i]);
         // A write to a local socket completes at once, so without a pause the
         // next batch would hold only what the producer queued in the few
         // microtasks since: many small writes. One event-loop turn lets a
@@ -454,11 +449,7 @@ export class Engine implements FrameSink, SessionEngine {
     } finally {
       this.flushing = false;
     }
-    if (this.drainedWaiter !== null && !this.hasPendingOutput) {
-      const waiter = this.drainedWaiter;
-      this.drainedWaiter = null;
-      waiter();
-    }
+    if (!this.hasPendingOutput) this.drainWaiters.release();
   }
 
   private encodeBatch(encoder: FrameEncoder): void {
@@ -497,13 +488,6 @@ export class Engine implements FrameSink, SessionEngine {
     for (let i = 0; i <= last; i++) {
       const sealed = codec.seal(i < last ? FLAG_MORE : 0, msg[i]);
       encoder.frame(sealed, codec.flags);
-    }
-  }
-
-  private async writeAll(chunk: Uint8Array): Promise<void> {
-    let offset = 0;
-    while (offset < chunk.length) {
-      offset += await this.conn.write(offset === 0 ? chunk : chunk.subarray(offset));
     }
   }
 
@@ -585,19 +569,12 @@ export class Engine implements FrameSink, SessionEngine {
       pipe.inbound.onSpace = null;
     }
     this.wakeReader();
-    const waiter = this.drainedWaiter;
-    this.drainedWaiter = null;
-    waiter?.();
+    this.drainWaiters.release();
     const stop: EngineStop = { wasReady: this.ready, requested };
     if (error !== undefined && !isClosedError(error)) stop.error = error;
     if (!this.ready && !requested) stop.handshakeFailure = handshakeFailureOf(stop.error);
     this.handler.onStopped(this, stop);
   }
-}
-
-/** Resolves on the next event-loop turn, after pending I/O completions. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

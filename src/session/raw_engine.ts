@@ -13,6 +13,7 @@
  * @module
  */
 
+import { DrainWaiters, writeAll } from "./output.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import {
   type EngineHandler,
@@ -38,7 +39,7 @@ export class RawEngine implements SessionEngine {
   private stopped = false;
   private flushing = false;
   private resumeReading: (() => void) | null = null;
-  private drainedWaiter: (() => void) | null = null;
+  private readonly drainWaiters = new DrainWaiters();
 
   /**
    * @param conn the byte stream
@@ -80,13 +81,7 @@ export class RawEngine implements SessionEngine {
   /** Resolves once every message queued so far has been written, or the engine stopped. */
   drained(): Promise<void> {
     if (this.stopped || !this.hasPendingOutput) return Promise.resolve();
-    return new Promise((resolve) => {
-      const previous = this.drainedWaiter;
-      this.drainedWaiter = () => {
-        previous?.();
-        resolve();
-      };
-    });
+    return this.drainWaiters.wait();
   }
 
   /** Closes the connection now; the socket asked for it, so no disconnect message is queued. */
@@ -149,16 +144,12 @@ export class RawEngine implements SessionEngine {
       while (!this.stopped) {
         const chunks = this.takeBatch();
         if (chunks.length === 0) break;
-        for (let i = 0; i < chunks.length; i++) await this.writeAll(chunks[i]);
+        for (let i = 0; i < chunks.length; i++) await writeAll(this.conn, chunks[i]);
       }
     } finally {
       this.flushing = false;
     }
-    if (this.drainedWaiter !== null && !this.hasPendingOutput) {
-      const waiter = this.drainedWaiter;
-      this.drainedWaiter = null;
-      waiter();
-    }
+    if (!this.hasPendingOutput) this.drainWaiters.release();
   }
 
   /**
@@ -192,13 +183,6 @@ export class RawEngine implements SessionEngine {
     return chunks;
   }
 
-  private async writeAll(chunk: Uint8Array): Promise<void> {
-    let offset = 0;
-    while (offset < chunk.length) {
-      offset += await this.conn.write(offset === 0 ? chunk : chunk.subarray(offset));
-    }
-  }
-
   // ---- ending --------------------------------------------------------------
 
   /**
@@ -218,9 +202,7 @@ export class RawEngine implements SessionEngine {
       if (byPeer) this.notify();
     }
     this.wakeReader();
-    const waiter = this.drainedWaiter;
-    this.drainedWaiter = null;
-    waiter?.();
+    this.drainWaiters.release();
     const stop: EngineStop = { wasReady: true, requested: !byPeer };
     if (error !== undefined && !isClosedError(error)) stop.error = error;
     this.handler.onStopped(this, stop);
