@@ -55,8 +55,19 @@ export abstract class MessageBatch<T = Message> {
 }
 
 /** Total payload bytes of a message. */
-export function messageSize(msg: Message): number {
+export function messageSize(msg: readonly Uint8Array[]): number {
   let size = 0;
   for (let i = 0; i < msg.length; i++) size += msg[i].length;
   return size;
+}
+
+/** Joins byte arrays into one new buffer. */
+export function concatBytes(parts: readonly Uint8Array[], size = messageSize(parts)): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }

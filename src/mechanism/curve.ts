@@ -28,6 +28,7 @@
  * @module
  */
 
+import { concatBytes } from "../message.ts";
 import { zmqError } from "../errors.ts";
 import { type Command, parseErrorReason, readyData } from "../wire/command.ts";
 import { FLAG_COMMAND, FLAG_MORE, ProtocolError } from "../wire/frame.ts";
@@ -184,15 +185,7 @@ function readU64(bytes: Uint8Array, at: number): number {
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 function protocolFailure(message: string): HandshakeError {

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { concatBytes } from "../message.ts";
 import { DrainWaiters, writeAll } from "./output.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import {
@@ -211,12 +212,5 @@ export class RawEngine implements SessionEngine {
 
 /** Joins frames into one buffer (one frame is returned as it is). */
 function concat(frames: Uint8Array[], size: number): Uint8Array {
-  if (frames.length === 1) return frames[0];
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const frame of frames) {
-    out.set(frame, offset);
-    offset += frame.length;
-  }
-  return out;
+  return frames.length === 1 ? frames[0] : concatBytes(frames, size);
 }
