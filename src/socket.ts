@@ -29,6 +29,7 @@ import {
 import { AcceptSession, ConnectSession } from "./session/session.ts";
 import { type Endpoint, parseEndpoint } from "./transport/endpoint.ts";
 import { streamTransport } from "./transport/index.ts";
+import { socksSettings } from "./transport/socks.ts";
 import type { ZmtpSocketType } from "./wire/socket_types.ts";
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -126,6 +127,12 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   }
 
   private conflating = DEFAULT_OPTIONS.conflate;
+  /** See {@link SocketOptions.socksProxy}. */
+  socksProxy: string | null = DEFAULT_OPTIONS.socksProxy;
+  /** See {@link SocketOptions.socksUsername}. */
+  socksUsername: string | null = DEFAULT_OPTIONS.socksUsername;
+  /** See {@link SocketOptions.socksPassword}. */
+  socksPassword: string | null = DEFAULT_OPTIONS.socksPassword;
   /** See {@link SocketOptions.plainServer}. */
   plainServer: boolean = DEFAULT_OPTIONS.plainServer;
   /** See {@link SocketOptions.plainUsername}. */
@@ -332,7 +339,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       return;
     }
     checkSecurityOptions(this);
-    const transport = streamTransport(ep);
+    const transport = streamTransport(ep, socksSettings(this));
     transport.checkConnect(ep);
     const session = new ConnectSession(this, ep, transport);
     const list = this.connections.get(endpoint) ?? [];
