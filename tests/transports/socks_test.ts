@@ -72,8 +72,10 @@ Deno.test({
     using pull = new Pull();
     await pull.bind("tcp://127.0.0.1:*");
     const endpoint = pull.lastEndpoint!;
-    using anonymous = new Push({ socksProxy: proxy.address, reconnectInterval: 50 });
+    // linger 0: their messages can never be delivered.
+    using anonymous = new Push({ socksProxy: proxy.address, reconnectInterval: 50, linger: 0 });
     using wrong = new Push({
+      linger: 0,
       socksProxy: proxy.address,
       socksUsername: "alice",
       socksPassword: "guess",
