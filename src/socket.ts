@@ -248,7 +248,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     checkSecurityOptions(this);
     let listener;
     try {
-      listener = await streamTransport(ep).listen(ep);
+      listener = await streamTransport(ep, true).listen(ep);
     } catch (err) {
       this.emit({ type: "bind:error", address: endpoint, error: err as Error });
       throw err;
@@ -313,7 +313,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       return;
     }
     checkSecurityOptions(this);
-    const transport = streamTransport(ep);
+    const transport = streamTransport(ep, false);
     transport.checkConnect(ep);
     const session = new ConnectSession(this, ep, transport);
     const list = this.connections.get(endpoint) ?? [];
