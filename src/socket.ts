@@ -274,7 +274,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     checkSecurityOptions(this);
     let listener;
     try {
-      listener = await streamTransport(ep).listen(ep);
+      listener = await streamTransport(ep, true).listen(ep);
     } catch (err) {
       this.emit({ type: "bind:error", address: endpoint, error: err as Error });
       throw err;
@@ -339,7 +339,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       return;
     }
     checkSecurityOptions(this);
-    const transport = streamTransport(ep, socksSettings(this));
+    const transport = streamTransport(ep, false, socksSettings(this));
     transport.checkConnect(ep);
     const session = new ConnectSession(this, ep, transport);
     const list = this.connections.get(endpoint) ?? [];
