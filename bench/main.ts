@@ -397,7 +397,7 @@ function checkTargets(rows: Row[]): Target[] {
     "≥ 1.0",
     (v) => v >= 1,
   ));
-  targets.push(...issue17Targets(rows, find, target));
+  targets.push(...issue17Targets(find, target));
   const memory = find("memory", "zmtp", {});
   targets.push({
     name: `stalled consumer, ${memory?.queued ?? "1,000,000"} × 64 B queued: zmtp RSS`,
@@ -410,7 +410,6 @@ function checkTargets(rows: Row[]): Target[] {
 
 /** Issue 17's targets: CURVE, tail latency, large messages (each a ratio within this run). */
 function issue17Targets(
-  rows: Row[],
   find: (suite: Suite, key: string, extra: Partial<Row>) => Row | undefined,
   target: (name: string, value: number | null, goal: string, ok: (v: number) => boolean) => Target,
 ): Target[] {
