@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Client, messageRoutingId, Server, ZmqError } from "../../../mod.ts";
+import { Client, messageRoutingId, Server, type ZmqError } from "../../../mod.ts";
 import { texts, within } from "../../helpers.ts";
 import { TRANSPORTS } from "../../transports/cases.ts";
 

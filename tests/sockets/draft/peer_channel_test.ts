@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Channel, messageRoutingId, Peer, ZmqError } from "../../../mod.ts";
+import { Channel, messageRoutingId, Peer, type ZmqError } from "../../../mod.ts";
 import { texts, within } from "../../helpers.ts";
 import { TRANSPORTS } from "../../transports/cases.ts";
 

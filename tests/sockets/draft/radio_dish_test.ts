@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Dish, messageGroup, Radio, ZmqError } from "../../../mod.ts";
+import { Dish, messageGroup, Radio, type ZmqError } from "../../../mod.ts";
 import { delay, texts, within } from "../../helpers.ts";
 import { TRANSPORTS } from "../../transports/cases.ts";
 

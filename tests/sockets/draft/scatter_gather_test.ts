@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Gather, Scatter, ZmqError } from "../../../mod.ts";
+import { Gather, Scatter, type ZmqError } from "../../../mod.ts";
 import { texts, within } from "../../helpers.ts";
 import { TRANSPORTS } from "../../transports/cases.ts";
 
