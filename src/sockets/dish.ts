@@ -74,6 +74,7 @@ export class Dish extends SocketBase {
     for (const group of groups) this.change(false, group);
   }
 
+  /** Joins or leaves one group and tells every radio. */
   private change(join: boolean, group: MessageLike): void {
     if (this.closed) throw zmqError("ETERM", "socket is closed");
     const bytes = toFrame(group);
@@ -131,6 +132,7 @@ export class Dish extends SocketBase {
     }
   }
 
+  /** Tells a radio every group joined. */
   private sendMemberships(pipe: Pipe): void {
     for (const group of this.joined.values()) pipe.outbound.push(membershipMessage(true, group));
   }

@@ -104,6 +104,7 @@ export class Radio extends SocketBase {
     return true;
   }
 
+  /** Applies the joins and leaves a dish sent. */
   private readMemberships(pipe: Pipe): void {
     for (let item = pipe.read(); item !== undefined; item = pipe.read()) {
       const frame = item[0];

@@ -156,20 +156,29 @@ for (const binder of BINDERS) {
   });
 }
 
-/** Our radio sends probes until libzmq's dish receives one. */
+/**
+ * Our radio sends probes until libzmq's dish receives one. The dish's own
+ * receiveTimeout bounds each wait: a zeromq.js receive abandoned by a
+ * timeout of the peer process would stay pending and swallow the next.
+ */
 async function untilTheyHear(radio: Radio, dish: PeerSocket, group: string) {
-  for (let i = 0; i < 100; i++) {
-    await radio.send("probe", { group });
-    try {
-      return await dish.receiveWith(50);
-    } catch { /* not joined yet */ }
+  await dish.set("receiveTimeout", 50);
+  try {
+    for (let i = 0; i < 200; i++) {
+      await radio.send("probe", { group });
+      try {
+        return await dish.receiveWith();
+      } catch { /* not joined yet */ }
+    }
+  } finally {
+    await dish.set("receiveTimeout", -1);
   }
   throw new Error("libzmq's JOIN never arrived");
 }
 
 /** libzmq's radio sends probes until our dish receives one. */
 async function untilWeHear(radio: PeerSocket, dish: Dish, group: string) {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 200; i++) {
     await radio.sendWith("probe", { group });
     try {
       return await dish.receive({ signal: AbortSignal.timeout(50) });
