@@ -13,7 +13,8 @@
  */
 
 import { nextTurn, type Timer } from "../timer.ts";
-import { DrainWaiters, writeAll } from "./output.ts";
+import { DrainWaiters } from "./output.ts";
+import { type ByteStream, isClosedError, writeAll } from "../transport/byte_stream.ts";
 import type { Message } from "../message.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import { errorData, parseCommand, parseErrorReason, parsePing, pingData } from "../wire/command.ts";
@@ -33,6 +34,7 @@ import {
   encodeGreeting,
   GREETING_SIZE,
 } from "../wire/greeting.ts";
+import type { WireAdapter } from "../wire/join_leave.ts";
 import { metadataText } from "../wire/metadata.ts";
 import { compatibleSocketTypes, type ZmtpSocketType } from "../wire/socket_types.ts";
 import {
@@ -72,6 +74,8 @@ export interface EngineConfig {
   heartbeatTimeout: number;
   /** TTL announced in our PINGs, in ms; 0 for none. */
   heartbeatTimeToLive: number;
+  /** What the socket type adds on the wire (RADIO/DISH's JOIN and LEAVE); null for nothing. */
+  adapter?: WireAdapter | null;
 }
 
 /** How an engine ended. */
@@ -101,6 +105,23 @@ export interface SessionEngine {
   drained(): Promise<void>;
   /** Closes the connection now. */
   close(): void;
+}
+
+/** What starting an engine needs of the socket (see the transport's `Link`). */
+export interface EngineFactory {
+  /** TCP keep-alive: -1 leaves the OS default, 0 off, 1 on. */
+  readonly tcpKeepalive: number;
+  /**
+   * The engine for a new byte-stream connection: ZMTP with a fresh
+   * mechanism, or raw bytes for STREAM sockets.
+   */
+  createEngine(stream: ByteStream, handler: EngineHandler, peerAddress: string): SessionEngine;
+  /**
+   * Engine settings with a fresh mechanism for one connection, for a
+   * transport that brings its own engine (one ZMTP frame per WebSocket
+   * message, say).
+   */
+  engineConfig(peerAddress: string): EngineConfig;
 }
 
 /** The session that owns an engine. */
@@ -152,7 +173,7 @@ export class Engine implements FrameSink, SessionEngine {
    * @param address the peer's address, for events and ZAP
    */
   constructor(
-    private readonly conn: Deno.Conn,
+    private readonly conn: ByteStream,
     private readonly config: EngineConfig,
     private readonly handler: EngineHandler,
     readonly address: string,
@@ -394,9 +415,12 @@ export class Engine implements FrameSink, SessionEngine {
       }
       case "ERROR":
         throw new ProtocolError(`peer sent ERROR: ${parseErrorReason(command.data)}`);
-      default:
-        // RFC 37: unknown commands are ignored.
+      default: {
+        // What the socket type makes of it; else (RFC 37) unknown commands are ignored.
+        const item = this.config.adapter?.messageFor(command);
+        if (item !== undefined) this.onMessage(item);
         return;
+      }
     }
   }
 
@@ -463,14 +487,31 @@ export class Engine implements FrameSink, SessionEngine {
     const queue = pipe.outbound;
     const codec = this.codec;
     const subscriptions = this.peerMinor >= 1 && isSubscriber(this.config.socketType);
+    const adapter = this.config.adapter ?? null;
     while (encoder.size < BATCH_BYTES) {
       const msg = queue.shift();
       if (msg === undefined) break;
-      if (codec !== undefined) this.encodeSealed(encoder, codec, msg, subscriptions);
+      const command = adapter === null ? null : adapter.commandFor(msg);
+      if (command !== null) this.encodeCommand(encoder, codec, command);
+      else if (codec !== undefined) this.encodeSealed(encoder, codec, msg, subscriptions);
       else if (subscriptions && isSubscription(msg)) {
         encoder.command(msg[0][0] === 1 ? "SUBSCRIBE" : "CANCEL", msg[0].subarray(1));
       } else encoder.message(msg);
     }
+  }
+
+  /** A command the socket type's adapter made of a pipe item, sealed when the mechanism says so. */
+  private encodeCommand(encoder: FrameEncoder, codec: FrameCodec | undefined, command: Command) {
+    if (codec === undefined) {
+      encoder.command(command.name, command.data);
+      return;
+    }
+    const { name, data } = command;
+    const body = new Uint8Array(1 + name.length + data.length);
+    body[0] = name.length;
+    for (let i = 0; i < name.length; i++) body[1 + i] = name.charCodeAt(i);
+    body.set(data, 1 + name.length);
+    encoder.frame(codec.seal(FLAG_COMMAND, body), codec.flags);
   }
 
   private encodeSealed(
@@ -604,13 +645,4 @@ function subscriptionCommand(msg: Uint8Array): Uint8Array {
   for (let i = 0; i < name.length; i++) body[1 + i] = name.charCodeAt(i);
   body.set(msg.subarray(1), 1 + name.length);
   return body;
-}
-
-/** Errors that only mean "the connection went away". */
-export function isClosedError(err: unknown): boolean {
-  return err instanceof Deno.errors.BadResource ||
-    err instanceof Deno.errors.Interrupted ||
-    err instanceof Deno.errors.ConnectionReset ||
-    err instanceof Deno.errors.BrokenPipe ||
-    err instanceof Deno.errors.UnexpectedEof;
 }
