@@ -53,6 +53,11 @@ export interface SocketOptions {
   socksUsername: string | null;
   /** SOCKS5 password (at most 255 bytes). */
   socksPassword: string | null;
+  /**
+   * Extra handshake properties (libzmq's ZMQ_METADATA), e.g. `{ "X-Region": "eu" }`:
+   * names start with `X-`, values are not empty. Peers read them with `messageProperty`.
+   */
+  metadata: Readonly<Record<string, string>>;
   /** PLAIN: act as the server. */
   plainServer: boolean;
   /** PLAIN client: user name. */
@@ -96,6 +101,7 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   socksProxy: null,
   socksUsername: null,
   socksPassword: null,
+  metadata: {},
   plainServer: false,
   plainUsername: null,
   plainPassword: null,
@@ -122,4 +128,33 @@ export function applyOptions(
     if (!known.has(name)) throw zmqError("EINVAL", `unknown socket option "${name}"`);
     if (value !== undefined) (target as Record<string, unknown>)[name] = value;
   }
+}
+
+/**
+ * Checks the `metadata` option as libzmq checks ZMQ_METADATA: each name
+ * starts with `X-` and has more after it (at most 255 bytes in all), each
+ * value is a non-empty string. Returns a frozen copy.
+ */
+export function checkMetadata(
+  properties: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  if (properties === null || typeof properties !== "object") {
+    throw zmqError("EINVAL", "metadata must be an object of X- names and string values");
+  }
+  const copy: Record<string, string> = {};
+  for (const [name, value] of Object.entries(properties)) {
+    if (
+      !name.startsWith("X-") || name.length < 3 || name.length > 255 || !/^[\x21-\x7e]+$/.test(name)
+    ) {
+      throw zmqError(
+        "EINVAL",
+        `metadata name "${name}" must start with "X-" (as libzmq's ZMQ_METADATA)`,
+      );
+    }
+    if (typeof value !== "string" || value.length === 0) {
+      throw zmqError("EINVAL", `metadata "${name}" needs a non-empty string value`);
+    }
+    copy[name] = value;
+  }
+  return Object.freeze(copy);
 }

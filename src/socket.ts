@@ -17,7 +17,7 @@ import { EventStream, type SocketEvent } from "./events.ts";
 import { type Message, type MessageLike, toMessage } from "./message.ts";
 import type { MechanismContext } from "./mechanism/mechanism.ts";
 import { checkSecurityOptions, createMechanism } from "./mechanism/select.ts";
-import { applyOptions, DEFAULT_OPTIONS, type SocketOptions } from "./options.ts";
+import { applyOptions, checkMetadata, DEFAULT_OPTIONS, type SocketOptions } from "./options.ts";
 import { conflatedQueues, conflatePipe } from "./pipe/conflate.ts";
 import { Pipe } from "./pipe/pipe.ts";
 import {
@@ -138,6 +138,19 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   socksUsername: string | null = DEFAULT_OPTIONS.socksUsername;
   /** See {@link SocketOptions.socksPassword}. */
   socksPassword: string | null = DEFAULT_OPTIONS.socksPassword;
+  /**
+   * See {@link SocketOptions.metadata}: a name that does not start with
+   * `X-`, or an empty value, is refused with `EINVAL` (as libzmq).
+   */
+  get metadata(): Readonly<Record<string, string>> {
+    return this.handshakeMetadata;
+  }
+
+  set metadata(properties: Readonly<Record<string, string>>) {
+    this.handshakeMetadata = checkMetadata(properties);
+  }
+
+  private handshakeMetadata: Readonly<Record<string, string>> = DEFAULT_OPTIONS.metadata;
   /** See {@link SocketOptions.plainServer}. */
   plainServer: boolean = DEFAULT_OPTIONS.plainServer;
   /** See {@link SocketOptions.plainUsername}. */
@@ -608,6 +621,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     const context: MechanismContext = {
       socketType: this.type,
       routingId: this.routingIdBytes(),
+      metadata: this.handshakeMetadata,
       peerAddress,
     };
     return {

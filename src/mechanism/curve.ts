@@ -392,7 +392,11 @@ export class CurveClient implements Mechanism {
       nonceOf(VOUCH_PREFIX, vouchNonce),
       concat(this.transient.publicKey, keys.serverKey),
     );
-    const metadata = readyData(this.context.socketType, this.context.routingId);
+    const metadata = readyData(
+      this.context.socketType,
+      this.context.routingId,
+      this.context.metadata,
+    );
     const nonce = shortNonce(2);
     const box = sealBox(
       sessionKey,
@@ -430,6 +434,7 @@ export class CurveServer implements Mechanism {
   readonly asServer = true;
   peerMetadata: Metadata = new Map();
   userId?: string;
+  zapMetadata?: Readonly<Record<string, string>>;
   codec?: CurveCodec;
   private state: "start" | "expect-hello" | "expect-initiate" | "authenticating" | "done" = "start";
   private backend!: X25519Backend;
@@ -532,7 +537,7 @@ export class CurveServer implements Mechanism {
     const box = sealBox(
       sessionKey,
       nonceOf(READY_PREFIX, readyNonce),
-      readyData(this.context.socketType, this.context.routingId),
+      readyData(this.context.socketType, this.context.routingId, this.context.metadata),
     );
     this.codec = new CurveCodec(
       sessionKey,
@@ -578,5 +583,6 @@ export class CurveServer implements Mechanism {
     });
     if (outcome.statusCode !== 200) throw refusal(outcome, "CURVE");
     this.userId = outcome.userId;
+    this.zapMetadata = outcome.metadata;
   }
 }

@@ -23,6 +23,7 @@ export class NullMechanism implements Mechanism {
   readonly asServer = false;
   peerMetadata: Metadata = new Map();
   userId?: string;
+  zapMetadata?: Readonly<Record<string, string>>;
 
   /**
    * Creates the mechanism for one connection.
@@ -40,7 +41,7 @@ export class NullMechanism implements Mechanism {
   }
 
   private ready(): HandshakeStep {
-    const data = readyData(this.context.socketType, this.context.routingId);
+    const data = readyData(this.context.socketType, this.context.routingId, this.context.metadata);
     return { send: [{ name: "READY", data }], done: false };
   }
 
@@ -54,6 +55,7 @@ export class NullMechanism implements Mechanism {
     });
     if (outcome.statusCode !== 200) throw refusal(outcome, "NULL");
     this.userId = outcome.userId;
+    this.zapMetadata = outcome.metadata;
     return this.ready();
   }
 

@@ -44,7 +44,7 @@ import {
   type HandshakeStep,
   type Mechanism,
 } from "../mechanism/mechanism.ts";
-import { tagUserId } from "../mechanism/zap.ts";
+import { StorageTagger } from "../pipe/properties.ts";
 
 /** Stop encoding into a batch once it holds this many bytes. */
 const BATCH_BYTES = 256 * 1024;
@@ -142,8 +142,8 @@ export class Engine implements FrameSink, SessionEngine {
   private readonly mechanism: Mechanism;
   private pipe: Pipe | null = null;
   private codec: FrameCodec | undefined;
-  /** The peer's User-Id from authentication; messages are tagged only when set. */
-  private userId: string | undefined;
+  /** Records which storage holds this connection's frames (message properties); set at READY. */
+  private tagger: StorageTagger | null = null;
   /** Commands received while the handshake runs, handled in order after each read. */
   private handshakeCommands: Command[] = [];
   /** Messages that arrived in the same read as the peer's last handshake command. */
@@ -277,10 +277,11 @@ export class Engine implements FrameSink, SessionEngine {
 
   /** FrameSink: a complete data message. */
   onMessage(frames: Uint8Array[]): void {
-    if (this.userId !== undefined) tagUserId(frames, this.userId);
     const pipe = this.pipe;
-    if (pipe !== null) pipe.inbound.push(frames);
-    else if (this.handshakeCommands.length > 0) this.early.push(frames);
+    if (pipe !== null) {
+      this.tagger!.tag(frames[frames.length - 1].buffer);
+      pipe.inbound.push(frames);
+    } else if (this.handshakeCommands.length > 0) this.early.push(frames);
     else {
       // Only what follows the peer's last handshake command (in the same
       // read) may wait for the handshake; anything before it breaks the
@@ -292,7 +293,8 @@ export class Engine implements FrameSink, SessionEngine {
   /** FrameSink: the messages of one read, queued as they are (each is built when taken). */
   onMessages(run: FrameRun): void {
     const pipe = this.pipe;
-    if (pipe !== null && this.userId === undefined) {
+    if (pipe !== null) {
+      this.tagger!.tag(run.storage);
       pipe.inbound.pushBatch(run);
       return;
     }
@@ -366,6 +368,7 @@ export class Engine implements FrameSink, SessionEngine {
       address: this.address,
       zmtpMinor: this.peerMinor,
       userId: this.mechanism.userId,
+      zapMetadata: this.mechanism.zapMetadata,
     };
     const pipe = this.handler.onReady(this, peer);
     // The socket may have refused the peer and closed us inside onReady.
@@ -373,7 +376,8 @@ export class Engine implements FrameSink, SessionEngine {
     this.ready = true;
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
-    this.userId = peer.userId;
+    const tagger = new StorageTagger(peer);
+    this.tagger = tagger;
     this.codec = this.mechanism.codec;
     if (this.codec !== undefined) this.decoder.raw = true;
     this.pipe = pipe;
@@ -381,7 +385,10 @@ export class Engine implements FrameSink, SessionEngine {
     this.decoder.maxCommandSize = this.config.maxMessageSize;
     pipe.outbound.onData = this.scheduleFlush;
     pipe.inbound.onSpace = this.wakeReader;
-    for (const msg of this.early) pipe.inbound.push(msg);
+    for (const msg of this.early) {
+      tagger.tag(msg[msg.length - 1].buffer);
+      pipe.inbound.push(msg);
+    }
     this.early = [];
     this.startHeartbeats();
     this.scheduleFlush();
