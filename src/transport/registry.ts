@@ -60,6 +60,7 @@ import type { InprocRegistry, InprocSocket } from "./inproc.ts";
 import { inprocTransport } from "./inproc.ts";
 import { ipcTransport } from "./ipc.ts";
 import { tcpTransport } from "./tcp.ts";
+import { udpTransport } from "./udp.ts";
 export type { ByteStream } from "./byte_stream.ts";
 export type { Link, Listener } from "./link.ts";
 
@@ -122,6 +123,7 @@ const TRANSPORTS: ReadonlyMap<string, Transport> = new Map<string, Transport>([
   [tcpTransport.scheme, tcpTransport],
   [ipcTransport.scheme, ipcTransport],
   [inprocTransport.scheme, inprocTransport],
+  [udpTransport.scheme, udpTransport],
 ]);
 
 /** An endpoint with the transport that carries it. */
