@@ -74,6 +74,12 @@ export interface SocketOptions {
   curveServerKey: string | Uint8Array | null;
   /** ZAP domain passed to `authenticate`. */
   zapDomain: string;
+  /**
+   * libzmq's ZMQ_ZAP_ENFORCE_DOMAIN: `authenticate` is asked only when
+   * `zapDomain` is set (CURVE accepts clients unasked otherwise), and a
+   * `zapDomain` without an `authenticate` handler refuses every peer.
+   */
+  zapEnforceDomain: boolean;
   /** ZAP handler deciding which peers a server socket accepts. */
   authenticate: Authenticator | null;
   /** The namespace for `inproc://` names; the default context when not given. */
@@ -110,6 +116,7 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   curveSecretKey: null,
   curveServerKey: null,
   zapDomain: "",
+  zapEnforceDomain: false,
   authenticate: null,
 };
 

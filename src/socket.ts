@@ -167,6 +167,8 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   curveServerKey: string | Uint8Array | null = DEFAULT_OPTIONS.curveServerKey;
   /** See {@link SocketOptions.zapDomain}. */
   zapDomain: string = DEFAULT_OPTIONS.zapDomain;
+  /** See {@link SocketOptions.zapEnforceDomain}. */
+  zapEnforceDomain: boolean = DEFAULT_OPTIONS.zapEnforceDomain;
   /** See {@link SocketOptions.authenticate}. */
   authenticate: SocketOptions["authenticate"] = DEFAULT_OPTIONS.authenticate;
 
@@ -624,9 +626,12 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       metadata: this.handshakeMetadata,
       peerAddress,
     };
+    const mechanism = createMechanism(this as unknown as SocketOptions, context);
     return {
       socketType: this.type,
-      mechanism: createMechanism(this as unknown as SocketOptions, context),
+      routingId: context.routingId!,
+      mechanism,
+      zmtp2Allowed: mechanism.name === "NULL" && this.zapDomain === "",
       maxMessageSize: this.maxMessageSize,
       handshakeInterval: this.handshakeInterval,
       heartbeatInterval: this.heartbeatInterval,

@@ -54,7 +54,14 @@ import {
   type MechanismContext,
 } from "./mechanism.ts";
 import { z85Decode, z85Encode } from "./z85.ts";
-import { askAuthenticator, peerError, refusal, type ZapSettings } from "./zap.ts";
+import {
+  askAuthenticator,
+  noHandlerRefusal,
+  peerError,
+  refusal,
+  zapDecision,
+  type ZapSettings,
+} from "./zap.ts";
 
 // ---- keys ------------------------------------------------------------------
 
@@ -570,10 +577,11 @@ export class CurveServer implements Mechanism {
 
   /** ZAP with the client's long-term key; without a handler every client is let in, as libzmq. */
   private async authenticate(clientKey: Uint8Array): Promise<void> {
-    const authenticate = this.zap.authenticate;
-    if (authenticate === null) return;
+    const decision = zapDecision(this.zap, "CURVE");
+    if (decision === "refuse") throw noHandlerRefusal("CURVE");
+    if (decision === "skip") return;
     this.state = "authenticating";
-    const outcome = await askAuthenticator(authenticate, {
+    const outcome = await askAuthenticator(this.zap.authenticate!, {
       domain: this.zap.zapDomain,
       address: this.context.peerAddress,
       routingId: this.context.routingId ?? new Uint8Array(0),

@@ -15,7 +15,14 @@ import {
   type Mechanism,
   type MechanismContext,
 } from "./mechanism.ts";
-import { askAuthenticator, peerError, refusal, type ZapSettings } from "./zap.ts";
+import {
+  askAuthenticator,
+  noHandlerRefusal,
+  peerError,
+  refusal,
+  zapDecision,
+  type ZapSettings,
+} from "./zap.ts";
 
 /** NULL: send READY, expect READY. */
 export class NullMechanism implements Mechanism {
@@ -34,9 +41,9 @@ export class NullMechanism implements Mechanism {
 
   start(): HandshakeStep | Promise<HandshakeStep> {
     const zap = this.zap;
-    if (zap !== undefined && zap.authenticate !== null && zap.zapDomain !== "") {
-      return this.authenticateThenReady(zap);
-    }
+    const decision = zap === undefined ? "skip" : zapDecision(zap, "NULL");
+    if (decision === "refuse") throw noHandlerRefusal("NULL");
+    if (decision === "ask") return this.authenticateThenReady(zap!);
     return this.ready();
   }
 

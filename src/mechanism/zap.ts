@@ -28,6 +28,38 @@ export interface ZapSettings {
   authenticate: Authenticator | null;
   /** The socket's `zapDomain`. */
   zapDomain: string;
+  /**
+   * libzmq's ZMQ_ZAP_ENFORCE_DOMAIN: ask `authenticate` only when
+   * `zapDomain` is set, and refuse peers when a domain is set but no
+   * handler is.
+   */
+  enforceDomain?: boolean;
+}
+
+/**
+ * Whether a server asks its handler about a peer, by libzmq's rules:
+ * `"ask"`, `"skip"` (accept without asking) or `"refuse"`. NULL asks only
+ * when a domain is set; PLAIN and CURVE ask whenever there is a handler,
+ * unless `enforceDomain` and no domain. With `enforceDomain`, a domain but
+ * no handler refuses (libzmq: no ZAP handler is an error then).
+ */
+export function zapDecision(
+  zap: ZapSettings,
+  mechanism: "NULL" | "CURVE",
+): "ask" | "skip" | "refuse" {
+  const hasDomain = zap.zapDomain !== "";
+  if (zap.enforceDomain === true && !hasDomain) return "skip";
+  if (mechanism === "NULL" && !hasDomain) return "skip";
+  if (zap.authenticate !== null) return "ask";
+  return zap.enforceDomain === true ? "refuse" : "skip";
+}
+
+/** The failure of a peer refused because `zapEnforceDomain` wants a handler that is not set. */
+export function noHandlerRefusal(mechanism: string): HandshakeError {
+  return new HandshakeError(
+    "other",
+    `${mechanism} peer refused: zapEnforceDomain is on, zapDomain is set and there is no authenticate handler`,
+  );
 }
 
 /** The settled answer to one ZAP request. */

@@ -29,14 +29,23 @@ import {
   ProtocolError,
 } from "../wire/frame.ts";
 import {
-  checkGreetingPrefix,
   decodeGreeting,
-  encodeGreeting,
+  encodeGreetingTail,
+  encodeSignature,
   GREETING_SIZE,
+  peerProtocol,
+  SIGNATURE_SIZE,
+  VERSION_KNOWN_AT,
+  ZMTP2_GREETING_SIZE,
+  zmtp3Minor,
 } from "../wire/greeting.ts";
 import type { WireAdapter } from "../wire/join_leave.ts";
-import { metadataText } from "../wire/metadata.ts";
-import { compatibleSocketTypes, type ZmtpSocketType } from "../wire/socket_types.ts";
+import { type Metadata, metadataText } from "../wire/metadata.ts";
+import {
+  compatibleSocketTypes,
+  ZMTP2_SOCKET_TYPES,
+  type ZmtpSocketType,
+} from "../wire/socket_types.ts";
 import {
   type FrameCodec,
   HandshakeError,
@@ -45,6 +54,8 @@ import {
   type Mechanism,
 } from "../mechanism/mechanism.ts";
 import { StorageTagger } from "../pipe/properties.ts";
+
+const utf8 = new TextEncoder();
 
 /** Stop encoding into a batch once it holds this many bytes. */
 const BATCH_BYTES = 256 * 1024;
@@ -63,7 +74,14 @@ export const MAX_HANDSHAKE_COMMAND = 64 * 1024;
 /** Settings the engine takes from its socket. */
 export interface EngineConfig {
   socketType: ZmtpSocketType;
+  /** Our routing id (empty when none): sized in our signature, sent to ZMTP 2.0 peers. */
+  routingId: Uint8Array;
   mechanism: Mechanism;
+  /**
+   * ZMTP 2.0 peers may connect: they run no mechanism, so only with NULL
+   * security and no `zapDomain` (libzmq refuses them when ZAP is enabled).
+   */
+  zmtp2Allowed: boolean;
   /** Largest accepted incoming message in bytes; -1 for no limit. */
   maxMessageSize: number;
   /** A handshake not done within this many ms fails; 0 for no limit. */
@@ -156,6 +174,8 @@ export class Engine implements FrameSink, SessionEngine {
   private stopped = false;
   private flushing = false;
   private peerMinor = 1;
+  /** A ZMTP 2.0 peer's socket type, until its identity message completes the handshake. */
+  private zmtp2PeerType: string | null = null;
   private resumeReading: (() => void) | null = null;
   private handshakeTimer: Timer | undefined;
   private heartbeatTimer: Timer | undefined;
@@ -214,18 +234,31 @@ export class Engine implements FrameSink, SessionEngine {
 
   // ---- reading -----------------------------------------------------------
 
+  /**
+   * The greeting goes out in steps, as libzmq sends it: the signature; the
+   * major version once the peer's signature arrived; then, by the peer's
+   * version byte, the rest of a ZMTP 3.1 greeting or, for a ZMTP 2.0 peer,
+   * our socket type. A ZMTP 3.x peer announcing major 2 or 4+ is answered
+   * as 3.1.
+   */
   private async run(): Promise<void> {
     const mechanism = this.mechanism;
-    this.control.push((e) => e.raw(encodeGreeting(mechanism.name, mechanism.asServer)));
-    this.scheduleFlush();
-    const greeting = decodeGreeting(await this.readGreeting());
-    if (greeting.mechanism !== mechanism.name) {
+    const greeting = new Uint8Array(GREETING_SIZE);
+    this.sendRaw(encodeSignature(this.config.routingId.length));
+    let filled = await this.readGreeting(greeting, 0, SIGNATURE_SIZE);
+    this.sendRaw(Uint8Array.of(3));
+    filled = await this.readGreeting(greeting, filled, VERSION_KNOWN_AT);
+    if (peerProtocol(greeting, filled) === "zmtp2") return this.runZmtp2(greeting, filled);
+    this.sendRaw(encodeGreetingTail(mechanism.name, mechanism.asServer));
+    await this.readGreeting(greeting, filled, GREETING_SIZE);
+    const peer = decodeGreeting(greeting);
+    if (peer.mechanism !== mechanism.name) {
       throw new HandshakeError(
         "protocol",
-        `security mechanism mismatch: we use ${mechanism.name}, the peer ${greeting.mechanism}`,
+        `security mechanism mismatch: we use ${mechanism.name}, the peer ${peer.mechanism}`,
       );
     }
-    this.peerMinor = greeting.major > 3 ? 1 : greeting.minor;
+    this.peerMinor = zmtp3Minor(peer);
     const first = await mechanism.start();
     // A mechanism may await (key agreement, authenticate): the engine may have stopped meanwhile.
     if (this.stopped) return;
@@ -233,17 +266,64 @@ export class Engine implements FrameSink, SessionEngine {
     await this.readLoop();
   }
 
-  private async readGreeting(): Promise<Uint8Array> {
-    const greeting = new Uint8Array(GREETING_SIZE);
-    let filled = 0;
-    while (filled < GREETING_SIZE) {
-      const n = await this.conn.read(greeting.subarray(filled));
+  /**
+   * A ZMTP 2.0 peer (RFC 15), served as libzmq 4.3 serves one: the rest of
+   * our greeting is our socket type; no mechanism runs; each side's first
+   * message is its identity; subscriptions travel as messages.
+   */
+  private async runZmtp2(greeting: Uint8Array, filled: number): Promise<void> {
+    if (!this.config.zmtp2Allowed) {
+      throw new HandshakeError(
+        "protocol",
+        `a ZMTP 2.0 peer cannot use ${this.mechanism.name} security or ZAP`,
+      );
+    }
+    const ourType = ZMTP2_SOCKET_TYPES.indexOf(this.config.socketType);
+    if (ourType < 0) {
+      throw new HandshakeError("protocol", `ZMTP 2.0 has no ${this.config.socketType} sockets`);
+    }
+    this.sendRaw(Uint8Array.of(ourType));
+    await this.readGreeting(greeting, filled, ZMTP2_GREETING_SIZE);
+    const peerType = ZMTP2_SOCKET_TYPES[greeting[ZMTP2_GREETING_SIZE - 1]];
+    if (peerType === undefined) {
+      throw new HandshakeError("protocol", `unknown ZMTP 2.0 socket type ${greeting[11]}`);
+    }
+    this.peerMinor = 0;
+    this.zmtp2PeerType = peerType;
+    const identity = this.config.routingId;
+    this.control.push((e) => e.message([identity]));
+    this.scheduleFlush();
+    await this.readLoop();
+  }
+
+  /**
+   * Reads the peer's greeting up to `need` bytes (never past them: frames
+   * follow), refusing a ZMTP 1.0 peer as soon as its first bytes show it.
+   */
+  private async readGreeting(greeting: Uint8Array, filled: number, need: number): Promise<number> {
+    while (filled < need) {
+      const n = await this.conn.read(greeting.subarray(filled, need));
       if (n === null) throw new HandshakeError("other", "connection closed during greeting");
       filled += n;
-      const problem = checkGreetingPrefix(greeting, filled);
-      if (problem !== null) throw new HandshakeError("protocol", problem);
+      if (peerProtocol(greeting, filled) === "zmtp1") {
+        throw new HandshakeError("protocol", "the peer speaks ZMTP 1.0, which is not supported");
+      }
     }
-    return greeting;
+    return filled;
+  }
+
+  /** Queues bytes of our greeting. */
+  private sendRaw(bytes: Uint8Array): void {
+    this.control.push((e) => e.raw(bytes));
+    this.scheduleFlush();
+  }
+
+  /** A ZMTP 2.0 peer's first message is its identity; with it, the handshake is done. */
+  private takeZmtp2Identity(frames: Uint8Array[]): void {
+    const metadata: Metadata = new Map([["socket-type", utf8.encode(this.zmtp2PeerType!)]]);
+    // A copy: the frame may be a view into the read buffer.
+    if (frames[0].length > 0) metadata.set("identity", frames[0].slice());
+    this.completeHandshake(metadata);
   }
 
   private async readLoop(): Promise<void> {
@@ -281,7 +361,9 @@ export class Engine implements FrameSink, SessionEngine {
     if (pipe !== null) {
       this.tagger!.tag(frames[frames.length - 1].buffer);
       pipe.inbound.push(frames);
-    } else if (this.handshakeCommands.length > 0) this.early.push(frames);
+    } else if (this.stopped) return;
+    else if (this.zmtp2PeerType !== null) this.takeZmtp2Identity(frames);
+    else if (this.handshakeCommands.length > 0) this.early.push(frames);
     else {
       // Only what follows the peer's last handshake command (in the same
       // read) may wait for the handshake; anything before it breaks the
@@ -303,6 +385,7 @@ export class Engine implements FrameSink, SessionEngine {
 
   /** FrameSink: a command frame; during the handshake, decoding pauses after it. */
   onCommand(body: Uint8Array): boolean {
+    if (this.zmtp2PeerType !== null) throw new ProtocolError("command frame from a ZMTP 2.0 peer");
     const command = parseCommand(body);
     if (this.ready && this.handshakeCommands.length === 0) {
       this.handleCommand(command);
@@ -350,9 +433,8 @@ export class Engine implements FrameSink, SessionEngine {
     if (step.done && !this.ready) this.completeHandshake();
   }
 
-  private completeHandshake(): void {
+  private completeHandshake(metadata: Metadata = this.mechanism.peerMetadata): void {
     if (this.ready) return;
-    const metadata = this.mechanism.peerMetadata;
     const socketType = metadataText(metadata, "Socket-Type") ?? "";
     if (!compatibleSocketTypes(this.config.socketType, socketType)) {
       throw new HandshakeError(

@@ -651,22 +651,6 @@ Deno.test("a ZMTP 3.0 peer is accepted", async () => {
   pull.close();
 });
 
-Deno.test("a ZMTP 2.0 peer is refused: connection closed, handshake:error:protocol", async () => {
-  const pull = new Pull();
-  const events = recordEvents(pull);
-  await pull.bind(ANY);
-  const raw = await RawPeer.connect(pull.lastEndpoint!);
-  // ZMTP 2.0: signature, revision 1, socket type 8 (PUSH), identity frame.
-  await raw.write(new Uint8Array([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 1, 8, 0, 0]));
-  await within(5000, raw.readGreeting());
-  assert.deepEqual(await within(5000, raw.readToEnd()), [], "nothing after the greeting");
-  assert.ok(raw.ended);
-  await within(5000, eventsOf(events, "handshake:error:protocol"));
-  assert.equal(events.some((e) => e.type === "handshake"), false);
-  raw.close();
-  pull.close();
-});
-
 Deno.test("a PING is answered by a PONG carrying the same context", async () => {
   const pull = new Pull();
   await pull.bind(ANY);
