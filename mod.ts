@@ -23,7 +23,7 @@
 
 export { ZmqError, type ZmqErrorCode } from "./src/errors.ts";
 export type { Message, MessageLike } from "./src/message.ts";
-export type { SocketOptions } from "./src/options.ts";
+export { ReconnectStop, type SocketOptions } from "./src/options.ts";
 export type { Authenticator, ZapReply, ZapRequest } from "./src/mechanism/zap_types.ts";
 export { curveKeyPair, curvePublicKey } from "./src/mechanism/curve.ts";
 export { z85Decode, z85Encode } from "./src/mechanism/z85.ts";

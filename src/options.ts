@@ -25,6 +25,12 @@ export interface SocketOptions {
   reconnectInterval: number;
   /** Upper bound for exponential reconnection back-off; 0: no back-off. */
   reconnectMaxInterval: number;
+  /**
+   * When to stop reconnecting (libzmq's ZMQ_RECONNECT_STOP), bits of
+   * {@link ReconnectStop}: after a refused connection, after a failed
+   * handshake, or (while lingering) once `disconnect` was called. 0: never.
+   */
+  reconnectStop: number;
   /** Ms a new connection may take to complete its handshake; 0: no limit. */
   handshakeInterval: number;
   /** Ms between ZMTP PINGs; 0: no heartbeats. */
@@ -86,6 +92,16 @@ export interface SocketOptions {
   context: Context;
 }
 
+/** Bits of the `reconnectStop` option, libzmq's ZMQ_RECONNECT_STOP_* values. */
+export const ReconnectStop = {
+  /** Stop when a connection attempt is refused (ECONNREFUSED). */
+  connectionRefused: 1,
+  /** Stop when a connection ends before its handshake completed. */
+  handshakeFailed: 2,
+  /** Once `disconnect` was called, a lingering connection stops instead of reconnecting. */
+  afterDisconnect: 4,
+} as const;
+
 /** Defaults, as libzmq's. */
 export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   sendHighWaterMark: 1000,
@@ -95,6 +111,7 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   receiveTimeout: -1,
   reconnectInterval: 100,
   reconnectMaxInterval: 0,
+  reconnectStop: 0,
   handshakeInterval: 30000,
   heartbeatInterval: 0,
   heartbeatTimeout: -1,

@@ -94,6 +94,8 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   receiveTimeout: number = DEFAULT_OPTIONS.receiveTimeout;
   /** See {@link SocketOptions.reconnectInterval}. */
   reconnectInterval: number = DEFAULT_OPTIONS.reconnectInterval;
+  /** See {@link SocketOptions.reconnectStop}. */
+  reconnectStop: number = DEFAULT_OPTIONS.reconnectStop;
   /** See {@link SocketOptions.reconnectMaxInterval}. */
   reconnectMaxInterval: number = DEFAULT_OPTIONS.reconnectMaxInterval;
   /** See {@link SocketOptions.handshakeInterval}. */
