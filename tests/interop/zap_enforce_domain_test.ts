@@ -10,7 +10,6 @@ import { texts, within } from "../helpers.ts";
 import { LibzmqPeer } from "./libzmq.ts";
 
 const ANY = "tcp://127.0.0.1:*";
-const denyAll = () => false;
 
 Deno.test("libzmq: with zapEnforceDomain and no zapDomain, a CURVE server does not ask its ZAP handler", async () => {
   await using peer = await LibzmqPeer.start();
