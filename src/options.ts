@@ -48,6 +48,12 @@ export interface SocketOptions {
   /** TCP keep-alive: -1 leaves the OS default, 0 off, 1 on. */
   tcpKeepalive: number;
   /**
+   * libzmq's ZMQ_IPV6: a `tcp://*` bind listens on IPv6 and IPv4 (dual
+   * stack, `tcp://[::]:port`), and an interface name binds its IPv6
+   * address when it has one. IPv6 literals work either way.
+   */
+  ipv6: boolean;
+  /**
    * Keep only the newest message in each queue (a newer one replaces it; the
    * high-water marks do not apply; a multipart message is kept whole).
    * PUSH, PULL, PUB, SUB and DEALER only, as libzmq; other types refuse it.
@@ -121,6 +127,7 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   immediate: false,
   tcpKeepalive: -1,
   conflate: false,
+  ipv6: false,
   socksProxy: null,
   socksUsername: null,
   socksPassword: null,

@@ -134,6 +134,8 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   }
 
   private conflating = DEFAULT_OPTIONS.conflate;
+  /** See {@link SocketOptions.ipv6}. */
+  ipv6: boolean = DEFAULT_OPTIONS.ipv6;
   /** See {@link SocketOptions.socksProxy}. */
   socksProxy: string | null = DEFAULT_OPTIONS.socksProxy;
   /** See {@link SocketOptions.socksUsername}. */
