@@ -34,6 +34,7 @@ import {
   resolveEndpoint,
   type TransportSocket,
 } from "./transport/registry.ts";
+import { NO_WIRE_ADAPTER, type WireAdapter } from "./wire/adapter.ts";
 import type { ZmtpSocketType } from "./wire/socket_types.ts";
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -165,6 +166,8 @@ export abstract class SocketBase implements AsyncIterable<Message> {
    * event-loop turn instead, letting I/O keep up (one timer per batch).
    */
   protected yieldEvery = 0;
+  /** @internal What this type adds on the wire, handed to the engine of each connection. */
+  protected wireAdapter: WireAdapter = NO_WIRE_ADAPTER;
   /** What {@link droppedMessages} reports; socket types that drop add to it. */
   protected droppedCount = 0;
   private sendsSinceYield = 0;
@@ -611,6 +614,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       heartbeatInterval: this.heartbeatInterval,
       heartbeatTimeout: this.heartbeatTimeout,
       heartbeatTimeToLive: this.heartbeatTimeToLive,
+      wire: this.wireAdapter,
     };
   }
 

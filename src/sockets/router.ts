@@ -6,14 +6,12 @@
  * @module
  */
 
-import { zmqError } from "../errors.ts";
 import type { Message } from "../message.ts";
 import type { SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
-import { FairQueue } from "../routing/fair_queue.ts";
-import { RoutingTable } from "../routing/routing_table.ts";
-import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
+import { COOPERATIVE_SEND_BATCH } from "../socket.ts";
 import { EMPTY_FRAME } from "./dealer.ts";
+import { RoutingSocket } from "./routing_socket.ts";
 
 /** Options of a {@link Router} socket. */
 export interface RouterOptions extends SocketOptions {
@@ -59,15 +57,13 @@ const EXTRA_OPTIONS = ["routerMandatory", "routerHandover", "probeRouter"];
  * router.close();
  * ```
  */
-export class Router extends SocketBase {
+export class Router extends RoutingSocket {
   /** See {@link RouterOptions.routerMandatory}. */
   routerMandatory: boolean;
   /** See {@link RouterOptions.routerHandover}. */
   routerHandover: boolean;
   /** See {@link RouterOptions.probeRouter}. */
   probeRouter: boolean;
-  private readonly fq = new FairQueue();
-  private readonly table = new RoutingTable();
   /**
    * Pipes without a routing id yet: connecting pipes before their first
    * handshake, and peers whose id is taken (without `routerHandover`).
@@ -118,32 +114,9 @@ export class Router extends SocketBase {
   protected override xSend(msg: Message): boolean {
     // As libzmq: a message that is only a routing id carries nothing and is dropped.
     if (msg.length < 2) return true;
-    const pipe = this.table.lookup(msg[0]);
-    if (pipe === undefined) {
-      if (this.routerMandatory) throw unreachable(msg[0]);
-      this.droppedCount++;
-      return true;
-    }
-    if (!pipe.writable) {
-      // libzmq drops the message, or with ZMQ_ROUTER_MANDATORY says EAGAIN (a blocking send waits).
-      if (!this.routerMandatory) {
-        this.droppedCount++;
-        return true;
-      }
-      pipe.outbound.waitForSpace();
-      return false;
-    }
-    msg.shift();
-    pipe.write(msg);
-    return true;
-  }
-
-  /** @internal The next message in fair order, prefixed with its peer's id. */
-  protected override xRecv(): Message | undefined {
-    const msg = this.fq.receive();
-    if (msg === undefined) return undefined;
-    msg.unshift(this.fq.lastPipe!.routingId!);
-    return msg;
+    // libzmq drops what it cannot route, or with ZMQ_ROUTER_MANDATORY says
+    // EHOSTUNREACH / EAGAIN (a blocking send waits).
+    return this.sendById(msg, this.routerMandatory);
   }
 
   /**
@@ -185,9 +158,4 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function unreachable(id: Uint8Array) {
-  const shown = Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("");
-  return zmqError("EHOSTUNREACH", `no peer with routing id 0x${shown}`);
 }

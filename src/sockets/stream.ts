@@ -9,11 +9,10 @@ import { zmqError } from "../errors.ts";
 import type { Message } from "../message.ts";
 import type { SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
-import { FairQueue } from "../routing/fair_queue.ts";
-import { RoutingTable } from "../routing/routing_table.ts";
 import type { EngineHandler, SessionEngine } from "../session/engine.ts";
 import { RawEngine } from "../session/raw_engine.ts";
-import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
+import { COOPERATIVE_SEND_BATCH } from "../socket.ts";
+import { RoutingSocket } from "./routing_socket.ts";
 import type { ByteStream } from "../transport/byte_stream.ts";
 
 /** Options of a {@link Stream} socket. */
@@ -46,10 +45,7 @@ export type StreamOptions = SocketOptions;
  * server.close();
  * ```
  */
-export class Stream extends SocketBase {
-  private readonly fq = new FairQueue();
-  private readonly table = new RoutingTable();
-
+export class Stream extends RoutingSocket {
   /** Creates a STREAM socket. */
   constructor(options?: Partial<StreamOptions>) {
     super("STREAM", options);
@@ -89,27 +85,11 @@ export class Stream extends SocketBase {
     if (msg.length < 2) {
       throw zmqError("EINVAL", "a Stream message is [connectionId, data]");
     }
-    const pipe = this.table.lookup(msg[0]);
-    if (pipe === undefined) throw zmqError("EHOSTUNREACH", "no connection with that id");
     if (msg.length === 2 && msg[1].length === 0) {
       // Queued data is still written before the connection closes (linger).
-      this.removePipe(pipe);
+      this.removePipe(this.peerById(msg[0]));
       return true;
     }
-    if (!pipe.writable) {
-      pipe.outbound.waitForSpace();
-      return false;
-    }
-    msg.shift();
-    pipe.write(msg);
-    return true;
-  }
-
-  /** @internal The next read, prefixed with its connection's id. */
-  protected override xRecv(): Message | undefined {
-    const msg = this.fq.receive();
-    if (msg === undefined) return undefined;
-    msg.unshift(this.fq.lastPipe!.routingId!);
-    return msg;
+    return this.sendById(msg, true);
   }
 }

@@ -9,6 +9,7 @@ import { zmqError } from "../errors.ts";
 import { type Message, type MessageLike, toFrame } from "../message.ts";
 import { applyOptions, type SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
+import { SUBSCRIPTIONS_AS_COMMANDS } from "../routing/subscription_message.ts";
 import { SubscriberCore } from "../routing/subscriber_core.ts";
 import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
 
@@ -48,6 +49,7 @@ export class Subscriber extends SocketBase {
   /** Creates a SUB socket. Its `linger` defaults to 0, as in libzmq. */
   constructor(options?: Partial<SubscriberOptions>) {
     super("SUB", options, OPTION_NAMES);
+    this.wireAdapter = SUBSCRIPTIONS_AS_COMMANDS;
     // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
     this.linger = 0;
     // Field initialisers above ran after the base applied the options.

@@ -8,6 +8,7 @@ import { zmqError } from "../errors.ts";
 import { type Message, type MessageLike, toFrame } from "../message.ts";
 import { applyOptions, type SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
+import { SUBSCRIPTION_COMMANDS_AS_MESSAGES } from "../routing/subscription_message.ts";
 import { PublisherCore } from "../routing/publisher_core.ts";
 import { COMMON_OPTION_NAMES, COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
 
@@ -85,6 +86,7 @@ export class XPublisher extends SocketBase {
   /** Creates an XPUB socket. */
   constructor(options?: Partial<XPublisherOptions>) {
     super("XPUB", options, OPTION_NAMES);
+    this.wireAdapter = SUBSCRIPTION_COMMANDS_AS_MESSAGES;
     this.yieldEvery = COOPERATIVE_SEND_BATCH;
     // Field initialisers above ran after the base applied the options.
     applyOptions(this, options, KNOWN_OPTIONS);

@@ -7,6 +7,7 @@
 import type { Message } from "../message.ts";
 import { applyOptions, type SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
+import { SUBSCRIPTIONS_AS_COMMANDS } from "../routing/subscription_message.ts";
 import { SubscriberCore } from "../routing/subscriber_core.ts";
 import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
 
@@ -39,6 +40,7 @@ export class XSubscriber extends SocketBase {
   /** Creates an XSUB socket. Its `linger` defaults to 0, as in libzmq. */
   constructor(options?: Partial<XSubscriberOptions>) {
     super("XSUB", options);
+    this.wireAdapter = SUBSCRIPTIONS_AS_COMMANDS;
     // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
     this.linger = 0;
     applyOptions(this, options, KNOWN_OPTIONS);

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { compatibleSocketTypes, type ZmtpSocketType } from "../../src/wire/socket_types.ts";
+import {
+  canReceive,
+  canSend,
+  compatibleSocketTypes,
+  type ZmtpSocketType,
+} from "../../src/wire/socket_types.ts";
 
 const TYPES: ZmtpSocketType[] = [
   "PAIR",
@@ -14,6 +19,14 @@ const TYPES: ZmtpSocketType[] = [
   "PUSH",
   "PULL",
   "STREAM",
+  "SERVER",
+  "CLIENT",
+  "RADIO",
+  "DISH",
+  "GATHER",
+  "SCATTER",
+  "PEER",
+  "CHANNEL",
 ];
 
 /** RFC 23's table (and libzmq's mechanism_base_t::check_socket_type). */
@@ -31,6 +44,15 @@ const VALID: Record<ZmtpSocketType, ZmtpSocketType[]> = {
   PULL: ["PUSH"],
   // STREAM speaks raw TCP; no ZMTP peer is ever compatible with it.
   STREAM: [],
+  // libzmq's draft types (mechanism_base_t::check_socket_type).
+  SERVER: ["CLIENT"],
+  CLIENT: ["SERVER"],
+  RADIO: ["DISH"],
+  DISH: ["RADIO"],
+  GATHER: ["SCATTER"],
+  SCATTER: ["GATHER"],
+  PEER: ["PEER"],
+  CHANNEL: ["CHANNEL"],
 };
 
 Deno.test("every pair of socket types is judged as RFC 23's table says", () => {
@@ -60,9 +82,18 @@ Deno.test("the peer's type name is compared without regard to case", () => {
 
 Deno.test("unknown or missing peer types are incompatible with everything", () => {
   for (const ours of TYPES) {
-    for (const peer of ["", "SERVER", "CLIENT", "PULLX", "PUSH PULL"]) {
+    for (const peer of ["", "SERVER", "CLIENT", "PULLX", "PUSH PULL", "DGRAM"]) {
       if (VALID[ours].includes(peer as ZmtpSocketType)) continue;
       assert.equal(compatibleSocketTypes(ours, peer), false, `${ours} with "${peer}"`);
     }
+  }
+});
+
+Deno.test("send and receive are allowed per type as libzmq allows them", () => {
+  const sendOnly = ["PUB", "PUSH", "RADIO", "SCATTER"];
+  const receiveOnly = ["SUB", "PULL", "DISH", "GATHER"];
+  for (const type of TYPES) {
+    assert.equal(canSend(type), !receiveOnly.includes(type), `${type} send`);
+    assert.equal(canReceive(type), !sendOnly.includes(type), `${type} receive`);
   }
 });
