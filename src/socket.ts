@@ -166,8 +166,6 @@ export abstract class SocketBase implements AsyncIterable<Message> {
    * event-loop turn instead, letting I/O keep up (one timer per batch).
    */
   protected yieldEvery = 0;
-  /** @internal What this type adds on the wire, handed to the engine of each connection. */
-  protected wireAdapter: WireAdapter = NO_WIRE_ADAPTER;
   /** What {@link droppedMessages} reports; socket types that drop add to it. */
   protected droppedCount = 0;
   private sendsSinceYield = 0;
@@ -614,8 +612,17 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       heartbeatInterval: this.heartbeatInterval,
       heartbeatTimeout: this.heartbeatTimeout,
       heartbeatTimeToLive: this.heartbeatTimeToLive,
-      wire: this.wireAdapter,
+      wire: this.wireAdapter(),
     };
+  }
+
+  /**
+   * @internal What this socket type adds on the wire, handed to the engine
+   * of each connection (SUB's subscriptions as commands, DISH's JOIN and
+   * LEAVE, …).
+   */
+  protected wireAdapter(): WireAdapter {
+    return NO_WIRE_ADAPTER;
   }
 
   /** @internal The routing id as bytes (empty when unset). */

@@ -10,6 +10,7 @@ import { type Message, type MessageLike, toFrame } from "../message.ts";
 import { applyOptions, type SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { SUBSCRIPTIONS_AS_COMMANDS } from "../routing/subscription_message.ts";
+import type { WireAdapter } from "../wire/adapter.ts";
 import { SubscriberCore } from "../routing/subscriber_core.ts";
 import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
 
@@ -49,7 +50,6 @@ export class Subscriber extends SocketBase {
   /** Creates a SUB socket. Its `linger` defaults to 0, as in libzmq. */
   constructor(options?: Partial<SubscriberOptions>) {
     super("SUB", options, OPTION_NAMES);
-    this.wireAdapter = SUBSCRIPTIONS_AS_COMMANDS;
     // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
     this.linger = 0;
     // Field initialisers above ran after the base applied the options.
@@ -82,6 +82,11 @@ export class Subscriber extends SocketBase {
     if (this.closed) throw zmqError("ETERM", "socket is closed");
     if (prefixes.length === 0) prefixes = [""];
     for (const prefix of prefixes) this.core.subscribe(subscribe, toFrame(prefix));
+  }
+
+  /** @internal Subscriptions go to ZMTP 3.1 publishers as SUBSCRIBE/CANCEL commands. */
+  protected override wireAdapter(): WireAdapter {
+    return SUBSCRIPTIONS_AS_COMMANDS;
   }
 
   /** @internal A new publisher: send it the subscriptions. */

@@ -9,6 +9,7 @@ import { type Message, type MessageLike, toFrame } from "../message.ts";
 import { applyOptions, type SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { SUBSCRIPTION_COMMANDS_AS_MESSAGES } from "../routing/subscription_message.ts";
+import type { WireAdapter } from "../wire/adapter.ts";
 import { PublisherCore } from "../routing/publisher_core.ts";
 import { COMMON_OPTION_NAMES, COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
 
@@ -86,7 +87,6 @@ export class XPublisher extends SocketBase {
   /** Creates an XPUB socket. */
   constructor(options?: Partial<XPublisherOptions>) {
     super("XPUB", options, OPTION_NAMES);
-    this.wireAdapter = SUBSCRIPTION_COMMANDS_AS_MESSAGES;
     this.yieldEvery = COOPERATIVE_SEND_BATCH;
     // Field initialisers above ran after the base applied the options.
     applyOptions(this, options, KNOWN_OPTIONS);
@@ -132,6 +132,11 @@ export class XPublisher extends SocketBase {
       if (subscribe) this.core.subscribeLast(toFrame(prefix));
       else this.core.unsubscribeLast(toFrame(prefix));
     }
+  }
+
+  /** @internal SUBSCRIBE/CANCEL commands arrive as subscription messages. */
+  protected override wireAdapter(): WireAdapter {
+    return SUBSCRIPTION_COMMANDS_AS_MESSAGES;
   }
 
   /** @internal A new subscriber: welcome it and read its subscriptions. */

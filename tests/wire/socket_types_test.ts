@@ -44,7 +44,7 @@ const VALID: Record<ZmtpSocketType, ZmtpSocketType[]> = {
   PULL: ["PUSH"],
   // STREAM speaks raw TCP; no ZMTP peer is ever compatible with it.
   STREAM: [],
-  // libzmq's draft types (mechanism_base_t::check_socket_type).
+  // libzmq's draft types (mechanism_base_t::check_socket_type under ZMQ_BUILD_DRAFT_API).
   SERVER: ["CLIENT"],
   CLIENT: ["SERVER"],
   RADIO: ["DISH"],
@@ -82,7 +82,7 @@ Deno.test("the peer's type name is compared without regard to case", () => {
 
 Deno.test("unknown or missing peer types are incompatible with everything", () => {
   for (const ours of TYPES) {
-    for (const peer of ["", "SERVER", "CLIENT", "PULLX", "PUSH PULL", "DGRAM"]) {
+    for (const peer of ["", "DGRAM", "PULLX", "PUSH PULL"]) {
       if (VALID[ours].includes(peer as ZmtpSocketType)) continue;
       assert.equal(compatibleSocketTypes(ours, peer), false, `${ours} with "${peer}"`);
     }
