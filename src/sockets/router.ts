@@ -9,9 +9,9 @@
 import type { Message } from "../message.ts";
 import type { SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
-import { COOPERATIVE_SEND_BATCH } from "../socket.ts";
+import { PeersById } from "../routing/peers_by_id.ts";
+import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
 import { EMPTY_FRAME } from "./dealer.ts";
-import { RoutingSocket } from "./routing_socket.ts";
 
 /** Options of a {@link Router} socket. */
 export interface RouterOptions extends SocketOptions {
@@ -57,7 +57,7 @@ const EXTRA_OPTIONS = ["routerMandatory", "routerHandover", "probeRouter"];
  * router.close();
  * ```
  */
-export class Router extends RoutingSocket {
+export class Router extends SocketBase {
   /** See {@link RouterOptions.routerMandatory}. */
   routerMandatory: boolean;
   /** See {@link RouterOptions.routerHandover}. */
@@ -70,6 +70,8 @@ export class Router extends RoutingSocket {
    * libzmq's anonymous pipes. They are neither read nor addressable.
    */
   private readonly anonymous = new Set<Pipe>();
+  /** Identified peers: the routing table and the fair queue. */
+  private readonly peers = new PeersById();
 
   /** Creates a ROUTER socket. */
   constructor(options?: Partial<RouterOptions>) {
@@ -79,6 +81,11 @@ export class Router extends RoutingSocket {
     this.routerMandatory = options?.routerMandatory ?? false;
     this.routerHandover = options?.routerHandover ?? false;
     this.probeRouter = options?.probeRouter ?? false;
+  }
+
+  /** Messages dropped for an unknown routing id or a peer at its high-water mark. */
+  override get droppedMessages(): number {
+    return this.peers.dropped;
   }
 
   /** @internal A new peer: probe it if asked, and identify it once its handshake is done. */
@@ -98,16 +105,16 @@ export class Router extends RoutingSocket {
   protected xTerminated(pipe: Pipe): void {
     if (this.anonymous.delete(pipe)) return;
     // The fair queue keeps the pipe until its last message is read.
-    this.table.remove(pipe);
+    this.peers.table.remove(pipe);
     const id = pipe.routingId!;
-    if (!this.table.has(id)) this.identifyWaitingFor(id);
+    if (!this.peers.table.has(id)) this.identifyWaitingFor(id);
     // A send waiting for this peer's room now fails with EHOSTUNREACH.
     if (this.routerMandatory) this.retrySends();
   }
 
   /** @internal A peer has messages: read it in turn, once identified. */
   protected override xReadable(pipe: Pipe): void {
-    if (!this.anonymous.has(pipe)) this.fq.activate(pipe);
+    if (!this.anonymous.has(pipe)) this.peers.fq.activate(pipe);
   }
 
   /** @internal Routes one message by its first frame. */
@@ -116,7 +123,12 @@ export class Router extends RoutingSocket {
     if (msg.length < 2) return true;
     // libzmq drops what it cannot route, or with ZMQ_ROUTER_MANDATORY says
     // EHOSTUNREACH / EAGAIN (a blocking send waits).
-    return this.sendById(msg, this.routerMandatory);
+    return this.peers.send(msg, this.routerMandatory);
+  }
+
+  /** @internal The next message in fair order, prefixed with its peer's id. */
+  protected override xRecv(): Message | undefined {
+    return this.peers.receive();
   }
 
   /**
@@ -126,14 +138,14 @@ export class Router extends RoutingSocket {
   private identify(pipe: Pipe): void {
     const identity = pipe.peer!.identity;
     const generated = identity.length === 0;
-    const holder = generated ? undefined : this.table.lookup(identity);
+    const holder = generated ? undefined : this.peers.table.lookup(identity);
     if (holder !== undefined && !this.routerHandover) return;
     this.anonymous.delete(pipe);
-    this.table.add(generated ? this.table.generateId() : identity, pipe);
-    this.fq.attach(pipe);
+    this.peers.table.add(generated ? this.peers.table.generateId() : identity, pipe);
+    this.peers.fq.attach(pipe);
     // Handover: the old connection closes, dropping what it still had queued.
     if (holder !== undefined) {
-      this.fq.detach(holder);
+      this.peers.fq.detach(holder);
       this.removePipe(holder);
     }
   }

@@ -11,8 +11,8 @@ import type { SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import type { EngineHandler, SessionEngine } from "../session/engine.ts";
 import { RawEngine } from "../session/raw_engine.ts";
-import { COOPERATIVE_SEND_BATCH } from "../socket.ts";
-import { RoutingSocket } from "./routing_socket.ts";
+import { PeersById } from "../routing/peers_by_id.ts";
+import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
 import type { ByteStream } from "../transport/byte_stream.ts";
 
 /** Options of a {@link Stream} socket. */
@@ -45,7 +45,10 @@ export type StreamOptions = SocketOptions;
  * server.close();
  * ```
  */
-export class Stream extends RoutingSocket {
+export class Stream extends SocketBase {
+  /** Connections by id, read in turn. */
+  private readonly peers = new PeersById();
+
   /** Creates a STREAM socket. */
   constructor(options?: Partial<StreamOptions>) {
     super("STREAM", options);
@@ -63,21 +66,21 @@ export class Stream extends RoutingSocket {
 
   /** @internal A new connection: give it an id. */
   protected xAttach(pipe: Pipe): void {
-    const id = this.table.generateId();
-    this.table.add(id, pipe);
+    const id = this.peers.table.generateId();
+    this.peers.table.add(id, pipe);
     this.routingId = id;
-    this.fq.attach(pipe);
+    this.peers.fq.attach(pipe);
   }
 
   /** @internal A connection closed: its id is no longer addressable. */
   protected xTerminated(pipe: Pipe): void {
     // The fair queue keeps the pipe until its last message (the disconnect notification) is read.
-    this.table.remove(pipe);
+    this.peers.table.remove(pipe);
   }
 
   /** @internal A connection has data: read it in turn. */
   protected override xReadable(pipe: Pipe): void {
-    this.fq.activate(pipe);
+    this.peers.fq.activate(pipe);
   }
 
   /** @internal Writes data to a connection, or closes it on an empty frame. */
@@ -87,9 +90,14 @@ export class Stream extends RoutingSocket {
     }
     if (msg.length === 2 && msg[1].length === 0) {
       // Queued data is still written before the connection closes (linger).
-      this.removePipe(this.peerById(msg[0]));
+      this.removePipe(this.peers.peer(msg[0]));
       return true;
     }
-    return this.sendById(msg, true);
+    return this.peers.send(msg, true);
+  }
+
+  /** @internal The next read, prefixed with its connection's id. */
+  protected override xRecv(): Message | undefined {
+    return this.peers.receive();
   }
 }
