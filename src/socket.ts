@@ -17,7 +17,7 @@ import { EventStream, type SocketEvent } from "./events.ts";
 import { type Message, type MessageLike, toMessage } from "./message.ts";
 import type { MechanismContext } from "./mechanism/mechanism.ts";
 import { checkSecurityOptions, createMechanism } from "./mechanism/select.ts";
-import { applyOptions, DEFAULT_OPTIONS, type SocketOptions } from "./options.ts";
+import { applyOptions, DEFAULT_OPTIONS, type SocketOptions, type TypeDefaults } from "./options.ts";
 import { conflatedQueues, conflatePipe } from "./pipe/conflate.ts";
 import { Pipe } from "./pipe/pipe.ts";
 import {
@@ -187,21 +187,27 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   private writableStream: WritableStream<MessageLike | MessageLike[]> | null = null;
 
   /**
-   * Called by the socket classes with their type and options.
+   * Called by the socket classes with their type, the user's options and
+   * their own defaults. A socket type declares its option properties with
+   * `declare` (no initialiser, which would run after this constructor and
+   * undo the user's value) and gives their defaults here.
    *
    * @param type the ZMTP socket type
    * @param options constructor options
-   * @param extraOptions names of options this socket type adds
+   * @param typeDefaults the type's own options with their defaults, and common options it changes
+   * @throws {ZmqError} `EINVAL` for an option name the type does not have, or a value it refuses.
    */
   protected constructor(
     type: ZmtpSocketType,
     options?: object,
-    extraOptions: readonly string[] = [],
+    typeDefaults: TypeDefaults = {},
   ) {
     this.type = type;
     const given = options as { context?: Context } | undefined;
     this.context = given?.context ?? Context.default;
-    applyOptions(this, options, new Set([...COMMON_OPTION_NAMES, ...extraOptions]));
+    Object.assign(this, typeDefaults);
+    const known = new Set([...COMMON_OPTION_NAMES, ...Object.keys(typeDefaults)]);
+    applyOptions(this, options, known);
     cores.set(this, this.makeCore());
   }
 
