@@ -47,6 +47,7 @@ import {
   zmtp3Minor,
 } from "../wire/greeting.ts";
 import { type Metadata, metadataText } from "../wire/metadata.ts";
+import { encodeZmtp1Message, Zmtp1Decoder } from "../wire/zmtp1.ts";
 import {
   compatibleSocketTypes,
   ZMTP2_SOCKET_TYPES,
@@ -63,6 +64,11 @@ import { StorageTagger } from "../pipe/properties.ts";
 import { EngineBase } from "./engine_base.ts";
 
 const utf8 = new TextEncoder();
+
+/** PUB and XPUB deliver to a ZMTP 1.0 peer without a subscription from it (as libzmq). */
+function isPublisher(type: ZmtpSocketType): boolean {
+  return type === "PUB" || type === "XPUB";
+}
 
 /** Stop encoding into a batch once it holds this many bytes. */
 const BATCH_BYTES = 256 * 1024;
@@ -176,8 +182,10 @@ export class Engine extends EngineBase implements FrameSink {
   private control: ((encoder: FrameEncoder) => void)[] = [];
   private ready = false;
   private peerMinor = 1;
-  /** A ZMTP 2.0 peer's socket type, until its identity message completes the handshake. */
+  /** A ZMTP 2.0 or 1.0 peer's socket type ("" when a 1.0 peer did not say), until its identity arrives. */
   private zmtp2PeerType: string | null = null;
+  /** Set for a ZMTP 1.0 peer: its frames' decoder (our messages go out in 1.0 frames too). */
+  private zmtp1: Zmtp1Decoder | null = null;
   private handshakeTimer: Timer | undefined;
   private heartbeatTimer: Timer | undefined;
   private heartbeatDeadline: Timer | undefined;
@@ -232,9 +240,13 @@ export class Engine extends EngineBase implements FrameSink {
     const greeting = new Uint8Array(GREETING_SIZE);
     this.sendRaw(encodeSignature(this.config.routingId.length));
     let filled = await this.readGreeting(greeting, 0, SIGNATURE_SIZE);
+    if (peerProtocol(greeting, filled) === "zmtp1") {
+      return this.runUnversioned(greeting.subarray(0, filled));
+    }
     this.sendRaw(Uint8Array.of(3));
     filled = await this.readGreeting(greeting, filled, VERSION_KNOWN_AT);
-    if (peerProtocol(greeting, filled) === "zmtp2") return this.runZmtp2(greeting, filled);
+    const protocol = peerProtocol(greeting, filled);
+    if (protocol !== "zmtp3") return this.runZmtp2(greeting, filled, protocol === "zmtp1");
     this.sendRaw(encodeGreetingTail(mechanism.name, mechanism.asServer));
     await this.readGreeting(greeting, filled, GREETING_SIZE);
     const peer = decodeGreeting(greeting);
@@ -255,15 +267,12 @@ export class Engine extends EngineBase implements FrameSink {
   /**
    * A ZMTP 2.0 peer (RFC 15), served as libzmq 4.3 serves one: the rest of
    * our greeting is our socket type; no mechanism runs; each side's first
-   * message is its identity; subscriptions travel as messages.
+   * message is its identity; subscriptions travel as messages. A peer
+   * with version byte 0 (ZMTP 1.0 with a greeting) is the same in ZMTP 1.0
+   * frames.
    */
-  private async runZmtp2(greeting: Uint8Array, filled: number): Promise<void> {
-    if (!this.config.zmtp2Allowed) {
-      throw new HandshakeError(
-        "protocol",
-        `a ZMTP 2.0 peer cannot use ${this.mechanism.name} security or ZAP`,
-      );
-    }
+  private async runZmtp2(greeting: Uint8Array, filled: number, zmtp1: boolean): Promise<void> {
+    this.checkLegacyAllowed(zmtp1 ? "1.0" : "2.0");
     const ourType = ZMTP2_SOCKET_TYPES.indexOf(this.config.socketType);
     if (ourType < 0) {
       throw new HandshakeError("protocol", `ZMTP 2.0 has no ${this.config.socketType} sockets`);
@@ -277,9 +286,66 @@ export class Engine extends EngineBase implements FrameSink {
     this.peerMinor = 0;
     this.zmtp2PeerType = peerType;
     const identity = this.config.routingId;
+    if (zmtp1) {
+      this.zmtp1 = new Zmtp1Decoder(this.config.maxMessageSize);
+      this.sendRaw(encodeZmtp1Message([identity]));
+      return this.readZmtp1Loop();
+    }
     this.control.push((e) => e.message([identity]));
     this.scheduleFlush();
     await this.readLoop();
+  }
+
+  /**
+   * A ZMTP 1.0 peer without a greeting (libzmq 2.x): our signature already
+   * went out as the header of our identity message (its size field is our
+   * routing id's length + 1), so its body follows; what the peer sent so
+   * far starts its stream of ZMTP 1.0 frames, its identity first. Its
+   * socket type is unknown; a PUB treats it as subscribed to everything,
+   * as libzmq does, since such a peer sends no subscriptions.
+   */
+  private async runUnversioned(received: Uint8Array): Promise<void> {
+    this.checkLegacyAllowed("1.0");
+    this.peerMinor = 0;
+    this.zmtp2PeerType = "";
+    this.zmtp1 = new Zmtp1Decoder(this.config.maxMessageSize);
+    this.sendRaw(this.config.routingId);
+    this.zmtp1.push(received, this.onZmtp1Message);
+    await this.readZmtp1Loop();
+  }
+
+  /** Old peers run no mechanism: only NULL security without ZAP lets them in (as libzmq). */
+  private checkLegacyAllowed(version: string): void {
+    if (!this.config.zmtp2Allowed) {
+      throw new HandshakeError(
+        "protocol",
+        `a ZMTP ${version} peer cannot use ${this.mechanism.name} security or ZAP`,
+      );
+    }
+  }
+
+  private onZmtp1Message = (frames: Uint8Array[]): void => {
+    this.onMessage(frames);
+  };
+
+  /** The read loop for ZMTP 1.0 frames. */
+  private async readZmtp1Loop(): Promise<void> {
+    const buffer = new Uint8Array(64 * 1024);
+    while (!this.stopped) {
+      const pipe = this.pipe;
+      if (pipe !== null && pipe.inbound.full) {
+        await this.roomToRead(pipe);
+        if (this.stopped) return;
+      }
+      const n = await this.stream.read(buffer);
+      if (n === null) {
+        if (!this.ready) throw new HandshakeError("other", "connection closed during handshake");
+        this.stop();
+        return;
+      }
+      this.reads++;
+      this.zmtp1!.push(buffer.subarray(0, n), this.onZmtp1Message);
+    }
   }
 
   /**
@@ -291,9 +357,8 @@ export class Engine extends EngineBase implements FrameSink {
       const n = await this.stream.read(greeting.subarray(filled, need));
       if (n === null) throw new HandshakeError("other", "connection closed during greeting");
       filled += n;
-      if (peerProtocol(greeting, filled) === "zmtp1") {
-        throw new HandshakeError("protocol", "the peer speaks ZMTP 1.0, which is not supported");
-      }
+      // A peer without a greeting shows itself in its first bytes.
+      if (filled < VERSION_KNOWN_AT && peerProtocol(greeting, filled) === "zmtp1") break;
     }
     return filled;
   }
@@ -306,10 +371,15 @@ export class Engine extends EngineBase implements FrameSink {
 
   /** A ZMTP 2.0 peer's first message is its identity; with it, the handshake is done. */
   private takeZmtp2Identity(frames: Uint8Array[]): void {
-    const metadata: Metadata = new Map([["socket-type", utf8.encode(this.zmtp2PeerType!)]]);
+    const peerType = this.zmtp2PeerType!;
+    const metadata: Metadata = new Map();
+    if (peerType !== "") metadata.set("socket-type", utf8.encode(peerType));
     // A copy: the frame may be a view into the read buffer.
     if (frames[0].length > 0) metadata.set("identity", frames[0].slice());
     this.completeHandshake(metadata);
+    if (peerType === "" && isPublisher(this.config.socketType) && this.pipe !== null) {
+      this.onMessage([Uint8Array.of(1)]);
+    }
   }
 
   private async readLoop(): Promise<void> {
@@ -419,7 +489,9 @@ export class Engine extends EngineBase implements FrameSink {
   private completeHandshake(metadata: Metadata = this.mechanism.peerMetadata): void {
     if (this.ready) return;
     const socketType = metadataText(metadata, "Socket-Type") ?? "";
-    if (!compatibleSocketTypes(this.config.socketType, socketType)) {
+    // A ZMTP 1.0 peer without a greeting names no socket type: nothing to check (as libzmq).
+    const unnamed = this.zmtp2PeerType === "";
+    if (!unnamed && !compatibleSocketTypes(this.config.socketType, socketType)) {
       throw new HandshakeError(
         "protocol",
         `a ${this.config.socketType} socket cannot talk to a ${socketType || "nameless"} peer`,
@@ -519,6 +591,14 @@ export class Engine extends EngineBase implements FrameSink {
     const pipe = this.pipe;
     if (pipe === null) return;
     const queue = pipe.outbound;
+    if (this.zmtp1 !== null) {
+      while (encoder.size < BATCH_BYTES) {
+        const msg = queue.shift();
+        if (msg === undefined) break;
+        encoder.raw(encodeZmtp1Message(msg));
+      }
+      return;
+    }
     const codec = this.codec;
     const toCommand = this.config.wire.toCommand;
     if (codec === undefined && toCommand === undefined) {

@@ -46,7 +46,7 @@ function nodeNet(): NodeNet {
   const process = (globalThis as {
     process?: { getBuiltinModule?: (name: string) => unknown };
   }).process;
-  const net = process?.getBuiltinModule?.("node:net") as NodeNet | undefined;
+  const net = process?.getBuiltinModule?.("net") as NodeNet | undefined;
   if (net === undefined) {
     throw zmqError("ENOTSUP", "a tcp source address needs node:net, which this runtime lacks");
   }

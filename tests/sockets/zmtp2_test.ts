@@ -163,7 +163,7 @@ Deno.test("our SUB sends a ZMTP 2.0 PUB its subscriptions as \\x01 messages, not
   wire.close();
 });
 
-Deno.test("a ZMTP 2.0 peer is refused where security or ZAP is on (as libzmq)", async () => {
+Deno.test("a ZMTP 2.0 or 1.0 peer is refused where security or ZAP is on (as libzmq)", async () => {
   for (
     const options of [
       { plainServer: true },
@@ -180,16 +180,51 @@ Deno.test("a ZMTP 2.0 peer is refused where security or ZAP is on (as libzmq)", 
     await wire.write(1, V2.PUSH);
     await eventsOf(events, "handshake:error:protocol");
     wire.close();
+    const unversioned = await Wire.connect(pull.lastEndpoint!);
+    await unversioned.write(1, 0);
+    await eventsOf(events, "handshake:error:protocol", 2);
+    unversioned.close();
   }
 });
 
-Deno.test("a ZMTP 1.0 peer (no greeting) is refused", async () => {
+Deno.test("a ZMTP 1.0 PUSH without a greeting: its frames, our signature as our identity's header", async () => {
   using pull = new Pull();
-  const events = recordEvents(pull);
   await pull.bind(ANY);
   const wire = await Wire.connect(pull.lastEndpoint!);
-  await wire.write(1, 0); // ZMTP 1.0: an identity message, length 1, flags 0
-  await eventsOf(events, "handshake:error:protocol");
+  // ZMTP 1.0: an empty identity (length 1 = the flags byte, flags 0), then a message.
+  await wire.write(1, 0, 6, 0, ...new TextEncoder().encode("hello"));
+  // Our signature reads as a 1.0 frame header: length = our (empty) identity + 1.
+  assert.deepEqual(await wire.read(10), SIGNATURE);
+  assert.deepEqual(texts(await within(5000, pull.receive())), ["hello"]);
+  wire.close();
+});
+
+Deno.test("a ZMTP 1.0 SUB without a greeting gets everything our PUB sends (it cannot subscribe)", async () => {
+  using pub = new Publisher();
+  await pub.bind(ANY);
+  const wire = await Wire.connect(pub.lastEndpoint!);
+  await wire.write(1, 0);
+  assert.deepEqual(await wire.read(10), SIGNATURE);
+  await eventually(() => pub.topicCount === 1, 5000, "the implied subscription");
+  await pub.send(["any", "thing"]);
+  // ZMTP 1.0 frames: length (flags + body), flags (1: more), body.
+  assert.deepEqual(await wire.read(5), [4, 1, ...new TextEncoder().encode("any")]);
+  assert.deepEqual(await wire.read(7), [6, 0, ...new TextEncoder().encode("thing")]);
+  wire.close();
+});
+
+Deno.test("a ZMTP 1.0 peer with a greeting (version 0): the 2.0 greeting, then 1.0 frames", async () => {
+  using pull = new Pull();
+  await pull.bind(ANY);
+  const wire = await Wire.connect(pull.lastEndpoint!);
+  assert.deepEqual(await wire.read(10), SIGNATURE);
+  await wire.write(SIGNATURE);
+  assert.deepEqual(await wire.read(1), [3]);
+  await wire.write(0, V2.PUSH);
+  assert.deepEqual(await wire.read(1), [V2.PULL]);
+  assert.deepEqual(await wire.read(2), [1, 0], "our empty identity in a 1.0 frame");
+  await wire.write(1, 0, 3, 0, ...new TextEncoder().encode("hi"));
+  assert.deepEqual(texts(await within(5000, pull.receive())), ["hi"]);
   wire.close();
 });
 
