@@ -18,6 +18,7 @@ import { type Message, type MessageLike, toMessage } from "./message.ts";
 import type { MechanismContext } from "./mechanism/mechanism.ts";
 import { checkSecurityOptions, createMechanism } from "./mechanism/select.ts";
 import { applyOptions, DEFAULT_OPTIONS, type SocketOptions } from "./options.ts";
+import { conflatedQueues, conflatePipe } from "./pipe/conflate.ts";
 import { Pipe } from "./pipe/pipe.ts";
 import {
   Engine,
@@ -105,8 +106,26 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   immediate: boolean = DEFAULT_OPTIONS.immediate;
   /** See {@link SocketOptions.tcpKeepalive}. */
   tcpKeepalive: number = DEFAULT_OPTIONS.tcpKeepalive;
-  /** See {@link SocketOptions.conflate}. */
-  conflate: boolean = DEFAULT_OPTIONS.conflate;
+  /**
+   * See {@link SocketOptions.conflate}: PUSH, PULL, PUB, SUB and DEALER only
+   * (the types libzmq honours it on); elsewhere `true` is refused with
+   * `EINVAL`. Applies to connections made after it is set.
+   */
+  get conflate(): boolean {
+    return this.conflating;
+  }
+
+  set conflate(on: boolean) {
+    if (on && conflatedQueues(this.type) === undefined) {
+      throw zmqError(
+        "EINVAL",
+        `conflate applies to PUSH, PULL, PUB, SUB and DEALER sockets, not ${this.type} (as libzmq)`,
+      );
+    }
+    this.conflating = on;
+  }
+
+  private conflating = DEFAULT_OPTIONS.conflate;
   /** See {@link SocketOptions.plainServer}. */
   plainServer: boolean = DEFAULT_OPTIONS.plainServer;
   /** See {@link SocketOptions.plainUsername}. */
@@ -248,7 +267,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     checkSecurityOptions(this);
     let listener;
     try {
-      listener = await streamTransport(ep).listen(ep);
+      listener = await streamTransport(ep, true).listen(ep);
     } catch (err) {
       this.emit({ type: "bind:error", address: endpoint, error: err as Error });
       throw err;
@@ -313,7 +332,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       return;
     }
     checkSecurityOptions(this);
-    const transport = streamTransport(ep);
+    const transport = streamTransport(ep, false);
     transport.checkConnect(ep);
     const session = new ConnectSession(this, ep, transport);
     const list = this.connections.get(endpoint) ?? [];
@@ -562,7 +581,9 @@ export abstract class SocketBase implements AsyncIterable<Message> {
 
   /** @internal A pipe sized with this socket's high-water marks. */
   newPipe(endpoint: string): Pipe {
-    return Pipe.forEngine(endpoint, this.receiveHighWaterMark, this.sendHighWaterMark);
+    const pipe = Pipe.forEngine(endpoint, this.receiveHighWaterMark, this.sendHighWaterMark);
+    if (this.conflating) conflatePipe(pipe, this.type);
+    return pipe;
   }
 
   /** @internal Starts using a pipe: wires its notifications and hands it to the socket type. */

@@ -71,9 +71,13 @@ export function parseEndpoint(text: string, forBind: boolean): Endpoint {
  * holds 108 bytes on Linux and 104 on macOS and the BSDs, including the
  * terminating NUL (Deno 2.9 on Linux accepts 107 bytes and refuses 108).
  */
-export const IPC_PATH_MAX: number = Deno.build.os === "linux" || Deno.build.os === "android"
-  ? 107
-  : 103;
+export const IPC_PATH_MAX: number = onLinux() ? 107 : 103;
+
+/** Whether this is Deno on Linux; false in a browser (which has no `Deno` and no ipc). */
+function onLinux(): boolean {
+  const os = (globalThis as { Deno?: typeof Deno }).Deno?.build.os;
+  return os === "linux" || os === "android";
+}
 
 function parseIpc(text: string, address: string): IpcEndpoint {
   if (address.length === 0) throw zmqError("EINVAL", `ipc endpoint "${text}" has no path`);
@@ -93,7 +97,7 @@ function parseIpc(text: string, address: string): IpcEndpoint {
   if (abstract && address.length === 1) {
     throw zmqError("EINVAL", `abstract ipc endpoint "${text}" has no name`);
   }
-  if (abstract && Deno.build.os !== "linux" && Deno.build.os !== "android") {
+  if (abstract && !onLinux()) {
     throw zmqError("EINVAL", `abstract ipc sockets ("${text}") exist only on Linux`);
   }
   const path = abstract ? "\0" + address.slice(1) : address;

@@ -6,10 +6,15 @@
 
 import type { Endpoint } from "./endpoint.ts";
 import { ipcTransport } from "./ipc.ts";
+import { hasRawSockets, needsRawSockets } from "./runtime.ts";
 import type { StreamTransport } from "./stream.ts";
 import { tcpTransport } from "./tcp.ts";
 
-/** The transport that carries `endpoint` (tcp or ipc; inproc has none). */
-export function streamTransport(endpoint: Endpoint): StreamTransport {
+/**
+ * The transport that carries `endpoint` (tcp or ipc; inproc has none).
+ * Throws `ENOTSUP` in a runtime without raw sockets (a browser).
+ */
+export function streamTransport(endpoint: Endpoint, forBind: boolean): StreamTransport {
+  if (!hasRawSockets()) throw needsRawSockets(endpoint.text, forBind);
   return endpoint.transport === "ipc" ? ipcTransport : tcpTransport;
 }

@@ -9,6 +9,8 @@
  *   is bound;
  * - each direction holds the sender's send HWM plus the receiver's receive
  *   HWM (0 on either side: no limit), fixed when both sides are known;
+ * - a queue conflates when the socket at either end conflates it (libzmq
+ *   asks the connecter alone);
  * - names live in a {@link InprocRegistry}, one per Context;
  * - unbind releases the name only; pipes already made stay connected;
  * - when either side closes or disconnects, the other still reads what
@@ -18,6 +20,7 @@
  */
 
 import { zmqError } from "../errors.ts";
+import { conflatePipe } from "../pipe/conflate.ts";
 import { type PeerInfo, Pipe } from "../pipe/pipe.ts";
 
 /** What the inproc transport needs from a socket. */
@@ -26,6 +29,8 @@ export interface InprocSocket {
   readonly type: string;
   readonly sendHighWaterMark: number;
   readonly receiveHighWaterMark: number;
+  /** The socket keeps only the newest message in its data queues (ZMQ_CONFLATE). */
+  readonly conflate: boolean;
   /** The socket's routing id as bytes (empty when none). */
   routingIdBytes(): Uint8Array;
   /** The socket starts using the pipe. */
@@ -63,6 +68,7 @@ export class InprocRegistry {
     for (const link of waiting) {
       if (link.far.detached) continue; // the connecter let go before the bind
       sizeQueues(link, socket);
+      if (socket.conflate) conflatePipe(link.far, socket.type);
       this.introduce(link, socket);
       socket.attachPipe(link.far);
     }
@@ -80,6 +86,8 @@ export class InprocRegistry {
     const binder = this.bound.get(name);
     const [near, far] = Pipe.pair(endpoint, hwms(socket), hwms(binder ?? socket));
     const link: InprocLink = { connecter: socket, endpoint, near, far };
+    if (socket.conflate) conflatePipe(near, socket.type);
+    if (binder?.conflate) conflatePipe(far, binder.type);
     near.onReleased = () => {
       far.terminate();
       if (binder === undefined) this.forgetWaiting(name, link);
