@@ -23,7 +23,13 @@ import type { Message } from "../message.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import { errorData, parseCommand, parseErrorReason } from "../wire/command.ts";
 import type { Command } from "../wire/command.ts";
-import { FLAG_COMMAND, FLAG_MORE, type FrameRun, type FrameSink, ProtocolError } from "../wire/frame.ts";
+import {
+  FLAG_COMMAND,
+  FLAG_MORE,
+  type FrameRun,
+  type FrameSink,
+  ProtocolError,
+} from "../wire/frame.ts";
 import { metadataText } from "../wire/metadata.ts";
 import { compatibleSocketTypes } from "../wire/socket_types.ts";
 import {
@@ -63,12 +69,6 @@ const CLOSE_NORMAL = 1000;
 const CLOSE_PROTOCOL_ERROR = 1002;
 const CLOSE_TOO_BIG = 1009;
 
-/** Settings of a ZWS engine: the ZMTP engine's, plus the routing id bare `ZWS2.0` sends. */
-export interface WsEngineConfig extends EngineConfig {
-  /** Our routing id (empty when unset), sent as the first message on bare `ZWS2.0`. */
-  routingId: Uint8Array;
-}
-
 /** One ZWS connection; see the module documentation. */
 export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
   private readonly decoder: ZwsDecoder;
@@ -105,7 +105,7 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
    */
   constructor(
     private readonly channel: WsChannel,
-    private readonly config: WsEngineConfig,
+    private readonly config: EngineConfig,
     private readonly handler: EngineHandler,
   ) {
     this.mechanism = config.mechanism;
@@ -513,7 +513,13 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
 }
 
 /** Errors that only mean "the connection went away" (by name: no `Deno` in a browser). */
-const CLOSED_ERRORS = new Set(["BadResource", "Interrupted", "ConnectionReset", "BrokenPipe", "UnexpectedEof"]);
+const CLOSED_ERRORS = new Set([
+  "BadResource",
+  "Interrupted",
+  "ConnectionReset",
+  "BrokenPipe",
+  "UnexpectedEof",
+]);
 
 function isClosedError(err: unknown): boolean {
   return err instanceof Error && CLOSED_ERRORS.has(err.name);

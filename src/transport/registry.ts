@@ -60,6 +60,7 @@ import type { InprocRegistry, InprocSocket } from "./inproc.ts";
 import { inprocTransport } from "./inproc.ts";
 import { ipcTransport } from "./ipc.ts";
 import { tcpTransport } from "./tcp.ts";
+import { wsPlainTransport, wssTransport } from "./ws.ts";
 export type { ByteStream } from "./byte_stream.ts";
 export type { Link, Listener } from "./link.ts";
 
@@ -122,6 +123,8 @@ const TRANSPORTS: ReadonlyMap<string, Transport> = new Map<string, Transport>([
   [tcpTransport.scheme, tcpTransport],
   [ipcTransport.scheme, ipcTransport],
   [inprocTransport.scheme, inprocTransport],
+  [wsPlainTransport.scheme, wsPlainTransport],
+  [wssTransport.scheme, wssTransport],
 ]);
 
 /** An endpoint with the transport that carries it. */

@@ -167,7 +167,12 @@ export function readUpgradeRequest(head: HttpHead): UpgradeRequest {
 }
 
 /** The client's request: `protocols` joined with "," and no space, as libzmq sends them. */
-export function upgradeRequest(host: string, path: string, key: string, protocols: string[]): Uint8Array {
+export function upgradeRequest(
+  host: string,
+  path: string,
+  key: string,
+  protocols: string[],
+): Uint8Array {
   return ascii.encode(
     `GET ${path} HTTP/1.1\r\n` +
       `Host: ${host}\r\n` +
@@ -228,7 +233,9 @@ export async function readUpgradeResponse(
   const protocol = h.get("sec-websocket-protocol") ?? "";
   if (!offered.includes(protocol)) {
     throw new ProtocolError(
-      `server chose subprotocol ${JSON.stringify(protocol)}, not one offered (${offered.join(",")})`,
+      `server chose subprotocol ${JSON.stringify(protocol)}, not one offered (${
+        offered.join(",")
+      })`,
     );
   }
   return protocol;
@@ -456,11 +463,14 @@ export class WsFrameDecoder {
         header = 4;
       } else if (size === 127) {
         if (end - pos < 10) break;
-        const high = (buf[pos + 2] << 24 | buf[pos + 3] << 16 | buf[pos + 4] << 8 | buf[pos + 5]) >>>
+        const high =
+          (buf[pos + 2] << 24 | buf[pos + 3] << 16 | buf[pos + 4] << 8 | buf[pos + 5]) >>>
           0;
         const low = (buf[pos + 6] << 24 | buf[pos + 7] << 16 | buf[pos + 8] << 8 | buf[pos + 9]) >>>
           0;
-        if (high >= 0x80000000) throw new ProtocolError("WebSocket frame length with the top bit set");
+        if (high >= 0x80000000) {
+          throw new ProtocolError("WebSocket frame length with the top bit set");
+        }
         size = high * 2 ** 32 + low;
         header = 10;
       }
@@ -574,7 +584,9 @@ export class WsFrameDecoder {
     bodyStart: number,
   ): void {
     const received = this.end - bodyStart;
-    const storage = new Uint8Array(Math.min(size, Math.max(MIN_OWN_STORAGE, received * GROWTH_FACTOR)));
+    const storage = new Uint8Array(
+      Math.min(size, Math.max(MIN_OWN_STORAGE, received * GROWTH_FACTOR)),
+    );
     storage.set(this.buf.subarray(bodyStart, this.end));
     this.pending = { header, size, mask, masked, storage, filled: received };
     this.end = bodyStart;

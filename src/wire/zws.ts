@@ -13,13 +13,7 @@
  * @module
  */
 
-import {
-  FLAG_COMMAND,
-  FLAG_MORE,
-  type FrameSink,
-  FrameRun,
-  ProtocolError,
-} from "./frame.ts";
+import { FLAG_COMMAND, FLAG_MORE, FrameRun, type FrameSink, ProtocolError } from "./frame.ts";
 import type { WsFrameSink } from "./websocket.ts";
 
 /** ZWS flag: more frames of this message follow. */

@@ -47,7 +47,12 @@ function join(chunks: Uint8Array[]): Uint8Array {
 }
 
 /** Feeds `data` to a decoder in reads of `step` bytes. */
-function decodeAll(decoder: WsFrameDecoder, data: Uint8Array, sink: WsFrameSink, step = data.length) {
+function decodeAll(
+  decoder: WsFrameDecoder,
+  data: Uint8Array,
+  sink: WsFrameSink,
+  step = data.length,
+) {
   let offset = 0;
   while (offset < data.length) {
     const target = decoder.readTarget();
@@ -117,9 +122,17 @@ Deno.test("frames: a client masks each frame with its own key, never sending the
 
 Deno.test("frames: a fragmented message is joined; a ping between its fragments comes first", () => {
   const wire = new Uint8Array([
-    0x02, 0x02, 0x00, 0x61, // binary, not FIN: flags 0, "a"
-    0x89, 0x01, 0x7a, //       ping "z"
-    0x80, 0x02, 0x62, 0x63, // continuation, FIN: "bc"
+    0x02,
+    0x02,
+    0x00,
+    0x61, // binary, not FIN: flags 0, "a"
+    0x89,
+    0x01,
+    0x7a, //       ping "z"
+    0x80,
+    0x02,
+    0x62,
+    0x63, // continuation, FIN: "bc"
   ]);
   const sink = recorder();
   decodeAll(new WsFrameDecoder(false), wire, sink);
@@ -233,7 +246,10 @@ Deno.test("handshake: libzmq's response is accepted and what follows the head is
 
 Deno.test("handshake: our request offers libzmq's list without spaces", () => {
   const text = new TextDecoder().decode(
-    upgradeRequest("127.0.0.1:5555", "/feed", "dGhlIHNhbXBsZSBub25jZQ==", ["ZWS2.0/NULL", "ZWS2.0"]),
+    upgradeRequest("127.0.0.1:5555", "/feed", "dGhlIHNhbXBsZSBub25jZQ==", [
+      "ZWS2.0/NULL",
+      "ZWS2.0",
+    ]),
   );
   assert.match(text, /^GET \/feed HTTP\/1\.1\r\n/);
   assert.match(text, /\r\nSec-WebSocket-Protocol: ZWS2\.0\/NULL,ZWS2\.0\r\n/);
@@ -242,7 +258,10 @@ Deno.test("handshake: our request offers libzmq's list without spaces", () => {
 
 Deno.test("handshake: a response with the wrong accept key or an unoffered protocol is refused", async () => {
   const head = parseHttpHead(bytes(LIBZMQ_RESPONSE))!;
-  await assert.rejects(readUpgradeResponse(head, "Z0WLa2mYPORR3LD0SpToKg==", ["ZWS2.0/NULL"]), /Accept/);
+  await assert.rejects(
+    readUpgradeResponse(head, "Z0WLa2mYPORR3LD0SpToKg==", ["ZWS2.0/NULL"]),
+    /Accept/,
+  );
   await assert.rejects(
     readUpgradeResponse(head, "dGhlIHNhbXBsZSBub25jZQ==", ["ZWS2.0/PLAIN"]),
     /not one offered/,
@@ -251,7 +270,10 @@ Deno.test("handshake: a response with the wrong accept key or an unoffered proto
 
 Deno.test("handshake: an incomplete head waits; binary garbage fails at once", () => {
   assert.equal(parseHttpHead(bytes("GET / HTTP/1.1\r\nHost: x\r\n")), null);
-  assert.throws(() => parseHttpHead(new Uint8Array([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f])), ProtocolError);
+  assert.throws(
+    () => parseHttpHead(new Uint8Array([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f])),
+    ProtocolError,
+  );
 });
 
 Deno.test("handshake: a head that never ends is refused past 16 KiB", () => {

@@ -114,7 +114,10 @@ Deno.test("zws: a multipart message over maxMessageSize fails with EMSGSIZE", ()
 
 Deno.test("zws: pings, pongs and close go to the control side", () => {
   const { log, sink, control } = engineDouble();
-  decode(new Uint8Array([0x89, 0x00, 0x8a, 0x00, 0x88, 0x02, 0x03, 0xe8]), new ZwsDecoder(sink, control));
+  decode(
+    new Uint8Array([0x89, 0x00, 0x8a, 0x00, 0x88, 0x02, 0x03, 0xe8]),
+    new ZwsDecoder(sink, control),
+  );
   assert.deepEqual(log, ["ping", "pong", { close: 1000 }]);
 });
 
