@@ -44,7 +44,7 @@ Options:
   --frontend ENDPOINT        where publishers send; default tcp://*:5557
   --backend ENDPOINT         where subscribers connect; default tcp://*:5558
                              Any endpoint the library takes (tcp://, ipc://,
-                             ws://, …). It is bound, or connected to when it
+                             …). It is bound, or connected to when it
                              starts with ">" (">tcp://upstream:5556");
                              "@" binds explicitly. Repeat the flag or
                              separate endpoints with commas for several.
