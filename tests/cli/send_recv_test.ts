@@ -256,3 +256,11 @@ Deno.test("a dish needs --join, and --group is only for a radio", async () => {
   assert.equal(group.code, 2);
   assert.match(group.stderr, /--group is for a radio socket, not push/);
 });
+
+Deno.test("send without the permissions an ipc endpoint needs names the flags, exit status 1", async () => {
+  const path = `/tmp/zmtp-cli-test-${crypto.randomUUID()}.sock`;
+  const { code, stderr } = await runCli(["send", "-c", `ipc://${path}`, "x"], { permissions: [] });
+  assert.equal(code, 1);
+  assert.match(stderr, new RegExp(`^zmtp send: .*--allow-read=${path}`));
+  assert.doesNotMatch(stderr, /\n/);
+});
