@@ -85,7 +85,10 @@ export const MAX_HANDSHAKE_COMMAND = 64 * 1024;
 /** Settings the engine takes from its socket. */
 export interface EngineConfig {
   socketType: ZmtpSocketType;
-  /** Our routing id (empty when none): sized in our signature, sent to ZMTP 2.0 peers. */
+  /**
+   * Our routing id (empty when unset): sized in our signature, sent to
+   * ZMTP 2.0 peers; a ZWS engine without mechanism sends it first.
+   */
   routingId: Uint8Array;
   mechanism: Mechanism;
   /**
