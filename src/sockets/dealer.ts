@@ -10,10 +10,11 @@ import type { SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { LoadBalancer } from "../routing/load_balancer.ts";
-import { SocketBase } from "../socket.ts";
+import { optionFrame, SocketBase } from "../socket.ts";
+import type { HelloMessageOption, HiccupMessageOption } from "./draft_options.ts";
 
 /** Options of a {@link Dealer} socket. */
-export interface DealerOptions extends SocketOptions {
+export interface DealerOptions extends SocketOptions, HelloMessageOption, HiccupMessageOption {
   /**
    * Send an empty message to each new peer as soon as it is attached, so a
    * ROUTER learns this socket's routing id before any real message
@@ -22,7 +23,7 @@ export interface DealerOptions extends SocketOptions {
   probeRouter: boolean;
 }
 
-const EXTRA_OPTIONS = ["probeRouter"];
+const EXTRA_OPTIONS = ["probeRouter", "helloMessage", "hiccupMessage"];
 
 /** The empty frame that probes and REQ/REP delimiters are made of. */
 export const EMPTY_FRAME: Uint8Array = new Uint8Array(0);
@@ -46,6 +47,10 @@ export const EMPTY_FRAME: Uint8Array = new Uint8Array(0);
 export class Dealer extends SocketBase {
   /** See {@link DealerOptions.probeRouter}. */
   probeRouter: boolean;
+  /** See {@link DealerOptions.helloMessage}. */
+  helloMessage: string | Uint8Array | null;
+  /** See {@link DealerOptions.hiccupMessage}. */
+  hiccupMessage: string | Uint8Array | null;
   private readonly fq = new FairQueue();
   private readonly lb = new LoadBalancer();
 
@@ -54,6 +59,18 @@ export class Dealer extends SocketBase {
     super("DEALER", options, EXTRA_OPTIONS);
     // Set here: subclass fields are initialised after the base constructor applied the options.
     this.probeRouter = options?.probeRouter ?? false;
+    this.helloMessage = options?.helloMessage ?? null;
+    this.hiccupMessage = options?.hiccupMessage ?? null;
+  }
+
+  /** @internal ZMQ_HELLO_MSG. */
+  protected override helloFrame(): Uint8Array | null {
+    return optionFrame(this.helloMessage);
+  }
+
+  /** @internal ZMQ_HICCUP_MSG, for peers this socket connected to. */
+  protected override lostPeerFrame(pipe: Pipe): Uint8Array | null {
+    return pipe.locallyInitiated ? optionFrame(this.hiccupMessage) : null;
   }
 
   /** @internal A new peer: probe it if asked, then read from it and send to it. */

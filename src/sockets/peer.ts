@@ -10,11 +10,19 @@ import type { Message, MessageLike } from "../message.ts";
 import type { SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { addressed, RoutingIds } from "../routing/routing_ids.ts";
-import { SocketBase } from "../socket.ts";
+import { optionFrame, SocketBase } from "../socket.ts";
+import type {
+  DisconnectMessageOption,
+  HelloMessageOption,
+  HiccupMessageOption,
+} from "./draft_options.ts";
 import type { RoutedSendOptions } from "./server.ts";
 
 /** Options of a {@link Peer} socket. */
-export type PeerOptions = SocketOptions;
+export interface PeerOptions
+  extends SocketOptions, HelloMessageOption, DisconnectMessageOption, HiccupMessageOption {}
+
+const EXTRA_OPTIONS = ["helloMessage", "disconnectMessage", "hiccupMessage"];
 
 /** Options of {@link Peer.connect}. */
 export interface PeerConnectOptions {
@@ -45,13 +53,32 @@ export interface PeerConnectOptions {
  * ```
  */
 export class Peer extends SocketBase {
+  /** See {@link PeerOptions.helloMessage}. */
+  helloMessage: string | Uint8Array | null;
+  /** See {@link PeerOptions.disconnectMessage}. */
+  disconnectMessage: string | Uint8Array | null;
+  /** See {@link PeerOptions.hiccupMessage}. */
+  hiccupMessage: string | Uint8Array | null;
   private readonly peers = new RoutingIds();
   /** The id the next pipe this socket connects gets (connect's `routingId`). */
   private connectId: number | undefined;
 
   /** Creates a PEER socket. */
   constructor(options?: Partial<PeerOptions>) {
-    super("PEER", options);
+    super("PEER", options, EXTRA_OPTIONS);
+    this.helloMessage = options?.helloMessage ?? null;
+    this.disconnectMessage = options?.disconnectMessage ?? null;
+    this.hiccupMessage = options?.hiccupMessage ?? null;
+  }
+
+  /** @internal ZMQ_HELLO_MSG. */
+  protected override helloFrame(): Uint8Array | null {
+    return optionFrame(this.helloMessage);
+  }
+
+  /** @internal ZMQ_HICCUP_MSG for peers it connected to, ZMQ_DISCONNECT_MSG for peers it accepted. */
+  protected override lostPeerFrame(pipe: Pipe): Uint8Array | null {
+    return optionFrame(pipe.locallyInitiated ? this.hiccupMessage : this.disconnectMessage);
   }
 
   /**

@@ -12,11 +12,18 @@ import type { SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { RoutingTable } from "../routing/routing_table.ts";
-import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
+import { COOPERATIVE_SEND_BATCH, optionFrame, SocketBase } from "../socket.ts";
+import type { DisconnectMessageOption, HelloMessageOption } from "./draft_options.ts";
 import { EMPTY_FRAME } from "./dealer.ts";
 
 /** Options of a {@link Router} socket. */
-export interface RouterOptions extends SocketOptions {
+export interface RouterOptions extends SocketOptions, HelloMessageOption, DisconnectMessageOption {
+  /**
+   * Receive `[routingId, ""]` when a peer connects (bit 1) and when it
+   * disconnects (bit 2) over tcp, ipc or ws, as libzmq's ZMQ_ROUTER_NOTIFY
+   * (ZMQ_NOTIFY_CONNECT = 1, ZMQ_NOTIFY_DISCONNECT = 2; not over inproc).
+   */
+  routerNotify: number;
   /**
    * Report unroutable messages instead of dropping them: `send` rejects
    * with `EHOSTUNREACH` when no peer has the routing id, and waits (then
@@ -39,7 +46,25 @@ export interface RouterOptions extends SocketOptions {
   probeRouter: boolean;
 }
 
-const EXTRA_OPTIONS = ["routerMandatory", "routerHandover", "probeRouter"];
+/** Options of {@link Router.connect}. */
+export interface RouterConnectOptions {
+  /**
+   * The routing id this peer gets here instead of the one it announces, so
+   * messages can be routed to it at once (libzmq's ZMQ_CONNECT_ROUTING_ID).
+   */
+  routingId?: Uint8Array | string;
+}
+
+const EXTRA_OPTIONS = [
+  "routerMandatory",
+  "routerHandover",
+  "probeRouter",
+  "routerNotify",
+  "helloMessage",
+  "disconnectMessage",
+];
+const NOTIFY_CONNECT = 1;
+const NOTIFY_DISCONNECT = 2;
 
 /**
  * The addressable side of request-reply: messages arrive as
@@ -66,6 +91,14 @@ export class Router extends SocketBase {
   routerHandover: boolean;
   /** See {@link RouterOptions.probeRouter}. */
   probeRouter: boolean;
+  /** See {@link RouterOptions.routerNotify}. */
+  routerNotify: number;
+  /** See {@link RouterOptions.helloMessage}. */
+  helloMessage: string | Uint8Array | null;
+  /** See {@link RouterOptions.disconnectMessage}. */
+  disconnectMessage: string | Uint8Array | null;
+  /** The id the next pipe this socket connects gets (connect's `routingId`), until used. */
+  private connectId: Uint8Array | null = null;
   private readonly fq = new FairQueue();
   private readonly table = new RoutingTable();
   /**
@@ -83,11 +116,65 @@ export class Router extends SocketBase {
     this.routerMandatory = options?.routerMandatory ?? false;
     this.routerHandover = options?.routerHandover ?? false;
     this.probeRouter = options?.probeRouter ?? false;
+    this.routerNotify = options?.routerNotify ?? 0;
+    if (![0, 1, 2, 3].includes(this.routerNotify)) {
+      throw zmqError("EINVAL", `routerNotify is a sum of 1 (connect) and 2 (disconnect)`);
+    }
+    this.helloMessage = options?.helloMessage ?? null;
+    this.disconnectMessage = options?.disconnectMessage ?? null;
+  }
+
+  /**
+   * Connects in the background; `options.routingId` names the peer here
+   * (routable at once), as libzmq's ZMQ_CONNECT_ROUTING_ID. An id already
+   * in use is `EINVAL`.
+   */
+  override connect(endpoint: string, options?: RouterConnectOptions): void {
+    const id = options?.routingId;
+    if (id !== undefined) {
+      const bytes = typeof id === "string" ? new TextEncoder().encode(id) : id;
+      if (bytes.length === 0 || bytes.length > 255) {
+        throw zmqError("EINVAL", "a connect routing id is 1 to 255 bytes");
+      }
+      if (this.table.has(bytes)) throw zmqError("EINVAL", "that routing id is already in use");
+      this.connectId = bytes;
+    }
+    super.connect(endpoint);
+  }
+
+  /** @internal ZMQ_HELLO_MSG. */
+  protected override helloFrame(): Uint8Array | null {
+    return optionFrame(this.helloMessage);
+  }
+
+  /** @internal ZMQ_DISCONNECT_MSG, for peers this socket accepted. */
+  protected override lostPeerFrame(pipe: Pipe): Uint8Array | null {
+    return pipe.locallyInitiated ? null : optionFrame(this.disconnectMessage);
+  }
+
+  /** @internal ZMQ_NOTIFY_CONNECT: an empty message from the peer that connected. */
+  protected override xConnected(pipe: Pipe): void {
+    if ((this.routerNotify & NOTIFY_CONNECT) !== 0) pipe.inbound.push([EMPTY_FRAME]);
+  }
+
+  /** @internal ZMQ_NOTIFY_DISCONNECT (before the disconnect message, as libzmq). */
+  protected override xDisconnected(pipe: Pipe): void {
+    if ((this.routerNotify & NOTIFY_DISCONNECT) !== 0 && !pipe.inproc) {
+      pipe.inbound.push([EMPTY_FRAME]);
+    }
+    super.xDisconnected(pipe);
   }
 
   /** @internal A new peer: probe it if asked, and identify it once its handshake is done. */
   protected xAttach(pipe: Pipe): void {
     if (this.probeRouter) pipe.write([EMPTY_FRAME]);
+    const connectId = pipe.locallyInitiated ? this.connectId : null;
+    if (connectId !== null) {
+      this.connectId = null;
+      this.table.add(connectId, pipe);
+      this.fq.attach(pipe);
+      return;
+    }
     this.anonymous.add(pipe);
     if (pipe.peer !== null) this.identify(pipe);
   }

@@ -19,6 +19,12 @@ import type { ByteStream } from "../transport/byte_stream.ts";
 /** Options of a {@link Stream} socket. */
 export type StreamOptions = SocketOptions;
 
+/** Options of {@link Stream.connect}. */
+export interface StreamConnectOptions {
+  /** The id of the new connection, instead of a generated one (ZMQ_CONNECT_ROUTING_ID). */
+  routingId?: Uint8Array | string;
+}
+
 /**
  * A socket for raw byte-stream peers, with libzmq's ZMQ_STREAM semantics.
  * Each connection gets a 5-byte id. `receive()` yields `[id, data]` where
@@ -49,6 +55,8 @@ export type StreamOptions = SocketOptions;
 export class Stream extends SocketBase {
   private readonly fq = new FairQueue();
   private readonly table = new RoutingTable();
+  /** The id the next connection this socket makes gets (connect's `routingId`), until used. */
+  private connectId: Uint8Array | null = null;
 
   /** Creates a STREAM socket. */
   constructor(options?: Partial<StreamOptions>) {
@@ -65,9 +73,29 @@ export class Stream extends SocketBase {
     return new RawEngine(stream, handler, address);
   }
 
-  /** @internal A new connection: give it an id. */
+  /**
+   * Connects in the background; the new connection's id is then in
+   * {@link routingId}. `options.routingId` chooses that id (libzmq's
+   * ZMQ_CONNECT_ROUTING_ID); one already in use is `EINVAL`.
+   */
+  override connect(endpoint: string, options?: StreamConnectOptions): void {
+    const id = options?.routingId;
+    if (id !== undefined) {
+      const bytes = typeof id === "string" ? new TextEncoder().encode(id) : id;
+      if (bytes.length === 0 || bytes.length > 255) {
+        throw zmqError("EINVAL", "a connect routing id is 1 to 255 bytes");
+      }
+      if (this.table.has(bytes)) throw zmqError("EINVAL", "that routing id is already in use");
+      this.connectId = bytes;
+    }
+    super.connect(endpoint);
+  }
+
+  /** @internal A new connection: give it an id (the one connect was given, if any). */
   protected xAttach(pipe: Pipe): void {
-    const id = this.table.generateId();
+    const chosen = pipe.locallyInitiated ? this.connectId : null;
+    if (chosen !== null) this.connectId = null;
+    const id = chosen ?? this.table.generateId();
     this.table.add(id, pipe);
     this.routingId = id;
     this.fq.attach(pipe);

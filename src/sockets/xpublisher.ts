@@ -34,6 +34,21 @@ export interface XPublisherOptions extends SocketOptions {
   noDrop: boolean;
   /** Send each message to the subscribers that do NOT match it (ZMQ_INVERT_MATCHING). */
   invertMatching: boolean;
+  /**
+   * `manual`, and the first message sent after receiving a subscription
+   * goes only to the subscriber that sent it, if it matches (libzmq's
+   * ZMQ_XPUB_MANUAL_LAST_VALUE): a last-value cache answers a newcomer
+   * without repeating the value to everyone.
+   */
+  xpubManualLastValue: boolean;
+  /**
+   * In a multipart message from a subscriber, only a first frame that
+   * starts with 1 or 0 makes it a subscription; when the first frame is
+   * data, every frame is data (libzmq's ZMQ_ONLY_FIRST_SUBSCRIBE). Without
+   * it, each frame that starts with 1 or 0 subscribes or cancels, as
+   * libzmq reads them.
+   */
+  onlyFirstSubscribe: boolean;
 }
 
 const OPTION_NAMES = [
@@ -43,6 +58,8 @@ const OPTION_NAMES = [
   "welcomeMessage",
   "noDrop",
   "invertMatching",
+  "xpubManualLastValue",
+  "onlyFirstSubscribe",
 ];
 const KNOWN_OPTIONS = new Set([...COMMON_OPTION_NAMES, ...OPTION_NAMES]);
 const utf8 = new TextEncoder();
@@ -80,6 +97,10 @@ export class XPublisher extends SocketBase {
   noDrop = false;
   /** See {@link XPublisherOptions.invertMatching}. */
   invertMatching = false;
+  /** See {@link XPublisherOptions.xpubManualLastValue}. */
+  xpubManualLastValue = false;
+  /** See {@link XPublisherOptions.onlyFirstSubscribe}. */
+  onlyFirstSubscribe = false;
   private readonly core = new PublisherCore(this, true);
 
   /** Creates an XPUB socket. */
@@ -122,7 +143,7 @@ export class XPublisher extends SocketBase {
   /** Applies manual subscriptions or cancels for the last peer; none means the empty prefix. */
   private manualChange(subscribe: boolean, prefixes: MessageLike[]): void {
     if (this.closed) throw zmqError("ETERM", "socket is closed");
-    if (!this.manual) {
+    if (!this.manual && !this.xpubManualLastValue) {
       throw zmqError("EINVAL", "XPublisher.subscribe/unsubscribe need the manual option");
     }
     if (prefixes.length === 0) prefixes = [""];

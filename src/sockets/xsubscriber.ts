@@ -11,9 +11,18 @@ import { SubscriberCore } from "../routing/subscriber_core.ts";
 import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
 
 /** Options of an {@link XSubscriber} socket. */
-export type XSubscriberOptions = SocketOptions;
+export interface XSubscriberOptions extends SocketOptions {
+  /**
+   * In a multipart message sent up, only a first frame that starts with 1
+   * or 0 makes it a subscription or cancel; when the first frame is data,
+   * every frame is data (libzmq's ZMQ_ONLY_FIRST_SUBSCRIBE). Without it,
+   * each frame that starts with 1 or 0 subscribes or cancels, as libzmq
+   * reads them.
+   */
+  onlyFirstSubscribe: boolean;
+}
 
-const KNOWN_OPTIONS = new Set(COMMON_OPTION_NAMES);
+const KNOWN_OPTIONS = new Set([...COMMON_OPTION_NAMES, "onlyFirstSubscribe"]);
 
 /**
  * A subscriber driven by messages: `send(["\x01prefix"])` subscribes,
@@ -34,11 +43,13 @@ const KNOWN_OPTIONS = new Set(COMMON_OPTION_NAMES);
  * ```
  */
 export class XSubscriber extends SocketBase {
+  /** See {@link XSubscriberOptions.onlyFirstSubscribe}. */
+  onlyFirstSubscribe = false;
   private readonly core = new SubscriberCore();
 
   /** Creates an XSUB socket. Its `linger` defaults to 0, as in libzmq. */
   constructor(options?: Partial<XSubscriberOptions>) {
-    super("XSUB", options);
+    super("XSUB", options, ["onlyFirstSubscribe"]);
     // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
     this.linger = 0;
     applyOptions(this, options, KNOWN_OPTIONS);
@@ -76,7 +87,7 @@ export class XSubscriber extends SocketBase {
 
   /** @internal Subscriptions, cancels and other messages go to every publisher; never waits. */
   protected override xSend(msg: Message): boolean {
-    this.core.send(msg);
+    this.core.send(msg, this.onlyFirstSubscribe);
     return true;
   }
 
