@@ -6,7 +6,7 @@
  */
 
 import type { Message } from "../message.ts";
-import type { SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { LoadBalancer } from "../routing/load_balancer.ts";
@@ -17,7 +17,10 @@ import { receiveSingle, singleFrame } from "./single_frame.ts";
 /** Options of a {@link Client} socket. */
 export interface ClientOptions extends SocketOptions, HelloMessageOption, HiccupMessageOption {}
 
-const EXTRA_OPTIONS = ["helloMessage", "hiccupMessage"];
+const DEFAULTS: TypeDefaults<ClientOptions> = {
+  helloMessage: null,
+  hiccupMessage: null,
+};
 
 /**
  * Talks to one or more `Server`s: each message goes to the next server in
@@ -37,17 +40,15 @@ const EXTRA_OPTIONS = ["helloMessage", "hiccupMessage"];
  */
 export class Client extends SocketBase {
   /** See {@link ClientOptions.helloMessage}. */
-  helloMessage: string | Uint8Array | null;
+  declare helloMessage: string | Uint8Array | null;
   /** See {@link ClientOptions.hiccupMessage}. */
-  hiccupMessage: string | Uint8Array | null;
+  declare hiccupMessage: string | Uint8Array | null;
   private readonly lb = new LoadBalancer();
   private readonly fq = new FairQueue();
 
   /** Creates a CLIENT socket. */
   constructor(options?: Partial<ClientOptions>) {
-    super("CLIENT", options, EXTRA_OPTIONS);
-    this.helloMessage = options?.helloMessage ?? null;
-    this.hiccupMessage = options?.hiccupMessage ?? null;
+    super("CLIENT", options, DEFAULTS);
   }
 
   /** @internal ZMQ_HELLO_MSG. */

@@ -6,7 +6,7 @@
  */
 
 import type { Message } from "../message.ts";
-import type { SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { LoadBalancer } from "../routing/load_balancer.ts";
@@ -23,7 +23,11 @@ export interface DealerOptions extends SocketOptions, HelloMessageOption, Hiccup
   probeRouter: boolean;
 }
 
-const EXTRA_OPTIONS = ["probeRouter", "helloMessage", "hiccupMessage"];
+const DEFAULTS: TypeDefaults<DealerOptions> = {
+  probeRouter: false,
+  helloMessage: null,
+  hiccupMessage: null,
+};
 
 /** The empty frame that probes and REQ/REP delimiters are made of. */
 export const EMPTY_FRAME: Uint8Array = new Uint8Array(0);
@@ -46,21 +50,17 @@ export const EMPTY_FRAME: Uint8Array = new Uint8Array(0);
  */
 export class Dealer extends SocketBase {
   /** See {@link DealerOptions.probeRouter}. */
-  probeRouter: boolean;
+  declare probeRouter: boolean;
   /** See {@link DealerOptions.helloMessage}. */
-  helloMessage: string | Uint8Array | null;
+  declare helloMessage: string | Uint8Array | null;
   /** See {@link DealerOptions.hiccupMessage}. */
-  hiccupMessage: string | Uint8Array | null;
+  declare hiccupMessage: string | Uint8Array | null;
   private readonly fq = new FairQueue();
   private readonly lb = new LoadBalancer();
 
   /** Creates a DEALER socket. */
   constructor(options?: Partial<DealerOptions>) {
-    super("DEALER", options, EXTRA_OPTIONS);
-    // Set here: subclass fields are initialised after the base constructor applied the options.
-    this.probeRouter = options?.probeRouter ?? false;
-    this.helloMessage = options?.helloMessage ?? null;
-    this.hiccupMessage = options?.hiccupMessage ?? null;
+    super("DEALER", options, DEFAULTS);
   }
 
   /** @internal ZMQ_HELLO_MSG. */

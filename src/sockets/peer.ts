@@ -7,7 +7,7 @@
 
 import { zmqError } from "../errors.ts";
 import type { Message, MessageLike } from "../message.ts";
-import type { SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { addressed, RoutingIds } from "../routing/routing_ids.ts";
 import { optionFrame, SocketBase } from "../socket.ts";
@@ -22,7 +22,11 @@ import type { RoutedSendOptions } from "./server.ts";
 export interface PeerOptions
   extends SocketOptions, HelloMessageOption, DisconnectMessageOption, HiccupMessageOption {}
 
-const EXTRA_OPTIONS = ["helloMessage", "disconnectMessage", "hiccupMessage"];
+const DEFAULTS: TypeDefaults<PeerOptions> = {
+  helloMessage: null,
+  disconnectMessage: null,
+  hiccupMessage: null,
+};
 
 /** Options of {@link Peer.connect}. */
 export interface PeerConnectOptions {
@@ -54,21 +58,18 @@ export interface PeerConnectOptions {
  */
 export class Peer extends SocketBase {
   /** See {@link PeerOptions.helloMessage}. */
-  helloMessage: string | Uint8Array | null;
+  declare helloMessage: string | Uint8Array | null;
   /** See {@link PeerOptions.disconnectMessage}. */
-  disconnectMessage: string | Uint8Array | null;
+  declare disconnectMessage: string | Uint8Array | null;
   /** See {@link PeerOptions.hiccupMessage}. */
-  hiccupMessage: string | Uint8Array | null;
+  declare hiccupMessage: string | Uint8Array | null;
   private readonly peers = new RoutingIds();
   /** The id the next pipe this socket connects gets (connect's `routingId`). */
   private connectId: number | undefined;
 
   /** Creates a PEER socket. */
   constructor(options?: Partial<PeerOptions>) {
-    super("PEER", options, EXTRA_OPTIONS);
-    this.helloMessage = options?.helloMessage ?? null;
-    this.disconnectMessage = options?.disconnectMessage ?? null;
-    this.hiccupMessage = options?.hiccupMessage ?? null;
+    super("PEER", options, DEFAULTS);
   }
 
   /** @internal ZMQ_HELLO_MSG. */

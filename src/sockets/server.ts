@@ -6,7 +6,7 @@
  */
 
 import type { Message, MessageLike } from "../message.ts";
-import type { SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { addressed, RoutingIds } from "../routing/routing_ids.ts";
 import { optionFrame, type SendOptions, SocketBase } from "../socket.ts";
@@ -15,7 +15,10 @@ import type { DisconnectMessageOption, HelloMessageOption } from "./draft_option
 /** Options of a {@link Server} socket. */
 export interface ServerOptions extends SocketOptions, HelloMessageOption, DisconnectMessageOption {}
 
-const EXTRA_OPTIONS = ["helloMessage", "disconnectMessage"];
+const DEFAULTS: TypeDefaults<ServerOptions> = {
+  helloMessage: null,
+  disconnectMessage: null,
+};
 
 /** Options of {@link Server.send} and `Peer.send`. */
 export interface RoutedSendOptions extends SendOptions {
@@ -43,16 +46,14 @@ export interface RoutedSendOptions extends SendOptions {
  */
 export class Server extends SocketBase {
   /** See {@link ServerOptions.helloMessage}. */
-  helloMessage: string | Uint8Array | null;
+  declare helloMessage: string | Uint8Array | null;
   /** See {@link ServerOptions.disconnectMessage}. */
-  disconnectMessage: string | Uint8Array | null;
+  declare disconnectMessage: string | Uint8Array | null;
   private readonly peers = new RoutingIds();
 
   /** Creates a SERVER socket. */
   constructor(options?: Partial<ServerOptions>) {
-    super("SERVER", options, EXTRA_OPTIONS);
-    this.helloMessage = options?.helloMessage ?? null;
-    this.disconnectMessage = options?.disconnectMessage ?? null;
+    super("SERVER", options, DEFAULTS);
   }
 
   /** @internal ZMQ_HELLO_MSG. */

@@ -5,10 +5,12 @@
  */
 
 import type { Message } from "../message.ts";
-import { applyOptions, type SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
+import { SUBSCRIPTIONS_AS_COMMANDS } from "../routing/subscription_message.ts";
+import type { WireAdapter } from "../wire/adapter.ts";
 import { SubscriberCore } from "../routing/subscriber_core.ts";
-import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
+import { SocketBase } from "../socket.ts";
 
 /** Options of an {@link XSubscriber} socket. */
 export interface XSubscriberOptions extends SocketOptions {
@@ -22,7 +24,11 @@ export interface XSubscriberOptions extends SocketOptions {
   onlyFirstSubscribe: boolean;
 }
 
-const KNOWN_OPTIONS = new Set([...COMMON_OPTION_NAMES, "onlyFirstSubscribe"]);
+const DEFAULTS: TypeDefaults<XSubscriberOptions> = {
+  // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
+  linger: 0,
+  onlyFirstSubscribe: false,
+};
 
 /**
  * A subscriber driven by messages: `send(["\x01prefix"])` subscribes,
@@ -44,20 +50,22 @@ const KNOWN_OPTIONS = new Set([...COMMON_OPTION_NAMES, "onlyFirstSubscribe"]);
  */
 export class XSubscriber extends SocketBase {
   /** See {@link XSubscriberOptions.onlyFirstSubscribe}. */
-  onlyFirstSubscribe = false;
+  declare onlyFirstSubscribe: boolean;
   private readonly core = new SubscriberCore();
 
   /** Creates an XSUB socket. Its `linger` defaults to 0, as in libzmq. */
   constructor(options?: Partial<XSubscriberOptions>) {
-    super("XSUB", options, ["onlyFirstSubscribe"]);
-    // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
-    this.linger = 0;
-    applyOptions(this, options, KNOWN_OPTIONS);
+    super("XSUB", options, DEFAULTS);
   }
 
   /** Number of distinct prefixes subscribed to. */
   get topicCount(): number {
     return this.core.topicCount;
+  }
+
+  /** @internal Subscriptions go to ZMTP 3.1 publishers as SUBSCRIBE/CANCEL commands. */
+  protected override wireAdapter(): WireAdapter {
+    return SUBSCRIPTIONS_AS_COMMANDS;
   }
 
   /** @internal A new publisher: send it the subscriptions. */
