@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { Dealer, Router } from "../../mod.ts";
+import { Dealer, Router, XSubscriber } from "../../mod.ts";
 import { texts, within } from "../helpers.ts";
 import { LibzmqPeer } from "./libzmq.ts";
 
@@ -134,5 +134,32 @@ Deno.test("CONNECT_ROUTING_ID: our Router routes at once to the libzmq peer it n
   } finally {
     ours.close();
     ourBound.close();
+  }
+});
+
+const ZMQ_ONLY_FIRST_SUBSCRIBE = 108;
+
+Deno.test("ONLY_FIRST_SUBSCRIBE: libzmq's XPUB, like ours, subscribes from a later frame unless it is set", async () => {
+  for (const onlyFirst of [false, true]) {
+    await using peer = await LibzmqPeer.start();
+    const theirs = await peer.socket("XPublisher");
+    if (onlyFirst) await theirs.call("setInt32Option", ZMQ_ONLY_FIRST_SUBSCRIBE, 1);
+    const endpoint = await theirs.bind("tcp://127.0.0.1:*");
+    const xsub = new XSubscriber();
+    xsub.connect(endpoint);
+    try {
+      await xsub.send(["data", "\x01topic"]);
+      await theirs.receive(); // what libzmq passes up
+      await theirs.send(["topic", "value"]);
+      await theirs.send(["zzz", "marker"]);
+      // The marker reaches nobody (no subscription to it); only "topic" may arrive.
+      const got = await xsub.receive({ signal: AbortSignal.timeout(500) }).then(
+        (msg) => texts(msg),
+        () => null,
+      );
+      assert.deepEqual(got, onlyFirst ? null : ["topic", "value"]);
+    } finally {
+      xsub.close();
+    }
   }
 });
