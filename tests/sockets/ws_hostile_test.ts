@@ -111,10 +111,19 @@ async function attack(port: number, chunks: Uint8Array[]): Promise<void> {
     }
     // Let the socket judge what it got (it may hang up first), then hang up.
     const sink = new Uint8Array(4096);
-    const deadline = Date.now() + 600;
-    while (Date.now() < deadline) {
-      const n = await Promise.race([conn.read(sink), delay(50).then(() => 0)]);
-      if (n === null) break;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const patience = new Promise<"timeout">((resolve) =>
+      timer = setTimeout(resolve, 600, "timeout")
+    );
+    try {
+      for (;;) {
+        const reading = conn.read(sink);
+        reading.catch(() => {}); // closing below may end it with an error nobody awaits
+        const n = await Promise.race([reading, patience]);
+        if (n === null || n === "timeout") break;
+      }
+    } finally {
+      clearTimeout(timer);
     }
   } catch {
     /* the socket hung up while we wrote or read: fine */

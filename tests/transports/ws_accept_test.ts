@@ -107,7 +107,7 @@ Deno.test("acceptWebSocket: PLAIN clients are checked by the socket's authentica
   const pull = new Pull({ plainServer: true, authenticate: (r) => r.password === "right" });
   const { server, url } = serve(pull);
   const good = new Push({ plainUsername: "u", plainPassword: "right" });
-  const bad = new Push({ plainUsername: "u", plainPassword: "wrong" });
+  const bad = new Push({ plainUsername: "u", plainPassword: "wrong", linger: 0 });
   const badLog = new EventLog(bad);
   good.connect(url);
   bad.connect(url);
