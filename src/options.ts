@@ -47,6 +47,12 @@ export interface SocketOptions {
    * PUSH, PULL, PUB, SUB and DEALER only, as libzmq; other types refuse it.
    */
   conflate: boolean;
+  /** SOCKS5 proxy (`host:port`) that tcp connects go through; null: connect directly. */
+  socksProxy: string | null;
+  /** SOCKS5 user name (at most 255 bytes); set: authenticate with it and `socksPassword`. */
+  socksUsername: string | null;
+  /** SOCKS5 password (at most 255 bytes). */
+  socksPassword: string | null;
   /** PLAIN: act as the server. */
   plainServer: boolean;
   /** PLAIN client: user name. */
@@ -87,6 +93,9 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   immediate: false,
   tcpKeepalive: -1,
   conflate: false,
+  socksProxy: null,
+  socksUsername: null,
+  socksPassword: null,
   plainServer: false,
   plainUsername: null,
   plainPassword: null,
@@ -97,6 +106,16 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   zapDomain: "",
   authenticate: null,
 };
+
+/**
+ * What a socket type gives the base constructor: a default for every
+ * option it adds, and for any common option whose default it changes
+ * (SUB's `linger` is 0). The base sets these, then the user's options, and
+ * accepts no other option name.
+ */
+export type TypeDefaults<O extends SocketOptions = SocketOptions> =
+  & Omit<O, keyof SocketOptions>
+  & Partial<Omit<SocketOptions, "context">>;
 
 /**
  * Copies constructor options onto a socket. Unknown names are refused with

@@ -59,7 +59,9 @@ import type { ZmtpSocketType } from "../wire/socket_types.ts";
 import type { InprocRegistry, InprocSocket } from "./inproc.ts";
 import { inprocTransport } from "./inproc.ts";
 import { ipcTransport } from "./ipc.ts";
+import type { SocksOptions } from "./socks.ts";
 import { tcpTransport } from "./tcp.ts";
+import { udpTransport } from "./udp.ts";
 export type { ByteStream } from "./byte_stream.ts";
 export type { Link, Listener } from "./link.ts";
 
@@ -72,7 +74,7 @@ export interface Endpoint {
 }
 
 /** What a transport may use of the socket that binds or connects. */
-export interface TransportSocket extends SessionOwner, InprocSocket {
+export interface TransportSocket extends SessionOwner, InprocSocket, SocksOptions {
   readonly type: ZmtpSocketType;
   /** The socket's context's inproc names. */
   readonly inproc: InprocRegistry;
@@ -122,6 +124,7 @@ const TRANSPORTS: ReadonlyMap<string, Transport> = new Map<string, Transport>([
   [tcpTransport.scheme, tcpTransport],
   [ipcTransport.scheme, ipcTransport],
   [inprocTransport.scheme, inprocTransport],
+  [udpTransport.scheme, udpTransport],
 ]);
 
 /** An endpoint with the transport that carries it. */
