@@ -504,8 +504,11 @@ function growStorage(p: PendingBody): void {
  */
 const idleBatchBuffers: Uint8Array[] = [];
 const BATCH_CAPACITY = 64 * 1024;
-/** A batch buffer starts this small (a handshake, a request) and doubles as batches fill it. */
-const MIN_BATCH_CAPACITY = 4 * 1024;
+/**
+ * A batch buffer starts this small (a handshake, a request, one published
+ * message to each of thousands of peers) and doubles as batches fill it.
+ */
+const MIN_BATCH_CAPACITY = 512;
 const IDLE_BATCH_BUFFERS_KEPT = 16;
 
 /**
@@ -528,6 +531,8 @@ export class FrameEncoder {
 
   /** Size of the next batch buffer: grows while batches fill it, up to the maximum. */
   private capacity: number;
+  /** Largest batch since the buffer was last given back: an idle spell after small batches shrinks it. */
+  private peak = 0;
 
   /**
    * Creates an encoder whose batch buffers grow up to `maxCapacity` bytes as
@@ -595,6 +600,7 @@ export class FrameEncoder {
       this.release();
       return chunks;
     }
+    if (this.chunkBytes > this.peak) this.peak = this.chunkBytes;
     this.chunks = [];
     this.mark = 0;
     this.pos = 0;
@@ -606,6 +612,10 @@ export class FrameEncoder {
   private release(): void {
     const buf = this.buf;
     this.buf = EMPTY;
+    if (this.peak < this.capacity >>> 3) {
+      this.capacity = Math.max(Math.min(MIN_BATCH_CAPACITY, this.maxCapacity), this.capacity >>> 1);
+    }
+    this.peak = 0;
     this.mark = 0;
     this.pos = 0;
     if (buf.length === BATCH_CAPACITY && idleBatchBuffers.length < IDLE_BATCH_BUFFERS_KEPT) {
