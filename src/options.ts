@@ -41,7 +41,11 @@ export interface SocketOptions {
   immediate: boolean;
   /** TCP keep-alive: -1 leaves the OS default, 0 off, 1 on. */
   tcpKeepalive: number;
-  /** Keep only the last message in each queue. */
+  /**
+   * Keep only the newest message in each queue (a newer one replaces it; the
+   * high-water marks do not apply; a multipart message is kept whole).
+   * PUSH, PULL, PUB, SUB and DEALER only, as libzmq; other types refuse it.
+   */
   conflate: boolean;
   /** PLAIN: act as the server. */
   plainServer: boolean;

@@ -9,6 +9,10 @@
  * A producer with many messages at once may queue them as one
  * {@link MessageBatch}; the queue counts (and limits) messages either way.
  *
+ * A conflating queue (libzmq's ZMQ_CONFLATE) holds only the newest message:
+ * each new one replaces it, so it is never full and the high-water mark
+ * does not apply. A message is kept whole, multipart included.
+ *
  * @module
  */
 
@@ -31,6 +35,7 @@ export class MessageQueue<T> {
   private count = 0;
   private lwm: number;
   private writerWaiting = false;
+  private conflating = false;
   /** Called when the queue goes from empty to non-empty. */
   onData: (() => void) | null = null;
   /** Called when a writer that was refused may write again. */
@@ -59,14 +64,27 @@ export class MessageQueue<T> {
     this.wakeWriterIfRoom();
   }
 
+  /** Keep only the newest message (see the module documentation); turning it on drops the older ones. */
+  get conflate(): boolean {
+    return this.conflating;
+  }
+
+  set conflate(on: boolean) {
+    this.conflating = on;
+    if (!on || this.count <= 1) return;
+    let newest: T | undefined;
+    while (this.count > 0) newest = this.shift();
+    this.push(newest!);
+  }
+
   /** True when a writer that respects the high-water mark must wait. */
   get full(): boolean {
-    return this.hwmValue > 0 && this.count >= this.hwmValue;
+    return !this.conflating && this.hwmValue > 0 && this.count >= this.hwmValue;
   }
 
   /** Appends if below the high-water mark; otherwise remembers that the writer waits. */
   tryPush(item: T): boolean {
-    if (this.hwmValue > 0 && this.count >= this.hwmValue) {
+    if (this.full) {
       this.writerWaiting = true;
       return false;
     }
@@ -76,6 +94,10 @@ export class MessageQueue<T> {
 
   /** Appends regardless of the high-water mark (a read batch that overshoots it). */
   push(item: T): void {
+    if (this.conflating && this.count > 0) {
+      this.replaceWith(item);
+      return;
+    }
     if (this.entries === this.items.length) this.grow();
     this.items[(this.head + this.entries) & this.mask] = item;
     this.entries++;
@@ -87,6 +109,11 @@ export class MessageQueue<T> {
   pushBatch(batch: MessageBatch<T>): void {
     const added = batch.remaining;
     if (added === 0) return;
+    if (this.conflating) {
+      while (batch.remaining > 1) batch.next();
+      this.push(batch.next());
+      return;
+    }
     if (this.entries === this.items.length) this.grow();
     this.items[(this.head + this.entries) & this.mask] = batch;
     this.entries++;
@@ -133,6 +160,15 @@ export class MessageQueue<T> {
     this.head = 0;
     if (this.writerWaiting && dropped > 0) this.wakeWriter();
     return dropped;
+  }
+
+  /** Makes `item` the only message; the reader already knows the queue is not empty. */
+  private replaceWith(item: T): void {
+    while (this.entries > 0) this.dropHead();
+    this.head = 0;
+    this.items[0] = item;
+    this.entries = 1;
+    this.count = 1;
   }
 
   private dropHead(): void {

@@ -9,6 +9,8 @@
  *   is bound;
  * - each direction holds the sender's send HWM plus the receiver's receive
  *   HWM (0 on either side: no limit), fixed when both sides are known;
+ * - a queue conflates when the socket at either end conflates it (libzmq
+ *   asks the connecter alone);
  * - names live in a {@link InprocRegistry}, one per Context;
  * - unbind releases the name only; pipes already made stay connected;
  * - when either side closes or disconnects, the other still reads what
@@ -18,7 +20,53 @@
  */
 
 import { zmqError } from "../errors.ts";
+import { conflatePipe } from "../pipe/conflate.ts";
 import { type PeerInfo, Pipe } from "../pipe/pipe.ts";
+import type { ZmtpSocketType } from "../wire/socket_types.ts";
+import type { Binding, Connection, Transport, TransportSocket } from "./registry.ts";
+
+/** An in-process endpoint. */
+export interface InprocEndpoint {
+  transport: "inproc";
+  name: string;
+  text: string;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** The inproc transport: names in the socket's context, pipes shared between two sockets. */
+export const inprocTransport: Transport<InprocEndpoint> = {
+  scheme: "inproc",
+
+  parse(address: string, text: string): InprocEndpoint {
+    if (address.length === 0) throw zmqError("EINVAL", `inproc endpoint "${text}" has no name`);
+    return { transport: "inproc", name: address, text };
+  },
+
+  checkSocketType(type: ZmtpSocketType): void {
+    if (type === "STREAM") {
+      throw zmqError("ENOTSUP", "a Stream socket carries raw bytes: use tcp:// or ipc://");
+    }
+  },
+
+  bind(endpoint: InprocEndpoint, socket: TransportSocket): Promise<Binding> {
+    socket.inproc.bind(endpoint.name, endpoint.text, socket);
+    return Promise.resolve({
+      endpoint: endpoint.text,
+      // As libzmq: the name is released; pipes already made stay connected.
+      close: () => {
+        socket.inproc.unbind(endpoint.name, socket);
+        return RESOLVED;
+      },
+    });
+  },
+
+  connect(endpoint: InprocEndpoint, socket: TransportSocket): Connection {
+    const pipe = socket.inproc.connect(endpoint.name, endpoint.text, socket);
+    // Only the pipe this socket connected: a binder cannot disconnect its peers (as libzmq).
+    return { stop: () => socket.detachPipe(pipe) };
+  },
+};
 
 /** What the inproc transport needs from a socket. */
 export interface InprocSocket {
@@ -26,6 +74,8 @@ export interface InprocSocket {
   readonly type: string;
   readonly sendHighWaterMark: number;
   readonly receiveHighWaterMark: number;
+  /** The socket keeps only the newest message in its data queues (ZMQ_CONFLATE). */
+  readonly conflate: boolean;
   /** The socket's routing id as bytes (empty when none). */
   routingIdBytes(): Uint8Array;
   /** The socket starts using the pipe. */
@@ -63,6 +113,7 @@ export class InprocRegistry {
     for (const link of waiting) {
       if (link.far.detached) continue; // the connecter let go before the bind
       sizeQueues(link, socket);
+      if (socket.conflate) conflatePipe(link.far, socket.type);
       this.introduce(link, socket);
       socket.attachPipe(link.far);
     }
@@ -80,6 +131,8 @@ export class InprocRegistry {
     const binder = this.bound.get(name);
     const [near, far] = Pipe.pair(endpoint, hwms(socket), hwms(binder ?? socket));
     const link: InprocLink = { connecter: socket, endpoint, near, far };
+    if (socket.conflate) conflatePipe(near, socket.type);
+    if (binder?.conflate) conflatePipe(far, binder.type);
     near.onReleased = () => {
       far.terminate();
       if (binder === undefined) this.forgetWaiting(name, link);

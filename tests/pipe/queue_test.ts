@@ -72,3 +72,45 @@ Deno.test("a queue grows past its first slots with batches and messages mixed", 
   for (let msg = queue.shift(); msg !== undefined; msg = queue.shift()) taken.push(msg[0]);
   assert.deepEqual(taken, Array.from({ length: next }, (_, i) => i));
 });
+
+Deno.test("a conflating queue holds only the newest message, whether pushed alone or in a batch", () => {
+  const queue = new MessageQueue<number[]>(1000);
+  queue.conflate = true;
+  queue.push([1]);
+  queue.push([2]);
+  assert.equal(queue.length, 1);
+  queue.pushBatch(new Numbers(10, 5));
+  assert.deepEqual(queue.shift(), [14]);
+  assert.equal(queue.shift(), undefined);
+});
+
+Deno.test("a conflating queue is never full: the high-water mark does not apply", () => {
+  const queue = new MessageQueue<number[]>(1);
+  queue.conflate = true;
+  for (let i = 0; i < 5; i++) assert.equal(queue.tryPush([i]), true);
+  assert.equal(queue.full, false);
+  assert.deepEqual(queue.shift(), [4]);
+});
+
+Deno.test("a conflating queue tells its reader once, when it goes from empty to non-empty", () => {
+  const queue = new MessageQueue<number[]>(0);
+  queue.conflate = true;
+  let told = 0;
+  queue.onData = () => told++;
+  queue.push([1]);
+  queue.push([2]);
+  queue.pushBatch(new Numbers(3, 2));
+  assert.equal(told, 1);
+  queue.shift();
+  queue.push([5]);
+  assert.equal(told, 2);
+});
+
+Deno.test("turning conflation on keeps only the newest of the queued messages", () => {
+  const queue = new MessageQueue<number[]>(0);
+  queue.push([1]);
+  queue.pushBatch(new Numbers(2, 3));
+  queue.conflate = true;
+  assert.equal(queue.length, 1);
+  assert.deepEqual(queue.shift(), [4]);
+});

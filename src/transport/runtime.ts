@@ -1,0 +1,29 @@
+/**
+ * What the JavaScript runtime can do for the transports. On Deno every
+ * transport works; in a browser (or any runtime without Deno's raw
+ * sockets) a page can only open outgoing WebSockets, so tcp, ipc and every
+ * bind except inproc's fail with `ENOTSUP`, saying why. Nothing here reads
+ * `Deno` at import time: the same module graph loads in a page.
+ *
+ * @module
+ */
+
+import { type ZmqError, zmqError } from "../errors.ts";
+
+/** Whether this runtime has Deno's raw sockets (`Deno.listen`, `Deno.connect`). */
+export function hasRawSockets(): boolean {
+  const deno = (globalThis as { Deno?: { listen?: unknown } }).Deno;
+  return typeof deno?.listen === "function";
+}
+
+/**
+ * The `ENOTSUP` for a `bind` or `connect` on `endpoint` that needs raw
+ * sockets this runtime lacks.
+ */
+export function needsRawSockets(endpoint: string, forBind: boolean): ZmqError {
+  const why = forBind
+    ? `a browser cannot listen for connections: bind in Deno and connect here with ws:// or wss://`
+    : `a browser cannot open TCP or Unix sockets: connect with ws:// or wss:// ` +
+      `(a relay bridges tcp publishers to WebSocket subscribers)`;
+  return zmqError("ENOTSUP", `${forBind ? "bind" : "connect"} ${endpoint}: ${why}`);
+}
