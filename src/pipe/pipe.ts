@@ -54,6 +54,11 @@ export class Pipe {
   onTerminated: (() => void) | null = null;
   /** Set by the far end (engine session or inproc partner): the socket let go of the pipe. */
   onReleased: (() => void) | null = null;
+  /**
+   * Set by a transport that carries no subscriptions upstream (epgm): a
+   * publisher sends this peer every message, as libzmq's subscribe_to_all.
+   */
+  subscribesToAll = false;
   /** Free slot for the socket type that owns the pipe. */
   state: unknown = undefined;
 
