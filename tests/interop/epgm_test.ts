@@ -66,12 +66,9 @@ function assertComplete(report: Record<string, number>, expected: { count: numbe
   assert.ok(report.droppedIntoSubscriber > 0, `no loss happened: ${JSON.stringify(report)}`);
 }
 
-const sanitize = { sanitizeOps: false, sanitizeResources: false };
-
 Deno.test({
   name: "epgm interop: libzmq PUB to our SUB with 10 % loss, multipart, nothing lost",
   ignore: skip !== null,
-  ...sanitize,
   async fn() {
     assertComplete(await transfer("libzmq", "this", MIXED), MIXED);
   },
@@ -80,7 +77,6 @@ Deno.test({
 Deno.test({
   name: "epgm interop: our PUB to libzmq SUB with 10 % loss, multipart, nothing lost",
   ignore: skip !== null,
-  ...sanitize,
   async fn() {
     assertComplete(await transfer("this", "libzmq", MIXED), MIXED);
   },
@@ -89,7 +85,6 @@ Deno.test({
 Deno.test({
   name: "epgm interop: 70 kB messages (49 TPDUs each) both ways with 10 % loss",
   ignore: skip !== null,
-  ...sanitize,
   async fn() {
     assertComplete(await transfer("libzmq", "this", LARGE), LARGE);
     assertComplete(await transfer("this", "libzmq", LARGE), LARGE);
@@ -99,7 +94,6 @@ Deno.test({
 Deno.test({
   name: "epgm: our XPUB to our XSUB (interface by name) in another namespace with 10 % loss",
   ignore: skip !== null,
-  ...sanitize,
   async fn() {
     const report = await transfer("this", "this", MIXED, {
       pub: { x: true },

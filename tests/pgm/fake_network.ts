@@ -25,6 +25,7 @@ export class FakeNetwork {
   drop: (packet: Uint8Array, to: FakeLink) => boolean = () => false;
   sent = 0;
   dropped = 0;
+  readonly #pending = new Set<ReturnType<typeof setTimeout>>();
 
   link(interfaceAddress: string, group = "239.192.1.1", port = 5555): FakeLink {
     const link = new FakeLink(this, interfaceAddress, group, port);
@@ -39,9 +40,17 @@ export class FakeNetwork {
       return;
     }
     const copy = packet.slice();
-    setTimeout(() => {
+    const timer = setTimeout(() => {
+      this.#pending.delete(timer);
       if (!to.closed) to.onPacket?.(copy, from.interfaceAddress);
     }, 0);
+    this.#pending.add(timer);
+  }
+
+  /** Drops the packets still on their way. */
+  close(): void {
+    for (const timer of this.#pending) clearTimeout(timer);
+    this.#pending.clear();
   }
 }
 

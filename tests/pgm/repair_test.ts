@@ -80,6 +80,7 @@ function pair(
     close() {
       source.close();
       receiver.close();
+      net.close();
     },
   };
 }
@@ -230,5 +231,6 @@ Deno.test("pgm repair: a receiver whose socket is full holds messages and loses 
   } finally {
     source.close();
     receiver.close();
+    net.close();
   }
 });
