@@ -34,6 +34,7 @@ import {
   resolveEndpoint,
   type TransportSocket,
 } from "./transport/registry.ts";
+import type { WireAdapter } from "./wire/join_leave.ts";
 import type { ZmtpSocketType } from "./wire/socket_types.ts";
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -139,6 +140,12 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   }
 
   private conflating = DEFAULT_OPTIONS.conflate;
+  /** See {@link SocketOptions.socksProxy}. */
+  socksProxy: string | null = DEFAULT_OPTIONS.socksProxy;
+  /** See {@link SocketOptions.socksUsername}. */
+  socksUsername: string | null = DEFAULT_OPTIONS.socksUsername;
+  /** See {@link SocketOptions.socksPassword}. */
+  socksPassword: string | null = DEFAULT_OPTIONS.socksPassword;
   /** See {@link SocketOptions.plainServer}. */
   plainServer: boolean = DEFAULT_OPTIONS.plainServer;
   /** See {@link SocketOptions.plainUsername}. */
@@ -619,7 +626,13 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       heartbeatInterval: this.heartbeatInterval,
       heartbeatTimeout: this.heartbeatTimeout,
       heartbeatTimeToLive: this.heartbeatTimeToLive,
+      adapter: this.wireAdapter(),
     };
+  }
+
+  /** @internal What this socket type adds on the wire (RADIO/DISH's JOIN and LEAVE); null: nothing. */
+  protected wireAdapter(): WireAdapter | null {
+    return null;
   }
 
   /** @internal The routing id as bytes (empty when unset). */
