@@ -84,7 +84,11 @@ function checkSocketType(type: ZmtpSocketType): void {
 type DatagramApi = typeof Deno.listenDatagram;
 
 function datagramApi(what: string): DatagramApi {
-  const api = (Deno as { listenDatagram?: DatagramApi }).listenDatagram;
+  const deno = (globalThis as { Deno?: { listenDatagram?: DatagramApi } }).Deno;
+  if (deno === undefined) {
+    throw zmqError("ENOTSUP", `${what}: epgm needs UDP sockets, which only Deno can open here`);
+  }
+  const api = deno.listenDatagram;
   if (typeof api !== "function") {
     throw zmqError(
       "EACCES",
