@@ -47,10 +47,17 @@ export class Pipe {
   /** True once the socket stopped using this pipe. */
   detached = false;
   /**
-   * Set by a transport whose peers cannot say what they want (udp): a
-   * RADIO sends such a pipe every group (libzmq's subscribe_to_all).
+   * Set by a transport whose peers cannot say what they want (udp, epgm):
+   * a RADIO sends such a pipe every group, a PUB every message (libzmq's
+   * subscribe_to_all).
    */
   subscribeToAll = false;
+  /**
+   * Set by a transport that cannot carry every message (udp: short groups,
+   * small datagrams): why `msg` cannot go out, or null when it can. The
+   * socket type refuses such a send instead of losing the message.
+   */
+  refuses: ((msg: Message) => string | null) | null = null;
   /** Set by the socket: the transport under the pipe was re-established (libzmq's hiccup). */
   onReconnect: (() => void) | null = null;
   /** Set by the socket: {@link peer} was filled in (a handshake completed; again after each reconnection). */
@@ -59,11 +66,6 @@ export class Pipe {
   onTerminated: (() => void) | null = null;
   /** Set by the far end (engine session or inproc partner): the socket let go of the pipe. */
   onReleased: (() => void) | null = null;
-  /**
-   * Set by a transport that carries no subscriptions upstream (epgm): a
-   * publisher sends this peer every message, as libzmq's subscribe_to_all.
-   */
-  subscribesToAll = false;
   /** Free slot for the socket type that owns the pipe. */
   state: unknown = undefined;
 

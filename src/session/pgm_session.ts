@@ -59,7 +59,7 @@ export class PgmSession {
       maxTpdu: owner.multicastMaxTransportDataUnit,
     };
     if (sending) {
-      pipe.subscribesToAll = true;
+      pipe.subscribeToAll = true;
       const source = new PgmSource(link, options, () => pipe.outbound.shift() ?? null);
       pipe.outbound.onData = () => source.kick();
       source.onIdle = () => this.#finishIfDrained();

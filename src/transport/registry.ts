@@ -62,6 +62,7 @@ import { inprocTransport } from "./inproc.ts";
 import { ipcTransport } from "./ipc.ts";
 import type { SocksOptions } from "./socks.ts";
 import { tcpTransport } from "./tcp.ts";
+import { udpTransport } from "./udp.ts";
 export type { ByteStream } from "./byte_stream.ts";
 export type { Link, Listener } from "./link.ts";
 
@@ -131,6 +132,7 @@ const TRANSPORTS: ReadonlyMap<string, Transport> = new Map<string, Transport>([
   [tcpTransport.scheme, tcpTransport],
   [ipcTransport.scheme, ipcTransport],
   [inprocTransport.scheme, inprocTransport],
+  [udpTransport.scheme, udpTransport],
   [epgmTransport.scheme, epgmTransport],
   [pgmTransport.scheme, pgmTransport],
 ]);
