@@ -71,7 +71,7 @@ export class Radio extends SocketBase {
   }
 
   /** @internal JOIN and LEAVE commands from dishes become pipe items. */
-  protected override wireAdapter(): WireAdapter | null {
+  protected override wireAdapter(): WireAdapter {
     return RADIO_ADAPTER;
   }
 
