@@ -79,6 +79,14 @@ export interface SocketOptions {
   multicastHops: number;
   /** epgm: largest packet in bytes with its IP and UDP headers (ZMQ_MULTICAST_MAXTPDU). */
   multicastMaxTransportDataUnit: number;
+  /** wss bind: the server's certificate chain (PEM), as libzmq's ZMQ_WSS_CERT_PEM. */
+  wssCertPem: string | null;
+  /** wss bind: the server's private key (PEM), as libzmq's ZMQ_WSS_KEY_PEM. */
+  wssKeyPem: string | null;
+  /** wss connect: a CA certificate (PEM) to trust besides the system's, as ZMQ_WSS_TRUST_PEM. */
+  wssTrustPem: string | null;
+  /** wss connect: the name the server's certificate must carry (default: the endpoint's host), as ZMQ_WSS_HOSTNAME. */
+  wssHostname: string | null;
   /** The namespace for `inproc://` names; the default context when not given. */
   context: Context;
 }
@@ -117,6 +125,10 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   recoveryInterval: 10000,
   multicastHops: 1,
   multicastMaxTransportDataUnit: 1500,
+  wssCertPem: null,
+  wssKeyPem: null,
+  wssTrustPem: null,
+  wssHostname: null,
 };
 
 /**

@@ -163,6 +163,14 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   zapDomain: string = DEFAULT_OPTIONS.zapDomain;
   /** See {@link SocketOptions.authenticate}. */
   authenticate: SocketOptions["authenticate"] = DEFAULT_OPTIONS.authenticate;
+  /** See {@link SocketOptions.wssCertPem}. */
+  wssCertPem: string | null = DEFAULT_OPTIONS.wssCertPem;
+  /** See {@link SocketOptions.wssKeyPem}. */
+  wssKeyPem: string | null = DEFAULT_OPTIONS.wssKeyPem;
+  /** See {@link SocketOptions.wssTrustPem}. */
+  wssTrustPem: string | null = DEFAULT_OPTIONS.wssTrustPem;
+  /** See {@link SocketOptions.wssHostname}. */
+  wssHostname: string | null = DEFAULT_OPTIONS.wssHostname;
 
   /** The context whose `inproc://` names this socket uses. */
   readonly context: Context;
@@ -639,6 +647,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     };
     return {
       socketType: this.type,
+      routingId: context.routingId!,
       mechanism: createMechanism(this as unknown as SocketOptions, context),
       maxMessageSize: this.maxMessageSize,
       handshakeInterval: this.handshakeInterval,

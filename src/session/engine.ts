@@ -68,6 +68,8 @@ export const MAX_HANDSHAKE_COMMAND = 64 * 1024;
 /** Settings the engine takes from its socket. */
 export interface EngineConfig {
   socketType: ZmtpSocketType;
+  /** Our routing id (empty when unset); a ZWS engine without mechanism sends it first. */
+  routingId: Uint8Array;
   mechanism: Mechanism;
   /** Largest accepted incoming message in bytes; -1 for no limit. */
   maxMessageSize: number;

@@ -63,6 +63,7 @@ import { ipcTransport } from "./ipc.ts";
 import type { SocksOptions } from "./socks.ts";
 import { tcpTransport } from "./tcp.ts";
 import { udpTransport } from "./udp.ts";
+import { wsPlainTransport, wssTransport } from "./ws.ts";
 export type { ByteStream } from "./byte_stream.ts";
 export type { Link, Listener } from "./link.ts";
 
@@ -135,6 +136,8 @@ const TRANSPORTS: ReadonlyMap<string, Transport> = new Map<string, Transport>([
   [udpTransport.scheme, udpTransport],
   [epgmTransport.scheme, epgmTransport],
   [pgmTransport.scheme, pgmTransport],
+  [wsPlainTransport.scheme, wsPlainTransport],
+  [wssTransport.scheme, wssTransport],
 ]);
 
 /** An endpoint with the transport that carries it. */
