@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Pull, Push } from "@zmtp/zmq";
  *
  * const pull = new Pull();
@@ -13,7 +14,8 @@
  * push.connect(pull.lastEndpoint!);
  * await push.send(["hello", "world"]);
  * const [a, b] = await pull.receive();
- * console.log(new TextDecoder().decode(a), new TextDecoder().decode(b));
+ * assert.equal(new TextDecoder().decode(a), "hello");
+ * assert.equal(new TextDecoder().decode(b), "world");
  * push.close();
  * pull.close();
  * ```

@@ -338,6 +338,11 @@ export abstract class SocketBase implements AsyncIterable<Message> {
    * order: the socket keeps reconnecting every `reconnectInterval` ms.
    * A malformed endpoint throws `EINVAL`; a missing Deno permission throws
    * `EACCES` at once, naming the flag to add (nothing is retried then).
+   *
+   * @throws {ZmqError} `EINVAL` (malformed endpoint or security options),
+   * `EPROTONOSUPPORT` (unknown transport), `ENOTSUP`/`ENOCOMPATPROTO` (a
+   * transport this socket type cannot use), `EACCES` (missing permission),
+   * `ETERM` (socket closed).
    */
   connect(endpoint: string): void {
     this.assertOpen();
@@ -349,7 +354,12 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     this.connections.set(endpoint, list);
   }
 
-  /** Stops connecting to an endpoint and closes its connection (after lingering). */
+  /**
+   * Stops connecting to an endpoint and closes its connection (after lingering).
+   *
+   * @throws {ZmqError} `ENOENT` when this socket did not connect to
+   * `endpoint`, `EINVAL` for a malformed one, `ETERM` when the socket is closed.
+   */
   disconnect(endpoint: string): void {
     this.assertOpen();
     resolveEndpoint(endpoint, false);
@@ -462,14 +472,23 @@ export abstract class SocketBase implements AsyncIterable<Message> {
    *
    * @example
    * ```ts
-   * import { Publisher, Subscriber } from "@zmtp/zmq";
-   * // A relay: everything the subscriber receives is published again.
-   * const sub = new Subscriber();
-   * const pub = new Publisher();
-   * sub.subscribe();
-   * sub.readable.pipeTo(pub.writable).catch(() => {});
-   * sub.close();
-   * pub.close();
+   * import assert from "node:assert/strict";
+   * import { Pull, Push } from "@zmtp/zmq";
+   * // A relay: everything `inbox` receives is sent on by `outbox`.
+   * const inbox = new Pull();
+   * await inbox.bind("inproc://relay-in");
+   * const outbox = new Push();
+   * await outbox.bind("inproc://relay-out");
+   * const relaying = inbox.readable.pipeTo(outbox.writable).catch(() => {});
+   * const producer = new Push();
+   * producer.connect("inproc://relay-in");
+   * const consumer = new Pull();
+   * consumer.connect("inproc://relay-out");
+   * await producer.send("relayed");
+   * const [text] = await consumer.receive();
+   * assert.equal(new TextDecoder().decode(text), "relayed");
+   * for (const socket of [producer, consumer, inbox, outbox]) socket.close();
+   * await relaying;
    * ```
    */
   get readable(): ReadableStream<Message> {

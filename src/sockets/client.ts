@@ -24,12 +24,19 @@ export type ClientOptions = SocketOptions;
  *
  * @example
  * ```ts
- * import { Client } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Client, messageRoutingId, Server } from "@zmtp/zmq";
+ * const server = new Server();
+ * await server.bind("tcp://127.0.0.1:*");
  * const client = new Client();
- * client.connect("tcp://127.0.0.1:5570");
+ * client.connect(server.lastEndpoint!);
  * await client.send("ping");
- * // const [reply] = await client.receive();
+ * const request = await server.receive();
+ * await server.send("pong", { routingId: messageRoutingId(request)! });
+ * const [reply] = await client.receive();
+ * assert.equal(new TextDecoder().decode(reply), "pong");
  * client.close();
+ * server.close();
  * ```
  */
 export class Client extends SocketBase {

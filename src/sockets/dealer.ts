@@ -35,12 +35,19 @@ export const EMPTY_FRAME: Uint8Array = new Uint8Array(0);
  *
  * @example
  * ```ts
- * import { Dealer } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Dealer, Reply } from "@zmtp/zmq";
+ * const rep = new Reply();
+ * await rep.bind("tcp://127.0.0.1:*");
  * const dealer = new Dealer({ routingId: "worker-1" });
- * dealer.connect("tcp://127.0.0.1:5570");
+ * dealer.connect(rep.lastEndpoint!);
  * await dealer.send(["", "hello"]); // a REP peer needs the empty delimiter
- * const [, reply] = await dealer.receive();
+ * const [request] = await rep.receive();
+ * await rep.send(["echo ", request]);
+ * const [, ...reply] = await dealer.receive();
+ * assert.deepEqual(reply.map((f) => new TextDecoder().decode(f)), ["echo ", "hello"]);
  * dealer.close();
+ * rep.close();
  * ```
  */
 export class Dealer extends SocketBase {

@@ -32,6 +32,7 @@ export interface PeerConnectOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { messageRoutingId, Peer } from "@zmtp/zmq";
  * const a = new Peer();
  * const b = new Peer();
@@ -40,6 +41,8 @@ export interface PeerConnectOptions {
  * await b.send("hello", { routingId: toA });
  * const msg = await a.receive();
  * await a.send("hello back", { routingId: messageRoutingId(msg)! });
+ * const [answer] = await b.receive();
+ * assert.equal(new TextDecoder().decode(answer), "hello back");
  * a.close();
  * b.close();
  * ```

@@ -53,11 +53,18 @@ const DEFAULTS: TypeDefaults<RouterOptions> = {
  *
  * @example
  * ```ts
- * import { Router } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Request, Router } from "@zmtp/zmq";
  * const router = new Router();
- * await router.bind("tcp://127.0.0.1:5570");
- * const [client, empty, request] = await router.receive(); // from a REQ
+ * await router.bind("tcp://127.0.0.1:*");
+ * const req = new Request();
+ * req.connect(router.lastEndpoint!);
+ * await req.send("ping");
+ * const [client, empty, request] = await router.receive(); // a REQ sends an empty delimiter
  * await router.send([client, empty, "reply to ", request]);
+ * const reply = (await req.receive()).map((frame) => new TextDecoder().decode(frame));
+ * assert.deepEqual(reply, ["reply to ", "ping"]);
+ * req.close();
  * router.close();
  * ```
  */

@@ -29,12 +29,19 @@ export interface RoutedSendOptions extends SendOptions {
  *
  * @example
  * ```ts
- * import { messageRoutingId, Server } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Client, messageRoutingId, Server } from "@zmtp/zmq";
  * const server = new Server();
  * await server.bind("tcp://127.0.0.1:*");
- * // for await (const request of server) {
- * //   await server.send("pong", { routingId: messageRoutingId(request)! });
- * // }
+ * const client = new Client();
+ * client.connect(server.lastEndpoint!);
+ * await client.send("ping");
+ * for await (const request of server) {
+ *   await server.send("pong", { routingId: messageRoutingId(request)! });
+ *   break;
+ * }
+ * assert.equal(new TextDecoder().decode((await client.receive())[0]), "pong");
+ * client.close();
  * server.close();
  * ```
  */

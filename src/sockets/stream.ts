@@ -32,16 +32,20 @@ export type StreamOptions = SocketOptions;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Stream } from "@zmtp/zmq";
  * // A tiny HTTP server.
  * const server = new Stream();
- * await server.bind("tcp://127.0.0.1:8080");
+ * await server.bind("tcp://127.0.0.1:*");
+ * const url = server.lastEndpoint!.replace("tcp://", "http://");
+ * const response = fetch(url);
  * for await (const [id, data] of server) {
  *   if (data.length === 0) continue; // connect or disconnect notification
  *   await server.send([id, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nHello"]);
  *   await server.send([id, ""]); // close the connection
  *   break;
  * }
+ * assert.equal(await (await response).text(), "Hello");
  * server.close();
  * ```
  */

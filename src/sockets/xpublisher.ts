@@ -58,13 +58,21 @@ const utf8 = new TextEncoder();
  *
  * @example
  * ```ts
- * import { XPublisher } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Subscriber, XPublisher } from "@zmtp/zmq";
  * const xpub = new XPublisher({ verbose: true });
- * await xpub.bind("tcp://127.0.0.1:5557");
- * const [event] = await xpub.receive(); // a subscriber connected and subscribed
+ * await xpub.bind("inproc://xpub-doc");
+ * const sub = new Subscriber();
+ * sub.connect("inproc://xpub-doc");
+ * sub.subscribe("prices");
+ * const [event] = await xpub.receive(); // the subscriber subscribed
  * const topic = new TextDecoder().decode(event.subarray(1));
- * console.log(event[0] === 1 ? "subscribe" : "cancel", topic);
+ * assert.equal(event[0], 1); // 1: subscribe, 0: cancel
+ * assert.equal(topic, "prices");
  * await xpub.send([topic, "first value"]);
+ * const [, value] = await sub.receive();
+ * assert.equal(new TextDecoder().decode(value), "first value");
+ * sub.close();
  * xpub.close();
  * ```
  */
@@ -92,13 +100,19 @@ export class XPublisher extends SocketBase {
   /**
    * With {@link manual}: subscribes the peer whose message was received
    * last to each prefix (no argument: to everything). Like libzmq's
-   * ZMQ_SUBSCRIBE on an XPUB socket. Throws `EINVAL` without `manual`.
+   * ZMQ_SUBSCRIBE on an XPUB socket.
+   *
+   * @throws {ZmqError} `EINVAL` without `manual`, `ETERM` when the socket is closed.
    */
   subscribe(...prefixes: MessageLike[]): void {
     this.manualChange(true, prefixes);
   }
 
-  /** With {@link manual}: cancels prefixes for the peer whose message was received last. */
+  /**
+   * With {@link manual}: cancels prefixes for the peer whose message was received last.
+   *
+   * @throws {ZmqError} `EINVAL` without `manual`, `ETERM` when the socket is closed.
+   */
   unsubscribe(...prefixes: MessageLike[]): void {
     this.manualChange(false, prefixes);
   }

@@ -30,12 +30,18 @@ const DEFAULTS: TypeDefaults<XSubscriberOptions> = {
  *
  * @example
  * ```ts
- * import { XSubscriber } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Publisher, XSubscriber } from "@zmtp/zmq";
+ * const pub = new Publisher();
+ * await pub.bind("inproc://xsub-doc");
  * const xsub = new XSubscriber();
- * xsub.connect("tcp://127.0.0.1:5556");
- * await xsub.send(new Uint8Array([1, ...new TextEncoder().encode("weather.")]));
- * const message = await xsub.receive();
+ * xsub.connect("inproc://xsub-doc");
+ * await xsub.send(new Uint8Array([1, ...new TextEncoder().encode("weather.")])); // subscribe
+ * await pub.send(["weather.10001", "21 °C"]);
+ * const [topic] = await xsub.receive();
+ * assert.equal(new TextDecoder().decode(topic), "weather.10001");
  * xsub.close();
+ * pub.close();
  * ```
  */
 export class XSubscriber extends SocketBase {
