@@ -248,6 +248,30 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   /** @internal A connecting pipe's transport reconnected (libzmq's hiccup). */
   protected xReconnected(_pipe: Pipe): void {}
   /**
+   * @internal ZMQ_HELLO_MSG, on the types that send one (Router, Dealer,
+   * Server, Client, Peer): the first message to every new connection (again
+   * after each reconnection). Null: none.
+   */
+  protected helloFrame(): Uint8Array | null {
+    return null;
+  }
+  /**
+   * @internal What this socket receives, as from the peer, when a peer's
+   * connection ends by itself after its handshake: libzmq's
+   * ZMQ_DISCONNECT_MSG for a peer it accepted (Router, Server, Peer) and
+   * ZMQ_HICCUP_MSG for one it connected to (Dealer, Client, Peer). Null: nothing.
+   */
+  protected lostPeerFrame(_pipe: Pipe): Uint8Array | null {
+    return null;
+  }
+  /** @internal A connection under the pipe completed its handshake (not inproc). */
+  protected xConnected(_pipe: Pipe): void {}
+  /** @internal A peer's connection ended by itself: receive the message the type says. */
+  protected xDisconnected(pipe: Pipe): void {
+    const frame = this.lostPeerFrame(pipe);
+    if (frame !== null) pipe.inbound.push([frame]);
+  }
+  /**
    * @internal The pipe's `peer` was filled in by a handshake. A connecting pipe is
    * attached before its first handshake (with `peer` null); this tells the
    * socket type who is at the other end, again after each reconnection.
@@ -618,6 +642,13 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     return Object.assign(Object.create(coreSettings(this)), methods);
   }
 
+  /** A connection came up: the hello goes first, then whatever the type adds. */
+  private pipeConnected(pipe: Pipe): void {
+    const hello = this.helloFrame();
+    if (hello !== null) pipe.outbound.unshift([hello]);
+    this.xConnected(pipe);
+  }
+
   /** A pipe sized with this socket's high-water marks. */
   private newPipe(endpoint: string): Pipe {
     const pipe = Pipe.forEngine(endpoint, this.receiveHighWaterMark, this.sendHighWaterMark);
@@ -643,6 +674,11 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     pipe.onTerminated = () => this.forgetPipe(pipe);
     pipe.onReconnect = () => this.xReconnected(pipe);
     pipe.onPeer = () => this.xPeerReady(pipe);
+    pipe.onConnected = () => this.pipeConnected(pipe);
+    pipe.onDisconnected = () => this.xDisconnected(pipe);
+    // inproc has no handshake: a hello goes out as the pipe is made (as libzmq's).
+    const hello = pipe.inproc ? this.helloFrame() : null;
+    if (hello !== null) pipe.outbound.push([hello]);
     this.xAttach(pipe);
     this.deliverReceives();
     this.retrySends();
@@ -801,6 +837,12 @@ function coreSettings(socket: SocketBase): Omit<SocketCore, CoreMethod> {
  */
 export function socketCore(socket: SocketBase): SocketCore {
   return cores.get(socket)!;
+}
+
+/** @internal The bytes of a message option (hello, disconnect, hiccup); null or empty: none. */
+export function optionFrame(value: string | Uint8Array | null): Uint8Array | null {
+  if (value === null || value.length === 0) return null;
+  return typeof value === "string" ? utf8.encode(value) : value;
 }
 
 /** Sends between event-loop turns for socket types that never wait (see `yieldEvery`). */
