@@ -16,7 +16,8 @@ import { zmqError } from "./errors.ts";
 import { EventStream, type SocketEvent } from "./events.ts";
 import { type Message, type MessageLike, toMessage } from "./message.ts";
 import type { MechanismContext } from "./mechanism/mechanism.ts";
-import { checkSecurityOptions, createMechanism } from "./mechanism/select.ts";
+import { checkSecurityOptions, createMechanism, mechanismName } from "./mechanism/select.ts";
+import { AcceptedWebSockets } from "./transport/ws_accept.ts";
 import { applyOptions, DEFAULT_OPTIONS, type SocketOptions, type TypeDefaults } from "./options.ts";
 import { conflatedQueues, conflatePipe } from "./pipe/conflate.ts";
 import { Pipe } from "./pipe/pipe.ts";
@@ -199,6 +200,8 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   private readonly bindings = new Map<string, Binding>();
   /** What this socket connects to, by endpoint as given. */
   private readonly connections = new Map<string, Connection[]>();
+  /** Peers that came through {@link acceptWebSocket}. */
+  private webSockets: AcceptedWebSockets | null = null;
   private readableStream: ReadableStream<Message> | null = null;
   private writableStream: WritableStream<MessageLike | MessageLike[]> | null = null;
 
@@ -376,6 +379,34 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     const list = this.connections.get(endpoint) ?? [];
     list.push(connection);
     this.connections.set(endpoint, list);
+  }
+
+  /**
+   * Takes one WebSocket upgrade request from an HTTP server you already
+   * run (`Deno.serve`, an edge platform's `fetch` handler, a framework) as
+   * a new peer of this socket, speaking ZWS 2.0 as a `ws://` bind would,
+   * and returns the response to send back (101; 400 when the client offers
+   * no subprotocol for this socket's mechanism). A request that is not a
+   * WebSocket upgrade throws `EINVAL`.
+   *
+   * @example
+   * ```ts ignore
+   * import { Publisher } from "@zmtp/zmq";
+   * const pub = new Publisher();
+   * Deno.serve((request) =>
+   *   new URL(request.url).pathname === "/feed"
+   *     ? pub.acceptWebSocket(request)
+   *     : new Response("hello"));
+   * ```
+   *
+   * @throws {ZmqError} `EINVAL` for a request that is not a WebSocket
+   * upgrade, `ENOTSUP` on a `Stream` socket, `ETERM` when the socket is closed.
+   */
+  acceptWebSocket(request: Request): Response {
+    this.assertOpen();
+    checkSecurityOptions(this);
+    this.webSockets ??= new AcceptedWebSockets(socketCore(this), () => mechanismName(this));
+    return this.webSockets.accept(request);
   }
 
   /**
@@ -602,6 +633,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       waiter.reject(err);
     }
     for (const binding of this.bindings.values()) binding.close();
+    this.webSockets?.close();
     this.bindings.clear();
     // Connections first: they linger on their pipes, which they would
     // otherwise take for a refused peer once released.
