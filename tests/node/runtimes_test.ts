@@ -97,8 +97,7 @@ async function withLibzmqReply(endpoint: string, body: (bound: string) => Promis
     const { value } = await reader.read();
     await body(value!.trim());
   } finally {
-    reader.releaseLock();
-    await child.stdout.cancel().catch(() => {});
+    await reader.cancel().catch(() => {});
     try {
       child.kill();
     } catch { /* exited after "bye" */ }
