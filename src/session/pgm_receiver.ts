@@ -83,6 +83,8 @@ interface Source {
   timer: ReturnType<typeof setTimeout> | undefined;
   timerAt: number;
   spmrTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last SPMR went out (ms, performance.now()). */
+  spmrAt: number;
   lastHeard: number;
 }
 
@@ -190,6 +192,7 @@ export class PgmReceiver {
         timer: undefined,
         timerAt: Infinity,
         spmrTimer: undefined,
+        spmrAt: -Infinity,
         lastHeard: now,
       };
       this.#sources.set(key, source);
@@ -399,7 +402,9 @@ export class PgmReceiver {
       switch (missing.state) {
         case Repair.BackOff:
           if (source.nla === null) {
-            // No SPM yet, so nowhere to send a NAK: wait for one.
+            // No SPM yet, so nowhere to send a NAK: ask again (OpenPGM asks
+            // once) and wait for one.
+            if (now - source.spmrAt >= PGM_TIMING.nakRepeatInterval) this.#sendSpmr(source);
             missing.deadline = now + PGM_TIMING.nakRepeatInterval;
             continue;
           }
@@ -450,6 +455,7 @@ export class PgmReceiver {
 
   #sendSpmr(source: Source): void {
     if (this.#closed) return;
+    source.spmrAt = performance.now();
     const spmr = encodeSpmr({
       sourcePort: this.#link.port,
       destinationPort: source.header.sourcePort,
