@@ -171,3 +171,32 @@ Deno.test({
     assert.equal(new TextDecoder().decode(stdout).trim(), manifest.version);
   },
 });
+
+/** The README's Node and Bun example, importing the built package instead of "@zmtp/zmq". */
+async function readmeExample(): Promise<string> {
+  const readme = await Deno.readTextFile(new URL("README.md", root));
+  const section = readme.indexOf("## Node and Bun");
+  assert.ok(section >= 0, 'README has a "Node and Bun" section');
+  const code = readme.slice(section).match(/```js\n([\s\S]*?)```/)?.[1];
+  assert.ok(code !== undefined, "the section has a js example");
+  assert.ok(code.trim().split("\n").length <= 10, "the example has at most ten lines");
+  const file = `${await packagePath()}/readme_example.mjs`;
+  await Deno.writeTextFile(file, code.replace('"@zmtp/zmq"', '"./mod.js"'));
+  return file;
+}
+
+for (const [runtime, path] of [["Node", node], ["Bun", bun]] as const) {
+  Deno.test({
+    name: `the README's Node and Bun example runs on ${runtime}`,
+    ignore: path === null,
+    async fn() {
+      const { code, stdout, stderr } = await new Deno.Command(path!, {
+        args: [await readmeExample()],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(code, 0, new TextDecoder().decode(stderr));
+      assert.match(new TextDecoder().decode(stdout), /\[ ?['"]hello['"], ['"]from node['"] ?\]/);
+    },
+  });
+}
