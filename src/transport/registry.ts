@@ -56,7 +56,8 @@
 import { zmqError } from "../errors.ts";
 import type { SessionOwner } from "../session/session.ts";
 import type { ZmtpSocketType } from "../wire/socket_types.ts";
-import type { InprocRegistry, InprocSocket } from "./inproc.ts";
+import type { Context } from "../context.ts";
+import type { InprocSocket } from "./inproc.ts";
 import { inprocTransport } from "./inproc.ts";
 import { ipcTransport } from "./ipc.ts";
 import type { SocksOptions } from "./socks.ts";
@@ -77,8 +78,8 @@ export interface Endpoint {
 /** What a transport may use of the socket that binds or connects. */
 export interface TransportSocket extends SessionOwner, InprocSocket, SocksOptions {
   readonly type: ZmtpSocketType;
-  /** The socket's context's inproc names. */
-  readonly inproc: InprocRegistry;
+  /** The socket's context: what in-process transports share. */
+  readonly context: Context;
   /** Throws `EINVAL` when the security options cannot work (for transports that run a mechanism). */
   checkSecurity(): void;
 }
