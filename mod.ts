@@ -44,8 +44,13 @@ export { XSubscriber, type XSubscriberOptions } from "./src/sockets/xsubscriber.
 export { Request, type RequestOptions } from "./src/sockets/request.ts";
 export { Reply, type ReplyOptions } from "./src/sockets/reply.ts";
 export { Dealer, type DealerOptions } from "./src/sockets/dealer.ts";
-export { Router, type RouterOptions } from "./src/sockets/router.ts";
-export { Stream, type StreamOptions } from "./src/sockets/stream.ts";
+export { Router, type RouterConnectOptions, type RouterOptions } from "./src/sockets/router.ts";
+export { Stream, type StreamConnectOptions, type StreamOptions } from "./src/sockets/stream.ts";
+export type {
+  DisconnectMessageOption,
+  HelloMessageOption,
+  HiccupMessageOption,
+} from "./src/sockets/draft_options.ts";
 export { Client, type ClientOptions } from "./src/sockets/client.ts";
 export { type RoutedSendOptions, Server, type ServerOptions } from "./src/sockets/server.ts";
 export { Radio, type RadioOptions, type RadioSendOptions } from "./src/sockets/radio.ts";

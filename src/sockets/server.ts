@@ -6,13 +6,19 @@
  */
 
 import type { Message, MessageLike } from "../message.ts";
-import type { SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { addressed, RoutingIds } from "../routing/routing_ids.ts";
-import { type SendOptions, SocketBase } from "../socket.ts";
+import { optionFrame, type SendOptions, SocketBase } from "../socket.ts";
+import type { DisconnectMessageOption, HelloMessageOption } from "./draft_options.ts";
 
 /** Options of a {@link Server} socket. */
-export type ServerOptions = SocketOptions;
+export interface ServerOptions extends SocketOptions, HelloMessageOption, DisconnectMessageOption {}
+
+const DEFAULTS: TypeDefaults<ServerOptions> = {
+  helloMessage: null,
+  disconnectMessage: null,
+};
 
 /** Options of {@link Server.send} and `Peer.send`. */
 export interface RoutedSendOptions extends SendOptions {
@@ -46,11 +52,25 @@ export interface RoutedSendOptions extends SendOptions {
  * ```
  */
 export class Server extends SocketBase {
+  /** See {@link ServerOptions.helloMessage}. */
+  declare helloMessage: string | Uint8Array | null;
+  /** See {@link ServerOptions.disconnectMessage}. */
+  declare disconnectMessage: string | Uint8Array | null;
   private readonly peers = new RoutingIds();
 
   /** Creates a SERVER socket. */
   constructor(options?: Partial<ServerOptions>) {
-    super("SERVER", options);
+    super("SERVER", options, DEFAULTS);
+  }
+
+  /** @internal ZMQ_HELLO_MSG. */
+  protected override helloFrame(): Uint8Array | null {
+    return optionFrame(this.helloMessage);
+  }
+
+  /** @internal ZMQ_DISCONNECT_MSG, for clients this socket accepted. */
+  protected override lostPeerFrame(pipe: Pipe): Uint8Array | null {
+    return pipe.locallyInitiated ? null : optionFrame(this.disconnectMessage);
   }
 
   /** Sends one frame to the client `options.routingId` names. */

@@ -36,6 +36,21 @@ export interface XPublisherOptions extends SocketOptions {
   noDrop: boolean;
   /** Send each message to the subscribers that do NOT match it (ZMQ_INVERT_MATCHING). */
   invertMatching: boolean;
+  /**
+   * `manual`, and the first message sent after receiving a subscription
+   * goes only to the subscriber that sent it, if it matches (libzmq's
+   * ZMQ_XPUB_MANUAL_LAST_VALUE): a last-value cache answers a newcomer
+   * without repeating the value to everyone.
+   */
+  xpubManualLastValue: boolean;
+  /**
+   * In a multipart message from a subscriber, only a first frame that
+   * starts with 1 or 0 makes it a subscription; when the first frame is
+   * data, every frame is data (libzmq's ZMQ_ONLY_FIRST_SUBSCRIBE). Without
+   * it, each frame that starts with 1 or 0 subscribes or cancels, as
+   * libzmq reads them.
+   */
+  onlyFirstSubscribe: boolean;
 }
 
 const DEFAULTS: TypeDefaults<XPublisherOptions> = {
@@ -45,6 +60,8 @@ const DEFAULTS: TypeDefaults<XPublisherOptions> = {
   welcomeMessage: null,
   noDrop: false,
   invertMatching: false,
+  xpubManualLastValue: false,
+  onlyFirstSubscribe: false,
 };
 const utf8 = new TextEncoder();
 
@@ -89,6 +106,10 @@ export class XPublisher extends SocketBase {
   declare noDrop: boolean;
   /** See {@link XPublisherOptions.invertMatching}. */
   declare invertMatching: boolean;
+  /** See {@link XPublisherOptions.xpubManualLastValue}. */
+  declare xpubManualLastValue: boolean;
+  /** See {@link XPublisherOptions.onlyFirstSubscribe}. */
+  declare onlyFirstSubscribe: boolean;
   private readonly core = new PublisherCore(this, true);
 
   /** Creates an XPUB socket. */
@@ -135,7 +156,7 @@ export class XPublisher extends SocketBase {
   /** Applies manual subscriptions or cancels for the last peer; none means the empty prefix. */
   private manualChange(subscribe: boolean, prefixes: MessageLike[]): void {
     if (this.closed) throw zmqError("ETERM", "socket is closed");
-    if (!this.manual) {
+    if (!this.manual && !this.xpubManualLastValue) {
       throw zmqError("EINVAL", "XPublisher.subscribe/unsubscribe need the manual option");
     }
     if (prefixes.length === 0) prefixes = [""];

@@ -13,11 +13,21 @@ import { SubscriberCore } from "../routing/subscriber_core.ts";
 import { SocketBase } from "../socket.ts";
 
 /** Options of an {@link XSubscriber} socket. */
-export type XSubscriberOptions = SocketOptions;
+export interface XSubscriberOptions extends SocketOptions {
+  /**
+   * In a multipart message sent up, only a first frame that starts with 1
+   * or 0 makes it a subscription or cancel; when the first frame is data,
+   * every frame is data (libzmq's ZMQ_ONLY_FIRST_SUBSCRIBE). Without it,
+   * each frame that starts with 1 or 0 subscribes or cancels, as libzmq
+   * reads them.
+   */
+  onlyFirstSubscribe: boolean;
+}
 
 const DEFAULTS: TypeDefaults<XSubscriberOptions> = {
   // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
   linger: 0,
+  onlyFirstSubscribe: false,
 };
 
 /**
@@ -45,6 +55,8 @@ const DEFAULTS: TypeDefaults<XSubscriberOptions> = {
  * ```
  */
 export class XSubscriber extends SocketBase {
+  /** See {@link XSubscriberOptions.onlyFirstSubscribe}. */
+  declare onlyFirstSubscribe: boolean;
   private readonly core = new SubscriberCore();
 
   /** Creates an XSUB socket. Its `linger` defaults to 0, as in libzmq. */
@@ -89,7 +101,7 @@ export class XSubscriber extends SocketBase {
 
   /** @internal Subscriptions, cancels and other messages go to every publisher; never waits. */
   protected override xSend(msg: Message): boolean {
-    this.core.send(msg);
+    this.core.send(msg, this.onlyFirstSubscribe);
     return true;
   }
 
