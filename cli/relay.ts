@@ -14,6 +14,7 @@ import {
   proxy,
   ProxyStatistics,
   type SocketBase,
+  type SocketOptions,
   XPublisher,
   XSubscriber,
 } from "../mod.ts";
@@ -27,7 +28,7 @@ import {
   texts,
   writeLine,
 } from "./common.ts";
-import { curveKey } from "./sockets.ts";
+import { curveKey, WSS_FLAGS, WSS_FLAGS_USAGE, wssOptions } from "./sockets.ts";
 
 const USAGE = `zmtp relay: an edge pub/sub relay (XSUB frontend → XPUB backend)
 
@@ -44,8 +45,9 @@ Options:
   --frontend ENDPOINT        where publishers send; default tcp://*:5557
   --backend ENDPOINT         where subscribers connect; default tcp://*:5558
                              Any endpoint the library takes (tcp://, ipc://,
-                             …). It is bound, or connected to when it
-                             starts with ">" (">tcp://upstream:5556");
+                             ws://, wss://, …). It is bound, or connected
+                             to when it starts with ">"
+                             (">tcp://upstream:5556");
                              "@" binds explicitly. Repeat the flag or
                              separate endpoints with commas for several.
   --curve-secret-key Z85     serve CURVE on the backend: subscribers must
@@ -58,6 +60,7 @@ Options:
   --stats-interval SECONDS   print a stats line every SECONDS (0: never);
                              default 10
   -h, --help                 show this help and exit
+${WSS_FLAGS_USAGE}
 
 Stats lines (stdout), one per interval:
   stats: 12345 msg/s, 987 KB/s, 100 subscribers, 40 subscriptions, 0 dropped
@@ -76,6 +79,8 @@ Examples:
 
 /** The relay's settings, from the command line. */
 interface Settings {
+  /** Options both sockets take (wss certificates). */
+  shared: Partial<SocketOptions>;
   frontend: string[];
   backend: string[];
   curveSecretKey: string | undefined;
@@ -92,9 +97,11 @@ function parseSettings(args: string[]): Settings | "help" {
     hwm: { type: "string" },
     linger: { type: "string" },
     "stats-interval": { type: "string" },
+    ...WSS_FLAGS,
   });
   if (values.help) return "help";
   return {
+    shared: wssOptions(values),
     frontend: endpointList(texts(values.frontend), "tcp://*:5557"),
     backend: endpointList(texts(values.backend), "tcp://*:5558"),
     curveSecretKey: curveKey(values["curve-secret-key"], "--curve-secret-key"),
@@ -169,7 +176,7 @@ async function run(args: string[]): Promise<number> {
     return EXIT_OK;
   }
   const { hwm, linger, curveSecretKey } = settings;
-  const queues = { receiveHighWaterMark: hwm, sendHighWaterMark: hwm, linger };
+  const queues = { ...settings.shared, receiveHighWaterMark: hwm, sendHighWaterMark: hwm, linger };
   const frontend = new XSubscriber(queues);
   const backend = new XPublisher({
     ...queues,
