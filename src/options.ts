@@ -71,6 +71,14 @@ export interface SocketOptions {
   zapDomain: string;
   /** ZAP handler deciding which peers a server socket accepts. */
   authenticate: Authenticator | null;
+  /** epgm: kbit/s of original data a publisher sends at most (ZMQ_RATE). */
+  rate: number;
+  /** epgm: ms that sent data stays repairable, and a receiver's window (ZMQ_RECOVERY_IVL). */
+  recoveryInterval: number;
+  /** epgm: IP time-to-live of multicast packets (ZMQ_MULTICAST_HOPS). */
+  multicastHops: number;
+  /** epgm: largest packet in bytes with its IP and UDP headers (ZMQ_MULTICAST_MAXTPDU). */
+  multicastMaxTransportDataUnit: number;
   /** wss bind: the server's certificate chain (PEM), as libzmq's ZMQ_WSS_CERT_PEM. */
   wssCertPem: string | null;
   /** wss bind: the server's private key (PEM), as libzmq's ZMQ_WSS_KEY_PEM. */
@@ -113,6 +121,10 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   curveServerKey: null,
   zapDomain: "",
   authenticate: null,
+  rate: 100,
+  recoveryInterval: 10000,
+  multicastHops: 1,
+  multicastMaxTransportDataUnit: 1500,
   wssCertPem: null,
   wssKeyPem: null,
   wssTrustPem: null,

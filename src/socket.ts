@@ -106,6 +106,14 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   heartbeatTimeToLive: number = DEFAULT_OPTIONS.heartbeatTimeToLive;
   /** See {@link SocketOptions.maxMessageSize}. */
   maxMessageSize: number = DEFAULT_OPTIONS.maxMessageSize;
+  /** See {@link SocketOptions.rate}. */
+  rate: number = DEFAULT_OPTIONS.rate;
+  /** See {@link SocketOptions.recoveryInterval}. */
+  recoveryInterval: number = DEFAULT_OPTIONS.recoveryInterval;
+  /** See {@link SocketOptions.multicastHops}. */
+  multicastHops: number = DEFAULT_OPTIONS.multicastHops;
+  /** See {@link SocketOptions.multicastMaxTransportDataUnit}. */
+  multicastMaxTransportDataUnit: number = DEFAULT_OPTIONS.multicastMaxTransportDataUnit;
   /** See {@link SocketOptions.routingId}. */
   routingId: Uint8Array | string | null = DEFAULT_OPTIONS.routingId;
   /** See {@link SocketOptions.immediate}. */

@@ -47,8 +47,9 @@ export class Pipe {
   /** True once the socket stopped using this pipe. */
   detached = false;
   /**
-   * Set by a transport whose peers cannot say what they want (udp): a
-   * RADIO sends such a pipe every group (libzmq's subscribe_to_all).
+   * Set by a transport whose peers cannot say what they want (udp, epgm):
+   * a RADIO sends such a pipe every group, a PUB every message (libzmq's
+   * subscribe_to_all).
    */
   subscribeToAll = false;
   /**

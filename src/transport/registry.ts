@@ -58,6 +58,7 @@ import type { SessionOwner } from "../session/session.ts";
 import type { ZmtpSocketType } from "../wire/socket_types.ts";
 import type { Context } from "../context.ts";
 import type { InprocSocket } from "./inproc.ts";
+import { epgmTransport, pgmTransport } from "./epgm.ts";
 import { inprocTransport } from "./inproc.ts";
 import { ipcTransport } from "./ipc.ts";
 import type { SocksOptions } from "./socks.ts";
@@ -82,6 +83,13 @@ export interface TransportSocket extends SessionOwner, InprocSocket, SocksOption
   readonly context: Context;
   /** Throws `EINVAL` when the security options cannot work (for transports that run a mechanism). */
   checkSecurity(): void;
+  /** Largest accepted frame (for transports that decode frames themselves). */
+  readonly maxMessageSize: number;
+  /** Multicast options (epgm): the socket options of the same names. */
+  readonly rate: number;
+  readonly recoveryInterval: number;
+  readonly multicastHops: number;
+  readonly multicastMaxTransportDataUnit: number;
 }
 
 /** A listening endpoint of one socket. */
@@ -127,6 +135,8 @@ const TRANSPORTS: ReadonlyMap<string, Transport> = new Map<string, Transport>([
   [ipcTransport.scheme, ipcTransport],
   [inprocTransport.scheme, inprocTransport],
   [udpTransport.scheme, udpTransport],
+  [epgmTransport.scheme, epgmTransport],
+  [pgmTransport.scheme, pgmTransport],
   [wsPlainTransport.scheme, wsPlainTransport],
   [wssTransport.scheme, wssTransport],
 ]);
