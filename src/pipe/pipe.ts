@@ -27,6 +27,8 @@ export interface PeerInfo {
   zmtpMinor: number;
   /** The user id a ZAP handler gave this peer, if any. */
   userId?: string;
+  /** Properties a ZAP handler gave this peer (`ZapReply.metadata`), if any. */
+  zapMetadata?: Readonly<Record<string, string>>;
 }
 
 /** Queue items: a message, or a subscription change travelling as a message. */

@@ -78,6 +78,8 @@ export interface Endpoint {
 
 /** What a transport may use of the socket that binds or connects. */
 export interface TransportSocket extends SessionOwner, InprocSocket, SocksOptions {
+  /** libzmq's ZMQ_IPV6: `*` binds both IPv4 and IPv6. */
+  readonly ipv6: boolean;
   readonly type: ZmtpSocketType;
   /** The socket's context: what in-process transports share. */
   readonly context: Context;

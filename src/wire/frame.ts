@@ -115,6 +115,11 @@ export class FrameRun extends MessageBatch<Uint8Array[]> {
     super(count);
   }
 
+  /** The storage every frame of the run is a view into. */
+  get storage(): ArrayBufferLike {
+    return this.buf.buffer;
+  }
+
   /** Takes the next message. */
   next(): Uint8Array[] {
     const spans = this.spans;
