@@ -16,6 +16,7 @@
 import { concatBytes } from "../message.ts";
 import { type ByteStream, isClosedError, writeChunks } from "../transport/byte_stream.ts";
 import type { PeerInfo } from "../pipe/pipe.ts";
+import { StorageTagger } from "../pipe/properties.ts";
 import type { EngineHandler, EngineStop } from "./engine.ts";
 import { EngineBase } from "./engine_base.ts";
 
@@ -48,6 +49,9 @@ export class RawEngine extends EngineBase {
     this.yieldAfterWrite = false;
   }
 
+  /** Peer-Address for the messages of this connection (libzmq gives STREAM messages one too). */
+  private tagger: StorageTagger | null = null;
+
   /** Attaches to the session's pipe at once (there is no handshake) and starts reading. */
   start(): void {
     const peer: PeerInfo = {
@@ -57,6 +61,7 @@ export class RawEngine extends EngineBase {
       address: this.address,
       zmtpMinor: 0,
     };
+    this.tagger = new StorageTagger(peer);
     this.servePipe(this.handler.onReady(this, peer));
     this.notify();
     this.scheduleFlush();
@@ -89,6 +94,7 @@ export class RawEngine extends EngineBase {
       const n = await stream.read(this.slab.subarray(start));
       if (n === null || this.stopped) return;
       this.slabUsed = start + n;
+      this.tagger!.tag(this.slab.buffer);
       pipe.inbound.push([this.slab.subarray(start, start + n)]);
     }
   }
@@ -97,7 +103,10 @@ export class RawEngine extends EngineBase {
   private notify(): void {
     const pipe = this.pipe;
     // A fresh array each time: the socket puts the connection id in front of it.
-    if (pipe !== null && !pipe.detached) pipe.inbound.push([new Uint8Array(0)]);
+    if (pipe === null || pipe.detached) return;
+    const empty = new Uint8Array(0);
+    this.tagger?.tag(empty.buffer);
+    pipe.inbound.push([empty]);
   }
 
   // ---- writing -------------------------------------------------------------
