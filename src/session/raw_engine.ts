@@ -14,7 +14,7 @@
  */
 
 import { concatBytes } from "../message.ts";
-import { type ByteStream, isClosedError } from "../transport/byte_stream.ts";
+import { type ByteStream, isClosedError, writeChunks } from "../transport/byte_stream.ts";
 import type { PeerInfo } from "../pipe/pipe.ts";
 import { StorageTagger } from "../pipe/properties.ts";
 import type { EngineHandler, EngineStop } from "./engine.ts";
@@ -39,8 +39,12 @@ export class RawEngine extends EngineBase {
    * @param handler the session that owns this engine
    * @param address the peer's address, for events
    */
-  constructor(stream: ByteStream, handler: EngineHandler, address: string) {
-    super(stream, handler, address);
+  constructor(
+    private readonly stream: ByteStream,
+    handler: EngineHandler,
+    readonly address: string,
+  ) {
+    super(handler);
     // Raw bytes are written as soon as they are queued.
     this.yieldAfterWrite = false;
   }
@@ -112,11 +116,22 @@ export class RawEngine extends EngineBase {
     this.stop(true, error);
   }
 
+  /** EngineBase: writes a batch of queued messages (see {@link takeBatch}). */
+  protected writeBatch(): Promise<void> | null {
+    const chunks = this.takeBatch();
+    return chunks.length === 0 ? null : writeChunks(this.stream, chunks);
+  }
+
+  /** EngineBase: closes the byte stream. */
+  protected closeTransport(): void {
+    this.stream.close();
+  }
+
   /**
-   * EngineBase: takes queued messages up to a batch: runs of small frames
-   * become one buffer, large frames stay as they are.
+   * Takes queued messages up to a batch: runs of small frames become one
+   * buffer, large frames stay as they are.
    */
-  protected takeOutput(): Uint8Array[] {
+  private takeBatch(): Uint8Array[] {
     const queue = this.pipe!.outbound;
     const chunks: Uint8Array[] = [];
     let small: Uint8Array[] = [];
