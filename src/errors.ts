@@ -20,7 +20,8 @@ export type ZmqErrorCode =
   | "EPROTO"
   | "EMSGSIZE"
   | "ECONNREFUSED"
-  | "ENOENT";
+  | "ENOENT"
+  | "ENOCOMPATPROTO";
 
 /**
  * Every failure this library reports is a `ZmqError` with a libzmq-style `code`.

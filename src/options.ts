@@ -65,6 +65,14 @@ export interface SocketOptions {
   zapDomain: string;
   /** ZAP handler deciding which peers a server socket accepts. */
   authenticate: Authenticator | null;
+  /** wss bind: the server's certificate chain (PEM), as libzmq's ZMQ_WSS_CERT_PEM. */
+  wssCertPem: string | null;
+  /** wss bind: the server's private key (PEM), as libzmq's ZMQ_WSS_KEY_PEM. */
+  wssKeyPem: string | null;
+  /** wss connect: a CA certificate (PEM) to trust besides the system's, as ZMQ_WSS_TRUST_PEM. */
+  wssTrustPem: string | null;
+  /** wss connect: the name the server's certificate must carry (default: the endpoint's host), as ZMQ_WSS_HOSTNAME. */
+  wssHostname: string | null;
   /** The namespace for `inproc://` names; the default context when not given. */
   context: Context;
 }
@@ -96,6 +104,10 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   curveServerKey: null,
   zapDomain: "",
   authenticate: null,
+  wssCertPem: null,
+  wssKeyPem: null,
+  wssTrustPem: null,
+  wssHostname: null,
 };
 
 /**

@@ -26,9 +26,14 @@ import {
   type EngineHandler,
   type SessionEngine,
 } from "./session/engine.ts";
-import { AcceptSession, ConnectSession } from "./session/session.ts";
-import { type Endpoint, parseEndpoint } from "./transport/endpoint.ts";
-import { streamTransport } from "./transport/index.ts";
+import type { ByteStream } from "./transport/byte_stream.ts";
+import type { InprocRegistry } from "./transport/inproc.ts";
+import {
+  type Binding,
+  type Connection,
+  resolveEndpoint,
+  type TransportSocket,
+} from "./transport/registry.ts";
 import type { ZmtpSocketType } from "./wire/socket_types.ts";
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -144,6 +149,14 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   zapDomain: string = DEFAULT_OPTIONS.zapDomain;
   /** See {@link SocketOptions.authenticate}. */
   authenticate: SocketOptions["authenticate"] = DEFAULT_OPTIONS.authenticate;
+  /** See {@link SocketOptions.wssCertPem}. */
+  wssCertPem: string | null = DEFAULT_OPTIONS.wssCertPem;
+  /** See {@link SocketOptions.wssKeyPem}. */
+  wssKeyPem: string | null = DEFAULT_OPTIONS.wssKeyPem;
+  /** See {@link SocketOptions.wssTrustPem}. */
+  wssTrustPem: string | null = DEFAULT_OPTIONS.wssTrustPem;
+  /** See {@link SocketOptions.wssHostname}. */
+  wssHostname: string | null = DEFAULT_OPTIONS.wssHostname;
 
   /** The context whose `inproc://` names this socket uses. */
   readonly context: Context;
@@ -168,12 +181,10 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   private readonly sendWaiters: SendWaiter[] = [];
   private readonly receiveWaiters: ReceiveWaiter[] = [];
   private readonly pipes = new Set<Pipe>();
-  private readonly listeners = new Map<string, AcceptSession>();
-  /** inproc endpoints this socket bound, with their names. */
-  private readonly inprocBound = new Map<string, string>();
-  private readonly connections = new Map<string, ConnectSession[]>();
-  /** inproc pipes this socket connected, by endpoint (for `disconnect`). */
-  private readonly inprocConnected = new Map<string, Pipe[]>();
+  /** What this socket listens on, by bound endpoint (with the real port). */
+  private readonly bindings = new Map<string, Binding>();
+  /** What this socket connects to, by endpoint as given. */
+  private readonly connections = new Map<string, Connection[]>();
   private readableStream: ReadableStream<Message> | null = null;
   private writableStream: WritableStream<MessageLike | MessageLike[]> | null = null;
 
@@ -247,39 +258,33 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   // ---- endpoints ----
 
   /**
-   * Listens on an endpoint: `tcp://host:port` (`*` for every interface,
-   * port `*` or `0` for a free one; see {@link lastEndpoint}),
-   * `ipc://path` or `inproc://name`.
+   * Listens on an endpoint, `transport://address` (a wildcard port picks a
+   * free one; see {@link lastEndpoint}). Rejects with `EINVAL` for a
+   * malformed endpoint, `EPROTONOSUPPORT` for an unknown transport,
+   * `EADDRINUSE` when the address is taken, `EACCES` for a missing
+   * permission.
    */
   async bind(endpoint: string): Promise<void> {
     this.assertOpen();
-    const ep = parseEndpoint(endpoint, true);
-    if (this.listeners.has(endpoint) || this.inprocBound.has(endpoint)) {
+    const { transport, endpoint: ep } = resolveEndpoint(endpoint, true);
+    transport.checkSocketType(this.type);
+    if (this.bindings.has(endpoint)) {
       throw zmqError("EADDRINUSE", `${endpoint} is already bound by this socket`);
     }
-    if (ep.transport === "inproc") {
-      this.context.inproc.bind(ep.name, endpoint, this);
-      this.inprocBound.set(endpoint, ep.name);
-      this.lastEndpoint = endpoint;
-      this.emit({ type: "bind", address: endpoint });
-      return;
-    }
-    checkSecurityOptions(this);
-    let listener;
+    let binding: Binding;
     try {
-      listener = await streamTransport(ep, true).listen(ep);
+      binding = await transport.bind(ep, transportSocket(this));
     } catch (err) {
       this.emit({ type: "bind:error", address: endpoint, error: err as Error });
       throw err;
     }
     if (this.isClosed) {
-      listener.close();
+      binding.close();
       throw zmqError("ETERM", "socket closed while binding");
     }
-    const session = new AcceptSession(this, listener);
-    this.listeners.set(session.endpoint, session);
-    this.lastEndpoint = session.endpoint;
-    this.emit({ type: "bind", address: session.endpoint });
+    this.bindings.set(binding.endpoint, binding);
+    this.lastEndpoint = binding.endpoint;
+    this.emit({ type: "bind", address: binding.endpoint });
   }
 
   /**
@@ -300,19 +305,11 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   /** Unbinds, throwing synchronously; resolves once the listener is gone. */
   private unbindNow(endpoint: string): Promise<void> {
     this.assertOpen();
-    const ep = parseEndpoint(endpoint, true);
-    if (ep.transport === "inproc") {
-      // As libzmq: the name is released; pipes already made stay connected.
-      if (!this.inprocBound.delete(endpoint)) throw notBound(endpoint);
-      this.context.inproc.unbind(ep.name, this);
-      return RESOLVED;
-    }
-    const session = this.findListener(ep, endpoint);
-    if (session === undefined) throw notBound(endpoint);
-    this.listeners.delete(session.endpoint);
-    const closed = session.close();
-    this.releasePipes(session.endpoint);
-    return closed;
+    resolveEndpoint(endpoint, true);
+    const binding = this.bindings.get(endpoint);
+    if (binding === undefined) throw notBound(endpoint);
+    this.bindings.delete(endpoint);
+    return binding.close();
   }
 
   /**
@@ -323,41 +320,22 @@ export abstract class SocketBase implements AsyncIterable<Message> {
    */
   connect(endpoint: string): void {
     this.assertOpen();
-    const ep = parseEndpoint(endpoint, false);
-    if (ep.transport === "inproc") {
-      const pipe = this.context.inproc.connect(ep.name, endpoint, this);
-      const list = this.inprocConnected.get(endpoint) ?? [];
-      list.push(pipe);
-      this.inprocConnected.set(endpoint, list);
-      return;
-    }
-    checkSecurityOptions(this);
-    const transport = streamTransport(ep, false);
-    transport.checkConnect(ep);
-    const session = new ConnectSession(this, ep, transport);
+    const { transport, endpoint: ep } = resolveEndpoint(endpoint, false);
+    transport.checkSocketType(this.type);
+    const connection = transport.connect(ep, transportSocket(this));
     const list = this.connections.get(endpoint) ?? [];
-    list.push(session);
+    list.push(connection);
     this.connections.set(endpoint, list);
-    session.start();
   }
 
   /** Stops connecting to an endpoint and closes its connection (after lingering). */
   disconnect(endpoint: string): void {
     this.assertOpen();
-    const ep = parseEndpoint(endpoint, false);
-    if (ep.transport === "inproc") {
-      // Only pipes this socket connected: a binder cannot disconnect its peers (as libzmq).
-      const pipes = this.inprocConnected.get(endpoint);
-      if (pipes === undefined) throw notConnected(endpoint);
-      this.inprocConnected.delete(endpoint);
-      for (const pipe of pipes) this.removePipe(pipe);
-      return;
-    }
-    const sessions = this.connections.get(endpoint);
-    if (sessions === undefined) throw notConnected(endpoint);
+    resolveEndpoint(endpoint, false);
+    const connections = this.connections.get(endpoint);
+    if (connections === undefined) throw notConnected(endpoint);
     this.connections.delete(endpoint);
-    for (const session of sessions) session.stop();
-    this.releasePipes(endpoint);
+    for (const connection of connections) connection.stop();
   }
 
   // ---- messages ----
@@ -559,15 +537,12 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       settled(waiter);
       waiter.reject(err);
     }
-    for (const session of this.listeners.values()) session.close();
-    this.listeners.clear();
-    for (const name of this.inprocBound.values()) this.context.inproc.unbind(name, this);
-    this.inprocBound.clear();
-    // Connecting sessions first: they linger on their pipes, which they
-    // would otherwise take for a refused peer once released.
-    for (const sessions of this.connections.values()) for (const s of sessions) s.stop();
+    for (const binding of this.bindings.values()) binding.close();
+    this.bindings.clear();
+    // Connections first: they linger on their pipes, which they would
+    // otherwise take for a refused peer once released.
+    for (const list of this.connections.values()) for (const c of list) c.stop();
     this.connections.clear();
-    this.inprocConnected.clear();
     for (const pipe of [...this.pipes]) this.removePipe(pipe);
     this.eventStream.end();
   }
@@ -610,8 +585,23 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   }
 
   /** @internal The engine for one new connection: ZMTP (STREAM overrides this with raw bytes). */
-  createEngine(conn: Deno.Conn, handler: EngineHandler, peerAddress: string): SessionEngine {
-    return new Engine(conn, this.engineConfig(peerAddress), handler, peerAddress);
+  createEngine(stream: ByteStream, handler: EngineHandler, peerAddress: string): SessionEngine {
+    return new Engine(stream, this.engineConfig(peerAddress), handler, peerAddress);
+  }
+
+  /** @internal Stops using a pipe; its far end winds down. */
+  detachPipe(pipe: Pipe): void {
+    this.removePipe(pipe);
+  }
+
+  /** @internal The inproc names of this socket's context. */
+  get inproc(): InprocRegistry {
+    return this.context.inproc;
+  }
+
+  /** @internal Throws `EINVAL` when the security options cannot work. */
+  checkSecurity(): void {
+    checkSecurityOptions(this);
   }
 
   /** @internal Engine settings with a fresh mechanism for one connection. */
@@ -623,6 +613,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     };
     return {
       socketType: this.type,
+      routingId: context.routingId!,
       mechanism: createMechanism(this as unknown as SocketOptions, context),
       maxMessageSize: this.maxMessageSize,
       handshakeInterval: this.handshakeInterval,
@@ -697,32 +688,15 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     this.xTerminated(pipe);
   }
 
-  /** Releases every pipe that came from `endpoint`; true when there was one. */
-  private releasePipes(endpoint: string): boolean {
-    let found = false;
-    for (const pipe of [...this.pipes]) {
-      if (pipe.endpoint === endpoint) {
-        this.removePipe(pipe);
-        found = true;
-      }
-    }
-    return found;
-  }
-
-  /** The listener bound as `text`, or whose resolved endpoint matches. */
-  private findListener(ep: Endpoint, text: string): AcceptSession | undefined {
-    const direct = this.listeners.get(text);
-    if (direct !== undefined) return direct;
-    for (const session of this.listeners.values()) {
-      if (session.listener.endpoint === ep.text) return session;
-    }
-    return undefined;
-  }
-
   /** Throws ETERM once the socket is closed. */
   private assertOpen(): void {
     if (this.isClosed) throw closedError();
   }
+}
+
+/** What transports and sessions use of a socket (its internal methods, checked here). */
+function transportSocket(socket: SocketBase): TransportSocket {
+  return socket;
 }
 
 /** Sends between event-loop turns for socket types that never wait (see `yieldEvery`). */

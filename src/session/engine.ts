@@ -13,7 +13,8 @@
  */
 
 import { nextTurn, type Timer } from "../timer.ts";
-import { DrainWaiters, writeAll } from "./output.ts";
+import { DrainWaiters } from "./output.ts";
+import { type ByteStream, isClosedError, writeAll } from "../transport/byte_stream.ts";
 import type { Message } from "../message.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import { errorData, parseCommand, parseErrorReason, parsePing, pingData } from "../wire/command.ts";
@@ -61,6 +62,8 @@ export const MAX_HANDSHAKE_COMMAND = 64 * 1024;
 /** Settings the engine takes from its socket. */
 export interface EngineConfig {
   socketType: ZmtpSocketType;
+  /** Our routing id (empty when unset); a ZWS engine without mechanism sends it first. */
+  routingId: Uint8Array;
   mechanism: Mechanism;
   /** Largest accepted incoming message in bytes; -1 for no limit. */
   maxMessageSize: number;
@@ -101,6 +104,23 @@ export interface SessionEngine {
   drained(): Promise<void>;
   /** Closes the connection now. */
   close(): void;
+}
+
+/** What starting an engine needs of the socket (see the transport's `Link`). */
+export interface EngineFactory {
+  /** TCP keep-alive: -1 leaves the OS default, 0 off, 1 on. */
+  readonly tcpKeepalive: number;
+  /**
+   * The engine for a new byte-stream connection: ZMTP with a fresh
+   * mechanism, or raw bytes for STREAM sockets.
+   */
+  createEngine(stream: ByteStream, handler: EngineHandler, peerAddress: string): SessionEngine;
+  /**
+   * Engine settings with a fresh mechanism for one connection, for a
+   * transport that brings its own engine (one ZMTP frame per WebSocket
+   * message, say).
+   */
+  engineConfig(peerAddress: string): EngineConfig;
 }
 
 /** The session that owns an engine. */
@@ -152,7 +172,7 @@ export class Engine implements FrameSink, SessionEngine {
    * @param address the peer's address, for events and ZAP
    */
   constructor(
-    private readonly conn: Deno.Conn,
+    private readonly conn: ByteStream,
     private readonly config: EngineConfig,
     private readonly handler: EngineHandler,
     readonly address: string,
@@ -604,13 +624,4 @@ function subscriptionCommand(msg: Uint8Array): Uint8Array {
   for (let i = 0; i < name.length; i++) body[1 + i] = name.charCodeAt(i);
   body.set(msg.subarray(1), 1 + name.length);
   return body;
-}
-
-/** Errors that only mean "the connection went away". */
-export function isClosedError(err: unknown): boolean {
-  return err instanceof Deno.errors.BadResource ||
-    err instanceof Deno.errors.Interrupted ||
-    err instanceof Deno.errors.ConnectionReset ||
-    err instanceof Deno.errors.BrokenPipe ||
-    err instanceof Deno.errors.UnexpectedEof;
 }

@@ -1,17 +1,9 @@
 /**
- * Write-side pieces every engine shares: writing a chunk whole, and the
- * waiters of "everything queued so far has been written" (used to linger).
+ * The waiters of "everything queued so far has been written", which every
+ * engine keeps (used to linger).
  *
  * @module
  */
-
-/** Writes `chunk` completely (a write may take only part of it). */
-export async function writeAll(conn: Deno.Conn, chunk: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < chunk.length) {
-    offset += await conn.write(offset === 0 ? chunk : chunk.subarray(offset));
-  }
-}
 
 /** Callers waiting for an engine's output to be written out. */
 export class DrainWaiters {

@@ -14,14 +14,10 @@
  */
 
 import { concatBytes } from "../message.ts";
-import { DrainWaiters, writeAll } from "./output.ts";
+import { DrainWaiters } from "./output.ts";
+import { type ByteStream, isClosedError, writeAll } from "../transport/byte_stream.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
-import {
-  type EngineHandler,
-  type EngineStop,
-  isClosedError,
-  type SessionEngine,
-} from "./engine.ts";
+import type { EngineHandler, EngineStop, SessionEngine } from "./engine.ts";
 
 /** Size of a read slab; reads are carved out of it until little is left. */
 const SLAB_BYTES = 256 * 1024;
@@ -48,7 +44,7 @@ export class RawEngine implements SessionEngine {
    * @param address the peer's address, for events
    */
   constructor(
-    private readonly conn: Deno.Conn,
+    private readonly conn: ByteStream,
     private readonly handler: EngineHandler,
     readonly address: string,
   ) {}

@@ -9,28 +9,23 @@
 import type { Timer } from "../timer.ts";
 import type { SocketEvent } from "../events.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
-import type { Endpoint } from "../transport/endpoint.ts";
-import type { StreamListener, StreamTransport } from "../transport/stream.ts";
-import { applyTcpKeepalive, remoteAddress } from "../transport/stream.ts";
-import type { EngineHandler, EngineStop, SessionEngine } from "./engine.ts";
+import type { Binding } from "../transport/registry.ts";
+import { isListenerClosedError } from "../transport/byte_stream.ts";
+import type { Link, Listener } from "../transport/link.ts";
+import type { EngineFactory, EngineHandler, EngineStop, SessionEngine } from "./engine.ts";
 
 /** What sessions need from their socket. */
-export interface SessionOwner {
+export interface SessionOwner extends EngineFactory {
   readonly immediate: boolean;
   readonly reconnectInterval: number;
   readonly reconnectMaxInterval: number;
   readonly linger: number;
-  /** TCP keep-alive: -1 leaves the OS default, 0 off, 1 on. */
-  readonly tcpKeepalive: number;
   /** A new pipe sized with the socket's high-water marks. */
   newPipe(endpoint: string): Pipe;
   /** The socket starts using the pipe. */
   attachPipe(pipe: Pipe): void;
-  /**
-   * The engine for a new connection: ZMTP with a fresh mechanism, or raw
-   * bytes for STREAM sockets.
-   */
-  createEngine(conn: Deno.Conn, handler: EngineHandler, peerAddress: string): SessionEngine;
+  /** The socket stops using the pipe, which lets its far end wind down. */
+  detachPipe(pipe: Pipe): void;
   /** Records a monitor event. */
   emit(event: SocketEvent): void;
 }
@@ -96,11 +91,16 @@ export class ConnectSession implements EngineHandler {
   private lingerTimer: Timer | undefined;
   private onFinished: (() => void) | null = null;
 
-  /** Creates a session; call {@link start}. */
+  /**
+   * Creates a session; call {@link start}.
+   * @param owner the socket
+   * @param endpoint the endpoint as given to `connect`
+   * @param dial one connection attempt
+   */
   constructor(
     private readonly owner: SessionOwner,
-    private readonly endpoint: Endpoint,
-    private readonly transport: StreamTransport,
+    private readonly endpoint: string,
+    private readonly dial: () => Promise<Link>,
   ) {
     this.interval = owner.reconnectInterval;
   }
@@ -116,7 +116,7 @@ export class ConnectSession implements EngineHandler {
    * at once (PAIR with a peer already), which leaves `this.pipe` null.
    */
   private openPipe(peer: PeerInfo | null): Pipe {
-    const pipe = this.owner.newPipe(this.endpoint.text);
+    const pipe = this.owner.newPipe(this.endpoint);
     pipe.peer = peer;
     pipe.onReleased = () => this.pipeReleased(pipe);
     this.pipe = pipe;
@@ -139,32 +139,31 @@ export class ConnectSession implements EngineHandler {
 
   private async connect(): Promise<void> {
     this.timer = undefined;
-    let conn: Deno.Conn;
+    let link: Link;
     try {
-      conn = await this.transport.connect(this.endpoint);
+      link = await this.dial();
     } catch (err) {
       if (this.stopped && !this.lingering) return;
       this.attemptFailed(err);
       return;
     }
     if (this.stopped && !this.lingering) {
-      conn.close();
+      link.close();
       return;
     }
-    applyTcpKeepalive(conn, this.owner.tcpKeepalive);
-    const address = remoteAddress(conn);
+    const address = link.address;
     let engine: SessionEngine;
     try {
-      engine = this.owner.createEngine(conn, this, address);
+      engine = link.start(this.owner, this);
     } catch (err) {
       // The socket's settings cannot make an engine (a bad security option):
       // report it like a failed attempt rather than throwing into a timer.
-      conn.close();
+      link.close();
       this.attemptFailed(err);
       return;
     }
     this.interval = this.owner.reconnectInterval;
-    this.owner.emit({ type: "connect", address: this.endpoint.text, peer: address });
+    this.owner.emit({ type: "connect", address: this.endpoint, peer: address });
     this.engine = engine;
     engine.start();
   }
@@ -173,11 +172,11 @@ export class ConnectSession implements EngineHandler {
   private attemptFailed(err: unknown): void {
     this.owner.emit({
       type: "connect:delay",
-      address: this.endpoint.text,
+      address: this.endpoint,
       error: err instanceof Error ? err : undefined,
     });
     // libzmq's connecter reports closing the socket of a failed attempt.
-    this.owner.emit({ type: "close", address: this.endpoint.text });
+    this.owner.emit({ type: "close", address: this.endpoint });
     this.retry();
   }
 
@@ -188,12 +187,12 @@ export class ConnectSession implements EngineHandler {
     if (interval < 0) return;
     const max = this.owner.reconnectMaxInterval;
     if (max > 0) this.interval = Math.min(max, this.interval * 2);
-    this.owner.emit({ type: "connect:retry", address: this.endpoint.text, interval });
+    this.owner.emit({ type: "connect:retry", address: this.endpoint, interval });
     this.timer = setTimeout(() => this.connect(), interval);
   }
 
   onReady(engine: SessionEngine, peer: PeerInfo): Pipe {
-    this.owner.emit({ type: "handshake", address: this.endpoint.text, peer: engine.address });
+    this.owner.emit({ type: "handshake", address: this.endpoint, peer: engine.address });
     let pipe = this.pipe;
     if (pipe === null) {
       // May be refused at once; the engine is then already closed.
@@ -213,7 +212,7 @@ export class ConnectSession implements EngineHandler {
 
   onStopped(engine: SessionEngine, stop: EngineStop): void {
     if (this.engine === engine) this.engine = null;
-    reportStop(this.owner, this.endpoint.text, engine, stop);
+    reportStop(this.owner, this.endpoint, engine, stop);
     if (this.owner.immediate && this.pipe !== null && stop.wasReady) {
       this.pipe.terminate();
       this.pipe = null;
@@ -234,12 +233,15 @@ export class ConnectSession implements EngineHandler {
       this.finish();
       return Promise.resolve();
     }
-    return new Promise((resolve) => {
+    const stopped = new Promise<void>((resolve) => {
       this.onFinished = resolve;
       this.lingering = true;
       if (linger > 0) this.lingerTimer = setTimeout(() => this.finish(), linger);
       if (this.engine !== null) this.finishWhenDrained(this.engine);
     });
+    // The socket forgets the peer now; the engine keeps writing the pipe while it lingers.
+    if (this.pipe !== null && !this.pipe.detached) this.owner.detachPipe(this.pipe);
+    return stopped;
   }
 
   /**
@@ -274,7 +276,7 @@ export class ConnectSession implements EngineHandler {
  * A bound endpoint: accepts connections and gives each its own pipe once
  * its handshake completes; the pipe ends with the connection.
  */
-export class AcceptSession {
+export class AcceptSession implements Binding {
   private readonly engines = new Map<SessionEngine, Pipe | null>();
   private closed = false;
   /** Ends once the listener is closed and its pending accept has returned. */
@@ -283,7 +285,7 @@ export class AcceptSession {
   /** Starts accepting on `listener`. */
   constructor(
     private readonly owner: SessionOwner,
-    readonly listener: StreamListener,
+    readonly listener: Listener,
   ) {
     this.accepting = this.acceptLoop();
   }
@@ -295,9 +297,9 @@ export class AcceptSession {
 
   private async acceptLoop(): Promise<void> {
     while (!this.closed) {
-      let conn: Deno.Conn;
+      let link: Link;
       try {
-        conn = await this.listener.accept();
+        link = await this.listener.accept();
       } catch (err) {
         if (this.closed) return;
         this.owner.emit({
@@ -305,21 +307,19 @@ export class AcceptSession {
           address: this.endpoint,
           error: err instanceof Error ? err : undefined,
         });
-        if (err instanceof Deno.errors.BadResource) return;
+        if (isListenerClosedError(err)) return;
         await new Promise((resolve) => setTimeout(resolve, 10));
         continue;
       }
       if (this.closed) {
-        conn.close();
+        link.close();
         return;
       }
       try {
-        this.startEngine(conn);
+        this.startEngine(link);
       } catch (err) {
         // Nothing about one connection may end the accept loop.
-        try {
-          conn.close();
-        } catch { /* already closed */ }
+        link.close();
         this.owner.emit({
           type: "accept:error",
           address: this.endpoint,
@@ -329,9 +329,8 @@ export class AcceptSession {
     }
   }
 
-  private startEngine(conn: Deno.Conn): void {
-    applyTcpKeepalive(conn, this.owner.tcpKeepalive);
-    const address = remoteAddress(conn);
+  private startEngine(link: Link): void {
+    const address = link.address;
     this.owner.emit({ type: "accept", address: this.endpoint, peer: address });
     const handler: EngineHandler = {
       onReady: (engine, peer) => {
@@ -350,7 +349,7 @@ export class AcceptSession {
         pipe?.terminate();
       },
     };
-    const engine = this.owner.createEngine(conn, handler, address);
+    const engine = link.start(this.owner, handler);
     this.engines.set(engine, null);
     engine.start();
   }
@@ -362,7 +361,7 @@ export class AcceptSession {
 
   /**
    * Stops listening. Connections still in their handshake are closed; the
-   * others end when the socket releases their pipes (after lingering).
+   * others are released by the socket and end after lingering.
    * Resolves once the listening socket is really gone: Deno releases it
    * only when the pending accept returns, and until then the address
    * cannot be bound again (for ipc: once the socket file is removed).
@@ -371,7 +370,10 @@ export class AcceptSession {
     if (!this.closed) {
       this.closed = true;
       this.owner.emit({ type: "close", address: this.endpoint });
-      for (const [engine, pipe] of this.engines) if (pipe === null) engine.close();
+      for (const [engine, pipe] of [...this.engines]) {
+        if (pipe === null) engine.close();
+        else this.owner.detachPipe(pipe);
+      }
     }
     const released = this.listener.close(); // idempotent: the same promise each time
     return Promise.all([this.accepting, released]).then(() => {});

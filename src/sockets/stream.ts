@@ -14,7 +14,7 @@ import { RoutingTable } from "../routing/routing_table.ts";
 import type { EngineHandler, SessionEngine } from "../session/engine.ts";
 import { RawEngine } from "../session/raw_engine.ts";
 import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
-import { parseEndpoint } from "../transport/endpoint.ts";
+import type { ByteStream } from "../transport/byte_stream.ts";
 
 /** Options of a {@link Stream} socket. */
 export type StreamOptions = SocketOptions;
@@ -56,25 +56,13 @@ export class Stream extends SocketBase {
     this.yieldEvery = COOPERATIVE_SEND_BATCH;
   }
 
-  /** Listens on a tcp or ipc endpoint (inproc has no bytes to carry). */
-  override bind(endpoint: string): Promise<void> {
-    try {
-      refuseInproc(endpoint, true);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return super.bind(endpoint);
-  }
-
-  /** Connects to a tcp or ipc endpoint; the new connection's id is then in {@link routingId}. */
-  override connect(endpoint: string): void {
-    refuseInproc(endpoint, false);
-    super.connect(endpoint);
-  }
-
   /** @internal Connections carry raw bytes: no greeting, no framing. */
-  override createEngine(conn: Deno.Conn, handler: EngineHandler, address: string): SessionEngine {
-    return new RawEngine(conn, handler, address);
+  override createEngine(
+    stream: ByteStream,
+    handler: EngineHandler,
+    address: string,
+  ): SessionEngine {
+    return new RawEngine(stream, handler, address);
   }
 
   /** @internal A new connection: give it an id. */
@@ -123,11 +111,5 @@ export class Stream extends SocketBase {
     if (msg === undefined) return undefined;
     msg.unshift(this.fq.lastPipe!.routingId!);
     return msg;
-  }
-}
-
-function refuseInproc(endpoint: string, binding: boolean): void {
-  if (parseEndpoint(endpoint, binding).transport === "inproc") {
-    throw zmqError("ENOTSUP", "a Stream socket carries raw bytes: use tcp:// or ipc://");
   }
 }

@@ -22,6 +22,51 @@
 import { zmqError } from "../errors.ts";
 import { conflatePipe } from "../pipe/conflate.ts";
 import { type PeerInfo, Pipe } from "../pipe/pipe.ts";
+import type { ZmtpSocketType } from "../wire/socket_types.ts";
+import type { Binding, Connection, Transport, TransportSocket } from "./registry.ts";
+
+/** An in-process endpoint. */
+export interface InprocEndpoint {
+  transport: "inproc";
+  name: string;
+  text: string;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** The inproc transport: names in the socket's context, pipes shared between two sockets. */
+export const inprocTransport: Transport<InprocEndpoint> = {
+  scheme: "inproc",
+
+  parse(address: string, text: string): InprocEndpoint {
+    if (address.length === 0) throw zmqError("EINVAL", `inproc endpoint "${text}" has no name`);
+    return { transport: "inproc", name: address, text };
+  },
+
+  checkSocketType(type: ZmtpSocketType): void {
+    if (type === "STREAM") {
+      throw zmqError("ENOTSUP", "a Stream socket carries raw bytes: use tcp:// or ipc://");
+    }
+  },
+
+  bind(endpoint: InprocEndpoint, socket: TransportSocket): Promise<Binding> {
+    socket.inproc.bind(endpoint.name, endpoint.text, socket);
+    return Promise.resolve({
+      endpoint: endpoint.text,
+      // As libzmq: the name is released; pipes already made stay connected.
+      close: () => {
+        socket.inproc.unbind(endpoint.name, socket);
+        return RESOLVED;
+      },
+    });
+  },
+
+  connect(endpoint: InprocEndpoint, socket: TransportSocket): Connection {
+    const pipe = socket.inproc.connect(endpoint.name, endpoint.text, socket);
+    // Only the pipe this socket connected: a binder cannot disconnect its peers (as libzmq).
+    return { stop: () => socket.detachPipe(pipe) };
+  },
+};
 
 /** What the inproc transport needs from a socket. */
 export interface InprocSocket {

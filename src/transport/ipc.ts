@@ -16,15 +16,75 @@
  */
 
 import { ZmqError, zmqError } from "../errors.ts";
-import type { Endpoint, IpcEndpoint } from "./endpoint.ts";
+import type { Link } from "./link.ts";
 import { absolutePath, requireAnyNet, requireUnixSocket } from "./permissions.ts";
-import {
-  fromDenoError,
-  released,
-  type StreamListener,
-  type StreamTransport,
-  wrapListener,
-} from "./stream.ts";
+import type { Transport } from "./registry.ts";
+import { defaultLink, fromDenoError, released, streamTransport, wrapListener } from "./stream.ts";
+
+/** A Unix domain socket endpoint. */
+export interface IpcEndpoint {
+  transport: "ipc";
+  /**
+   * The path handed to the OS: absolute, or relative to the current
+   * directory (as libzmq); for an abstract socket (`ipc://@name`, Linux) a
+   * NUL byte followed by the name.
+   */
+  path: string;
+  /** True for a Linux abstract socket: no file, nothing to remove. */
+  abstract: boolean;
+  text: string;
+}
+
+/** The operating system, where the runtime says (read lazily: not every runtime has `Deno`). */
+function hostOs(): string {
+  return (globalThis as { Deno?: { build: { os: string } } }).Deno?.build.os ?? "linux";
+}
+
+function isLinux(): boolean {
+  const os = hostOs();
+  return os === "linux" || os === "android";
+}
+
+/**
+ * The longest ipc path the OS accepts, in bytes: `sockaddr_un.sun_path`
+ * holds 108 bytes on Linux and 104 on macOS and the BSDs, including the
+ * terminating NUL (Deno 2.9 on Linux accepts 107 bytes and refuses 108).
+ */
+export function ipcPathMax(): number {
+  return isLinux() ? 107 : 103;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * Parses the address of an ipc endpoint (a path, or `@name`).
+ * @throws {ZmqError} `EINVAL` for an empty, generated (`*`), too long or NUL-bearing path.
+ */
+export function parseIpc(address: string, text: string): IpcEndpoint {
+  if (address.length === 0) throw zmqError("EINVAL", `ipc endpoint "${text}" has no path`);
+  if (address === "*") {
+    throw zmqError("EINVAL", `"${text}": a generated ipc path is not supported; name a path`);
+  }
+  if (address.includes("\0")) throw zmqError("EINVAL", `ipc path in "${text}" contains a NUL byte`);
+  const size = utf8.encode(address).length;
+  const max = ipcPathMax();
+  if (size > max) {
+    throw zmqError(
+      "EINVAL",
+      `ipc path in "${text}" is ${size} bytes; the OS limit is ${max} ` +
+        `(sun_path holds ${max + 1} bytes with the final NUL): use a shorter path`,
+    );
+  }
+  const abstract = address.startsWith("@");
+  if (abstract && address.length === 1) {
+    throw zmqError("EINVAL", `abstract ipc endpoint "${text}" has no name`);
+  }
+  if (abstract && !isLinux()) {
+    throw zmqError("EINVAL", `abstract ipc sockets ("${text}") exist only on Linux`);
+  }
+  const path = abstract ? "\0" + address.slice(1) : address;
+  return { transport: "ipc", path, abstract, text };
+}
 
 /** Fails with EACCES unless Deno lets us use the socket (see the module documentation). */
 function requireAccess(what: string, ep: IpcEndpoint): void {
@@ -106,9 +166,11 @@ function removeOwnFile(path: string, inode: number | null): void {
 }
 
 /** The ipc transport. */
-export const ipcTransport: StreamTransport = {
-  async listen(endpoint: Endpoint): Promise<StreamListener> {
-    const ep = endpoint as IpcEndpoint;
+export const ipcTransport: Transport<IpcEndpoint> = streamTransport<IpcEndpoint>({
+  scheme: "ipc",
+  parse: parseIpc,
+
+  async listen(ep: IpcEndpoint) {
     const what = `bind ${ep.text}`;
     requireAccess(what, ep);
     const key = `ipc:${ep.path}`;
@@ -123,20 +185,18 @@ export const ipcTransport: StreamTransport = {
     }
     if (ep.abstract) return wrapListener(listener, ep.text, key);
     const inode = inodeOf(ep.path);
-    return wrapListener(listener, ep.text, key, () => removeOwnFile(ep.path, inode));
+    return wrapListener(listener, ep.text, key, defaultLink, () => removeOwnFile(ep.path, inode));
   },
 
-  checkConnect(endpoint: Endpoint): void {
-    const ep = endpoint as IpcEndpoint;
+  checkConnect(ep: IpcEndpoint): void {
     requireAccess(`connect ${ep.text}`, ep);
   },
 
-  async connect(endpoint: Endpoint): Promise<Deno.Conn> {
-    const ep = endpoint as IpcEndpoint;
+  async dial(ep: IpcEndpoint): Promise<Link> {
     try {
-      return await Deno.connect({ transport: "unix", path: ep.path });
+      return defaultLink(await Deno.connect({ transport: "unix", path: ep.path }));
     } catch (err) {
       throw fromDenoError(err, `connect ${ep.text}`, permissionHint(ep));
     }
   },
-};
+});

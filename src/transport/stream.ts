@@ -1,42 +1,68 @@
 /**
- * What the byte-stream transports (tcp, ipc) hand to the engine layer:
- * listeners that accept connections and a way to connect. Nothing here
- * knows about ZMTP.
+ * Byte-stream transports (tcp, ipc) on Deno: listeners whose accepted
+ * connections become {@link Link}s, Deno's errors as {@link ZmqError}s, and
+ * {@link streamTransport}, which turns a listen and a dial function into a
+ * {@link Transport} served by the sessions. Nothing here knows about ZMTP.
  *
  * @module
  */
 
 import { type ZmqError, zmqError } from "../errors.ts";
-import type { Endpoint } from "./endpoint.ts";
+import { AcceptSession, ConnectSession } from "../session/session.ts";
+import type { Binding, Connection, Endpoint, Transport, TransportSocket } from "./registry.ts";
+import type { Link, Listener } from "./link.ts";
+import { hasRawSockets, needsRawSockets } from "./runtime.ts";
+import { streamLink } from "./link.ts";
+import type { ZmtpSocketType } from "../wire/socket_types.ts";
 
-/** A bound endpoint that accepts connections. */
-export interface StreamListener {
-  /** The resolved endpoint, e.g. with the real port for `tcp://*:0`. */
-  readonly endpoint: string;
-  /** The next connection; rejects once the listener is closed. */
-  accept(): Promise<Deno.Conn>;
+/** How one byte-stream transport listens and dials; see {@link streamTransport}. */
+export interface StreamDialer<E extends Endpoint> {
+  /** The scheme before `://`. */
+  readonly scheme: string;
   /**
-   * Stops listening (and removes an ipc socket file). Resolves once the OS
-   * socket is released, so the address can be bound again.
+   * Parses the address after `scheme://`.
+   * @throws {ZmqError} `EINVAL` for a malformed address.
    */
-  close(): Promise<void>;
+  parse(address: string, text: string, forBind: boolean): E;
+  /**
+   * Listens; rejects with `EACCES` (before touching anything) when the
+   * runtime lacks a permission, naming the flag to add.
+   */
+  listen(endpoint: E): Promise<Listener>;
+  /**
+   * Throws `EACCES` at once when a permission that connecting needs is
+   * missing, so `connect()` reports it to its caller instead of retrying
+   * in the background.
+   */
+  checkConnect(endpoint: E): void;
+  /** One connection attempt. */
+  dial(endpoint: E): Promise<Link>;
 }
 
-/** A transport that carries byte streams. */
-export interface StreamTransport {
-  /**
-   * Listens; rejects with `EACCES` (before touching anything) when Deno
-   * lacks the permission, naming the flag to add.
-   */
-  listen(endpoint: Endpoint): Promise<StreamListener>;
-  /**
-   * Throws `EACCES` at once when Deno lacks a permission that connecting to
-   * `endpoint` needs, so `connect()` can report it to its caller instead of
-   * retrying in the background.
-   */
-  checkConnect(endpoint: Endpoint): void;
-  /** One connection attempt. */
-  connect(endpoint: Endpoint): Promise<Deno.Conn>;
+/**
+ * A transport whose bindings accept links and whose connections dial them,
+ * with a session each: reconnection with back-off, one pipe per peer,
+ * linger, monitor events. Every socket type may use it.
+ */
+export function streamTransport<E extends Endpoint>(dialer: StreamDialer<E>): Transport<E> {
+  return {
+    scheme: dialer.scheme,
+    parse: (address, text, forBind) => dialer.parse(address, text, forBind),
+    checkSocketType(_type: ZmtpSocketType): void {},
+    async bind(endpoint: E, socket: TransportSocket): Promise<Binding> {
+      socket.checkSecurity();
+      if (!hasRawSockets()) throw needsRawSockets(endpoint.text, true);
+      return new AcceptSession(socket, await dialer.listen(endpoint));
+    },
+    connect(endpoint: E, socket: TransportSocket): Connection {
+      socket.checkSecurity();
+      if (!hasRawSockets()) throw needsRawSockets(endpoint.text, false);
+      dialer.checkConnect(endpoint);
+      const session = new ConnectSession(socket, endpoint.text, () => dialer.dial(endpoint));
+      session.start();
+      return session;
+    },
+  };
 }
 
 /**
@@ -54,24 +80,26 @@ export function released(key: string): Promise<void> {
 }
 
 /**
- * Wraps a Deno listener: one `accept()` at a time, and a `close()` that
- * resolves when Deno has released the socket (see {@link released}).
- * `afterRelease` runs then (ipc removes its file).
+ * Wraps a Deno listener: one `accept()` at a time, each connection made a
+ * link by `toLink`, and a `close()` that resolves when Deno has released
+ * the socket (see {@link released}). `afterRelease` runs then (ipc removes
+ * its file).
  */
-export function wrapListener<L extends Deno.Listener>(
-  listener: L,
+export function wrapListener<C extends Deno.Conn>(
+  listener: Deno.Listener<C>,
   endpoint: string,
   key: string,
+  toLink: (conn: C) => Link = defaultLink,
   afterRelease: () => void = () => {},
-): StreamListener {
+): Listener {
   let pending: Promise<unknown> | null = null;
   let closing: Promise<void> | null = null;
   return {
     endpoint,
-    accept(): Promise<Deno.Conn> {
+    accept(): Promise<Link> {
       const accepted = listener.accept();
       pending = accepted;
-      return accepted as Promise<Deno.Conn>;
+      return accepted.then(toLink);
     },
     close(): Promise<void> {
       if (closing !== null) return closing;
@@ -91,10 +119,9 @@ export function wrapListener<L extends Deno.Listener>(
 
 function noop(): void {}
 
-/** Applies libzmq's ZMQ_TCP_KEEPALIVE (-1: OS default, 0: off, 1: on) to a tcp connection. */
-export function applyTcpKeepalive(conn: Deno.Conn, setting: number): void {
-  if (setting < 0 || conn.remoteAddr.transport !== "tcp") return;
-  (conn as Deno.TcpConn).setKeepAlive(setting === 1);
+/** A Deno connection as a link: `Deno.Conn` is a {@link ByteStream} as it is. */
+export function defaultLink(conn: Deno.Conn): Link {
+  return streamLink(conn, remoteAddress(conn));
 }
 
 /** Describes a connection's far end as an endpoint string. */

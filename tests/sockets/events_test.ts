@@ -4,8 +4,7 @@
 import assert from "node:assert/strict";
 import { Pull, Push, type SocketEvent, type SocketEventType } from "../../mod.ts";
 import { AcceptSession, type SessionOwner } from "../../src/session/session.ts";
-import { tcpTransport } from "../../src/transport/tcp.ts";
-import { parseEndpoint } from "../../src/transport/endpoint.ts";
+import { listenTcp, parseTcp } from "../../src/transport/tcp.ts";
 import { EventLog } from "../event_log.ts";
 import { eventually, texts, within } from "../helpers.ts";
 import { greeting, message, RawClient, ready } from "../raw_zmtp.ts";
@@ -183,7 +182,7 @@ Deno.test("accept:error: a failed accept is reported and accepting goes on", asy
   const log = new EventLog(pull);
   // A listener whose first accept fails, as on EMFILE (running out of file
   // descriptors makes Deno itself panic, so the failure is simulated).
-  const real = await tcpTransport.listen(parseEndpoint(TCP, true));
+  const real = await listenTcp(parseTcp("127.0.0.1:*", TCP, true));
   let failed = false;
   const flaky = {
     endpoint: real.endpoint,

@@ -47,7 +47,7 @@ if (!hasIpv6Loopback) {
   console.log("NOTE: no IPv6 loopback (::1) on this machine: the tcp6 cases are skipped");
 }
 
-/** tcp over IPv4 and IPv6 loopback, ipc in a temporary directory, inproc. */
+/** tcp over IPv4 and IPv6 loopback, ipc in a temporary directory, ws, inproc. */
 export const TRANSPORTS: TransportCase[] = [
   {
     name: "tcp",
@@ -68,6 +68,12 @@ export const TRANSPORTS: TransportCase[] = [
     connectEndpoint: (bound) => bound,
   },
   {
+    name: "ws",
+    available: true,
+    bindEndpoint: () => "ws://127.0.0.1:*/zmq",
+    connectEndpoint: (bound) => bound,
+  },
+  {
     name: "inproc",
     available: true,
     bindEndpoint: () => `inproc://pairing-${unique()}`,
@@ -78,7 +84,7 @@ export const TRANSPORTS: TransportCase[] = [
 /** An endpoint of `transport` nobody listens on yet, for connect-before-bind. */
 export function unboundEndpoint(transport: TransportCase): string {
   const endpoint = transport.bindEndpoint();
-  if (!endpoint.startsWith("tcp://")) return endpoint;
+  if (!endpoint.startsWith("tcp://") && !endpoint.startsWith("ws://")) return endpoint;
   const host = endpoint.includes("[") ? "::1" : "127.0.0.1";
   const probe = Deno.listen({ hostname: host, port: 0 });
   const port = probe.addr.port;
