@@ -1,0 +1,183 @@
+/**
+ * ZeroMQ over WebSocket from a real page (headless Chromium) to Deno:
+ * through the relay from a tcp publisher, and request-reply straight to a
+ * Deno socket. The page uses the browser bundle and the platform's own
+ * WebSocket.
+ */
+
+import assert from "node:assert/strict";
+import { Publisher, Reply } from "../../mod.ts";
+import { delay, texts } from "../helpers.ts";
+import { Chromium, needsChromium, type Page } from "./chromium.ts";
+import { PageServer } from "./page_server.ts";
+import { Relay } from "./relay_process.ts";
+
+/** Opens the test page and waits for the library to load. */
+async function openPage(browser: Chromium, server: PageServer): Promise<Page> {
+  const page = await browser.open(server.origin);
+  await page.evaluate("zmqLoaded");
+  return page;
+}
+
+/** The page-side subscriber the tests keep between calls. */
+type PageGlobals = { sub: InstanceType<typeof import("../../mod.ts").Subscriber> };
+
+/**
+ * Publishes `[topic, "warm"]` until the page's subscriber got one, so the
+ * subscription is known to have reached the publisher (through the relay).
+ */
+async function warmUp(page: Page, publisher: Publisher, topic: string): Promise<void> {
+  let warm = false;
+  const received = page.run(async () => {
+    const { sub } = globalThis as unknown as PageGlobals;
+    for (;;) {
+      const [, body] = await sub.receive();
+      if (new TextDecoder().decode(body) === "warm") return;
+    }
+  }, null, 20000);
+  const settled = received.then(() => warm = true, () => warm = true);
+  for (let n = 0; !warm && n < 1000; n++) {
+    await publisher.send([topic, "warm"]);
+    await delay(20);
+  }
+  await settled;
+  await received;
+}
+
+/** Collects the page subscriber's messages until one whose body is "end"; skips warm-ups. */
+function collectInPage(page: Page): Promise<string[][]> {
+  return page.run(async () => {
+    const { sub } = globalThis as unknown as PageGlobals;
+    const decode = (frames: Uint8Array[]) => frames.map((f) => new TextDecoder().decode(f));
+    const got: string[][] = [];
+    for (;;) {
+      const message = decode(await sub.receive());
+      if (message[1] === "warm") continue;
+      if (message[1] === "end") break;
+      got.push(message);
+    }
+    sub.close();
+    return got;
+  }, null, 20000);
+}
+
+Deno.test({
+  name: "a page subscribes through the relay (ws) to a tcp publisher and gets what it asked for",
+  ...needsChromium,
+  async fn() {
+    await using relay = await Relay.start([
+      "--frontend",
+      "tcp://127.0.0.1:*",
+      "--backend",
+      "ws://127.0.0.1:*/feed",
+      "--stats-interval",
+      "0",
+    ]);
+    assert.match(relay.backend, /^ws:\/\/127\.0\.0\.1:\d+\/feed$/);
+    await using server = await PageServer.start();
+    await using browser = await Chromium.launch();
+    const page = await openPage(browser, server);
+    await page.run((zmq, feed) => {
+      const sub = new zmq.Subscriber();
+      sub.connect(feed);
+      sub.subscribe("prices/");
+      (globalThis as unknown as PageGlobals).sub = sub;
+    }, relay.backend);
+
+    using publisher = new Publisher({ linger: 1000 });
+    publisher.connect(relay.frontend);
+    await warmUp(page, publisher, "prices/");
+    for (let n = 0; n < 50; n++) {
+      await publisher.send(["prices/acme", String(n)]);
+      await publisher.send(["news/acme", String(n)]); // nobody subscribed: filtered upstream
+    }
+    await publisher.send(["prices/", "end"]);
+
+    const got = await collectInPage(page);
+    assert.deepEqual(got, [...Array(50).keys()].map((n) => ["prices/acme", String(n)]));
+  },
+});
+
+Deno.test({
+  name: "a page's Request talks to a Reply in Deno over ws",
+  ...needsChromium,
+  async fn() {
+    using reply = new Reply();
+    await reply.bind("ws://127.0.0.1:*/rpc");
+    const serving = (async () => {
+      for await (const [request] of reply) {
+        const text = new TextDecoder().decode(request);
+        await reply.send(text.toUpperCase());
+        if (text === "bye") return;
+      }
+    })();
+    await using server = await PageServer.start();
+    await using browser = await Chromium.launch();
+    const page = await openPage(browser, server);
+    const answers = await page.run(async (zmq, endpoint) => {
+      const request = new zmq.Request();
+      request.connect(endpoint);
+      const answers = [];
+      for (const question of ["hello", "from", "the page", "bye"]) {
+        await request.send(question);
+        const [answer] = await request.receive();
+        answers.push(new TextDecoder().decode(answer));
+      }
+      request.close();
+      return answers;
+    }, reply.lastEndpoint!, 20000);
+    assert.deepEqual(answers, ["HELLO", "FROM", "THE PAGE", "BYE"]);
+    await serving;
+  },
+});
+
+Deno.test({
+  name: "in a page bind on ws:// rejects with ENOTSUP: a browser cannot listen",
+  ...needsChromium,
+  async fn() {
+    await using server = await PageServer.start();
+    await using browser = await Chromium.launch();
+    const page = await openPage(browser, server);
+    const got = await page.run(async (zmq) => {
+      const pub = new zmq.Publisher();
+      try {
+        await pub.bind("ws://127.0.0.1:*/feed");
+        return "bound";
+      } catch (err) {
+        return `${(err as InstanceType<typeof zmq.ZmqError>).code}: ${(err as Error).message}`;
+      } finally {
+        pub.close();
+      }
+    });
+    assert.match(got, /^ENOTSUP: bind ws:\/\/127\.0\.0\.1:\*\/feed: a browser cannot listen/);
+  },
+});
+
+Deno.test({
+  name: "a page connects before its peer binds and gets through once it does (ws reconnects)",
+  ...needsChromium,
+  async fn() {
+    // A free port: bind, note it, release it; the page connects there first.
+    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (probe.addr as Deno.NetAddr).port;
+    probe.close();
+    await using server = await PageServer.start();
+    await using browser = await Chromium.launch();
+    const page = await openPage(browser, server);
+    const answer = page.run(async (zmq, endpoint) => {
+      const request = new zmq.Request({ reconnectInterval: 50 });
+      request.connect(endpoint);
+      await request.send("anyone there?");
+      const [answer] = await request.receive();
+      request.close();
+      return new TextDecoder().decode(answer);
+    }, `ws://127.0.0.1:${port}/`, 20000);
+    await delay(300); // a few refused attempts
+    using reply = new Reply();
+    await reply.bind(`ws://127.0.0.1:${port}/`);
+    const [question] = await reply.receive();
+    assert.deepEqual(texts([question]), ["anyone there?"]);
+    await reply.send("yes");
+    assert.equal(await answer, "yes");
+  },
+});
