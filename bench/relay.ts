@@ -1,6 +1,6 @@
 /**
  * Relay throughput: one publisher floods M messages through
- * examples/relay.ts (its own process) to N subscribers; how many messages
+ * `zmtp relay` (cli/main.ts, its own process) to N subscribers; how many messages
  * per second cross the relay, and how many deliveries it makes.
  *
  *   deno run --allow-net=127.0.0.1 --allow-run --allow-read --allow-env bench/relay.ts \
@@ -41,7 +41,8 @@ async function startRelay() {
       "run",
       "--allow-net=127.0.0.1",
       ...(Deno.env.get("RELAY_DENO_FLAGS")?.split(" ").filter((f) => f) ?? []),
-      new URL("../examples/relay.ts", import.meta.url).pathname,
+      new URL("../cli/main.ts", import.meta.url).pathname,
+      "relay",
       "--frontend",
       "tcp://127.0.0.1:*",
       "--backend",

@@ -34,6 +34,7 @@ import {
   resolveEndpoint,
   type TransportSocket,
 } from "./transport/registry.ts";
+import type { WireAdapter } from "./wire/join_leave.ts";
 import type { ZmtpSocketType } from "./wire/socket_types.ts";
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -620,7 +621,13 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       heartbeatInterval: this.heartbeatInterval,
       heartbeatTimeout: this.heartbeatTimeout,
       heartbeatTimeToLive: this.heartbeatTimeToLive,
+      adapter: this.wireAdapter(),
     };
+  }
+
+  /** @internal What this socket type adds on the wire (RADIO/DISH's JOIN and LEAVE); null: nothing. */
+  protected wireAdapter(): WireAdapter | null {
+    return null;
   }
 
   /** @internal The routing id as bytes (empty when unset). */

@@ -2,7 +2,7 @@
  * FORWARDER device (libzmq's ZMQ_FORWARDER): an XSUB frontend that
  * publishers connect to, an XPUB backend for subscribers, and `proxy()`
  * between them. Subscriptions travel upstream, so publishers only send
- * what somebody downstream wants. (examples/relay.ts is this device with
+ * what somebody downstream wants. (`zmtp relay` (cli/relay.ts) is this device with
  * flags, stats and CURVE.)
  *
  *   deno run --allow-net examples/devices/forwarder.ts [frontend] [backend]

@@ -46,6 +46,11 @@ export class Pipe {
   readActive = false;
   /** True once the socket stopped using this pipe. */
   detached = false;
+  /**
+   * Set by a transport whose peers cannot say what they want (udp): a
+   * RADIO sends such a pipe every group (libzmq's subscribe_to_all).
+   */
+  subscribeToAll = false;
   /** Set by the socket: the transport under the pipe was re-established (libzmq's hiccup). */
   onReconnect: (() => void) | null = null;
   /** Set by the socket: {@link peer} was filled in (a handshake completed; again after each reconnection). */

@@ -34,6 +34,7 @@ import {
   encodeGreeting,
   GREETING_SIZE,
 } from "../wire/greeting.ts";
+import type { WireAdapter } from "../wire/join_leave.ts";
 import { metadataText } from "../wire/metadata.ts";
 import { compatibleSocketTypes, type ZmtpSocketType } from "../wire/socket_types.ts";
 import {
@@ -75,6 +76,8 @@ export interface EngineConfig {
   heartbeatTimeout: number;
   /** TTL announced in our PINGs, in ms; 0 for none. */
   heartbeatTimeToLive: number;
+  /** What the socket type adds on the wire (RADIO/DISH's JOIN and LEAVE); null for nothing. */
+  adapter?: WireAdapter | null;
 }
 
 /** How an engine ended. */
@@ -414,9 +417,12 @@ export class Engine implements FrameSink, SessionEngine {
       }
       case "ERROR":
         throw new ProtocolError(`peer sent ERROR: ${parseErrorReason(command.data)}`);
-      default:
-        // RFC 37: unknown commands are ignored.
+      default: {
+        // What the socket type makes of it; else (RFC 37) unknown commands are ignored.
+        const item = this.config.adapter?.messageFor(command);
+        if (item !== undefined) this.onMessage(item);
         return;
+      }
     }
   }
 
@@ -483,14 +489,31 @@ export class Engine implements FrameSink, SessionEngine {
     const queue = pipe.outbound;
     const codec = this.codec;
     const subscriptions = this.peerMinor >= 1 && isSubscriber(this.config.socketType);
+    const adapter = this.config.adapter ?? null;
     while (encoder.size < BATCH_BYTES) {
       const msg = queue.shift();
       if (msg === undefined) break;
-      if (codec !== undefined) this.encodeSealed(encoder, codec, msg, subscriptions);
+      const command = adapter === null ? null : adapter.commandFor(msg);
+      if (command !== null) this.encodeCommand(encoder, codec, command);
+      else if (codec !== undefined) this.encodeSealed(encoder, codec, msg, subscriptions);
       else if (subscriptions && isSubscription(msg)) {
         encoder.command(msg[0][0] === 1 ? "SUBSCRIBE" : "CANCEL", msg[0].subarray(1));
       } else encoder.message(msg);
     }
+  }
+
+  /** A command the socket type's adapter made of a pipe item, sealed when the mechanism says so. */
+  private encodeCommand(encoder: FrameEncoder, codec: FrameCodec | undefined, command: Command) {
+    if (codec === undefined) {
+      encoder.command(command.name, command.data);
+      return;
+    }
+    const { name, data } = command;
+    const body = new Uint8Array(1 + name.length + data.length);
+    body[0] = name.length;
+    for (let i = 0; i < name.length; i++) body[1 + i] = name.charCodeAt(i);
+    body.set(data, 1 + name.length);
+    encoder.frame(codec.seal(FLAG_COMMAND, body), codec.flags);
   }
 
   private encodeSealed(

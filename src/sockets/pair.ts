@@ -7,6 +7,7 @@
 import type { Message } from "../message.ts";
 import type { SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
+import { ExclusivePeer } from "../routing/exclusive.ts";
 import { SocketBase } from "../socket.ts";
 
 /** Options of a {@link Pair} socket. */
@@ -30,9 +31,7 @@ export type PairOptions = SocketOptions;
  * ```
  */
 export class Pair extends SocketBase {
-  private pipe: Pipe | null = null;
-  /** A previous peer's pipe, still read until drained after it went away. */
-  private draining: Pipe | null = null;
+  private readonly peer = new ExclusivePeer();
 
   /** Creates a PAIR socket. */
   constructor(options?: Partial<PairOptions>) {
@@ -41,32 +40,21 @@ export class Pair extends SocketBase {
 
   /** @internal See {@link SocketBase}: a new peer. */
   protected xAttach(pipe: Pipe): void {
-    if (this.pipe !== null) {
-      this.removePipe(pipe);
-      return;
-    }
-    this.pipe = pipe;
+    if (!this.peer.attach(pipe)) this.removePipe(pipe);
   }
 
   /** @internal See {@link SocketBase}: a peer went away. */
   protected xTerminated(pipe: Pipe): void {
-    if (this.pipe !== pipe) return;
-    this.pipe = null;
-    if (pipe.inbound.length > 0) this.draining = pipe;
+    this.peer.terminated(pipe);
   }
 
   /** @internal See {@link SocketBase}: routes an outgoing message. */
   protected override xSend(msg: Message): boolean {
-    return this.pipe !== null && this.pipe.write(msg);
+    return this.peer.send(msg);
   }
 
   /** @internal See {@link SocketBase}: the next incoming message. */
   protected override xRecv(): Message | undefined {
-    if (this.draining !== null) {
-      const msg = this.draining.read();
-      if (msg !== undefined) return msg;
-      this.draining = null;
-    }
-    return this.pipe?.read();
+    return this.peer.receive();
   }
 }

@@ -17,7 +17,15 @@ export type ZmtpSocketType =
   | "ROUTER"
   | "PUSH"
   | "PULL"
-  | "STREAM";
+  | "STREAM"
+  | "SERVER"
+  | "CLIENT"
+  | "RADIO"
+  | "DISH"
+  | "GATHER"
+  | "SCATTER"
+  | "PEER"
+  | "CHANNEL";
 
 const COMPATIBLE: Record<ZmtpSocketType, readonly string[]> = {
   PAIR: ["PAIR"],
@@ -33,6 +41,15 @@ const COMPATIBLE: Record<ZmtpSocketType, readonly string[]> = {
   PULL: ["PUSH"],
   // STREAM speaks raw TCP: it never exchanges a greeting with a ZMTP peer.
   STREAM: [],
+  // libzmq's draft types (mechanism.cpp, check_socket_type).
+  SERVER: ["CLIENT"],
+  CLIENT: ["SERVER"],
+  RADIO: ["DISH"],
+  DISH: ["RADIO"],
+  GATHER: ["SCATTER"],
+  SCATTER: ["GATHER"],
+  PEER: ["PEER"],
+  CHANNEL: ["CHANNEL"],
 };
 
 /** True when a socket of type `ours` may talk to a peer announcing `peer`. */
@@ -42,10 +59,10 @@ export function compatibleSocketTypes(ours: ZmtpSocketType, peer: string): boole
 
 /** False for the types libzmq refuses `send` on (PULL, SUB). */
 export function canSend(type: ZmtpSocketType): boolean {
-  return type !== "PULL" && type !== "SUB";
+  return type !== "PULL" && type !== "SUB" && type !== "DISH" && type !== "GATHER";
 }
 
 /** False for the types libzmq refuses `receive` on (PUSH, PUB). */
 export function canReceive(type: ZmtpSocketType): boolean {
-  return type !== "PUSH" && type !== "PUB";
+  return type !== "PUSH" && type !== "PUB" && type !== "RADIO" && type !== "SCATTER";
 }

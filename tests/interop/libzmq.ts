@@ -79,6 +79,38 @@ export class PeerSocket {
       timeout: timeoutMs,
     });
   }
+  /**
+   * Sends one frame with a draft socket's option: `routingId` on a Server,
+   * `group` on a Radio (zeromq.js's `send(msg, { routingId })` / `{ group }`).
+   */
+  async sendWith(
+    frame: Frame,
+    options: { routingId?: number; group?: Frame },
+    timeoutMs = 10000,
+  ): Promise<void> {
+    await this.peer.request({
+      op: "send",
+      socket: this.id,
+      frames: [toBase64(frame)],
+      timeout: timeoutMs,
+      routingId: options.routingId,
+      group: options.group === undefined ? undefined : toBase64(options.group),
+    });
+  }
+  /**
+   * Receives one message from a draft socket with what zeromq.js reports
+   * beside it: a Server's `routingId`, a Dish's `group`.
+   */
+  async receiveWith(
+    timeoutMs = 10000,
+  ): Promise<{ frames: Uint8Array[]; routingId?: number; group?: Uint8Array }> {
+    const reply = await this.peer.request({ op: "receive", socket: this.id, timeout: timeoutMs });
+    return {
+      frames: (reply.frames as string[]).map(fromBase64),
+      routingId: reply.routingId as number | undefined,
+      group: reply.group === undefined ? undefined : fromBase64(reply.group as string),
+    };
+  }
   /** Sends several messages in order. */
   async sendMany(messages: Frame[][], timeoutMs = 20000): Promise<void> {
     await this.peer.request({

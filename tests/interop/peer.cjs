@@ -8,6 +8,23 @@
 "use strict";
 const zmq = require("zeromq");
 const readline = require("node:readline");
+// zeromq/draft (Server, Client, Radio, Dish, Gather, Scatter) is loaded on
+// first use: it prints an "experimental" warning.
+let draftModule = null;
+function draft() {
+  if (draftModule === null) {
+    // Its one "experimental" warning would clutter every test's output.
+    const emitWarning = process.emitWarning;
+    process.emitWarning = () => {};
+    try {
+      draftModule = require("zeromq/draft");
+    } finally {
+      process.emitWarning = emitWarning;
+    }
+  }
+  return draftModule;
+}
+const DRAFT_TYPES = ["Server", "Client", "Radio", "Dish", "Gather", "Scatter"];
 
 const sockets = new Map();
 let nextSocket = 1;
@@ -75,7 +92,7 @@ function deadline(ms, what) {
 const ops = {
   version: () => ({ version: zmq.version }),
   socket: ({ type, options }) => {
-    const Type = zmq[type];
+    const Type = DRAFT_TYPES.includes(type) ? draft()[type] : zmq[type];
     if (typeof Type !== "function") throw new Error(`unknown socket type ${type}`);
     const socket = new Type(options ?? {});
     const id = nextSocket++;
@@ -99,16 +116,29 @@ const ops = {
     getSocket(socket).socket.disconnect(endpoint);
     return {};
   },
-  send: async ({ socket, frames, timeout = 10000 }) => {
-    await Promise.race([getSocket(socket).socket.send(decode(frames)), deadline(timeout, "send")]);
+  // `routingId` (Server) or `group` (Radio, base64) go as zeromq.js's send options.
+  send: async ({ socket, frames, timeout = 10000, routingId, group }) => {
+    const s = getSocket(socket).socket;
+    const parts = decode(frames);
+    const sent = routingId !== undefined
+      ? s.send(parts[0], { routingId })
+      : group !== undefined
+      ? s.send(parts[0], { group: Buffer.from(group, "base64") })
+      : s.send(parts);
+    await Promise.race([sent, deadline(timeout, "send")]);
     return {};
   },
+  // A Server's or Dish's message comes as [frame, {routingId} or {group}]: both are returned.
   receive: async ({ socket, timeout = 10000 }) => {
-    const frames = await Promise.race([
+    const parts = await Promise.race([
       getSocket(socket).socket.receive(),
       deadline(timeout, "receive"),
     ]);
-    return { frames: encode(frames) };
+    const meta = parts.length > 0 && !Buffer.isBuffer(parts[parts.length - 1]) ? parts.pop() : null;
+    const result = { frames: encode(parts) };
+    if (meta?.routingId !== undefined) result.routingId = meta.routingId;
+    if (meta?.group !== undefined) result.group = Buffer.from(meta.group).toString("base64");
+    return result;
   },
   // Receives `count` messages and returns them all (for bulk checks).
   receiveMany: async ({ socket, count, timeout = 20000 }) => {

@@ -14,6 +14,14 @@ const TYPES: ZmtpSocketType[] = [
   "PUSH",
   "PULL",
   "STREAM",
+  "SERVER",
+  "CLIENT",
+  "RADIO",
+  "DISH",
+  "GATHER",
+  "SCATTER",
+  "PEER",
+  "CHANNEL",
 ];
 
 /** RFC 23's table (and libzmq's mechanism_base_t::check_socket_type). */
@@ -31,6 +39,15 @@ const VALID: Record<ZmtpSocketType, ZmtpSocketType[]> = {
   PULL: ["PUSH"],
   // STREAM speaks raw TCP; no ZMTP peer is ever compatible with it.
   STREAM: [],
+  // libzmq's draft types (mechanism_base_t::check_socket_type under ZMQ_BUILD_DRAFT_API).
+  SERVER: ["CLIENT"],
+  CLIENT: ["SERVER"],
+  RADIO: ["DISH"],
+  DISH: ["RADIO"],
+  GATHER: ["SCATTER"],
+  SCATTER: ["GATHER"],
+  PEER: ["PEER"],
+  CHANNEL: ["CHANNEL"],
 };
 
 Deno.test("every pair of socket types is judged as RFC 23's table says", () => {
@@ -60,7 +77,7 @@ Deno.test("the peer's type name is compared without regard to case", () => {
 
 Deno.test("unknown or missing peer types are incompatible with everything", () => {
   for (const ours of TYPES) {
-    for (const peer of ["", "SERVER", "CLIENT", "PULLX", "PUSH PULL"]) {
+    for (const peer of ["", "DGRAM", "PULLX", "PUSH PULL"]) {
       if (VALID[ours].includes(peer as ZmtpSocketType)) continue;
       assert.equal(compatibleSocketTypes(ours, peer), false, `${ours} with "${peer}"`);
     }

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { curveKeyPair, Publisher, Subscriber } from "../../mod.ts";
 import { delay, eventually, texts, within } from "../helpers.ts";
 import { LibzmqPeer, type PeerSocket } from "../interop/libzmq.ts";
-import { RELAY_SCRIPT, RelayProcess, runRelay } from "./relay_process.ts";
+import { CLI_SCRIPT, runCli } from "./cli_process.ts";
+import { RelayProcess } from "./relay_process.ts";
 
 const TOPICS = 10;
 
@@ -67,7 +68,7 @@ function parseStats(line: string): { subscribers: number; dropped: number } | nu
 }
 
 Deno.test("relay --help explains itself", async () => {
-  const { code, stdout } = await runRelay(["--help"]);
+  const { code, stdout } = await runCli(["relay", "--help"]);
   assert.equal(code, 0);
   for (const flag of ["--frontend", "--backend", "--curve-secret-key", "--stats-interval"]) {
     assert.ok(stdout.includes(flag), `--help mentions ${flag}`);
@@ -75,14 +76,42 @@ Deno.test("relay --help explains itself", async () => {
   assert.match(stdout, /XSUB frontend → XPUB backend/);
 });
 
-Deno.test("relay refuses an unknown flag with exit code 2 and a hint", async () => {
-  const { code, stderr } = await runRelay(["--frontnd", "tcp://127.0.0.1:*"]);
+Deno.test("relay refuses an unknown flag with exit code 2 and one line naming it", async () => {
+  const { code, stderr } = await runCli(["relay", "--frontnd", "tcp://127.0.0.1:*"]);
   assert.equal(code, 2);
-  assert.match(stderr, /Unknown option '--frontnd'[\s\S]*Try --help/);
+  assert.equal(stderr, "zmtp relay: unknown option '--frontnd' (try zmtp relay --help)");
+});
+
+Deno.test("relay refuses a malformed endpoint with exit code 2, naming it", async () => {
+  const { code, stderr } = await runCli(["relay", "--frontend", "tcp://127.0.0.1"]);
+  assert.equal(code, 2);
+  assert.match(stderr, /^zmtp relay: frontend tcp:\/\/127\.0\.0\.1: .*port/);
+  assert.doesNotMatch(stderr, /\n/);
+});
+
+Deno.test("relay passes endpoints to the library: an unknown transport is its one-line error", async () => {
+  const { code, stderr } = await runCli([
+    "relay",
+    "--frontend",
+    "tcp://127.0.0.1:*",
+    "--backend",
+    "bogus://127.0.0.1:1",
+  ]);
+  assert.equal(code, 2);
+  assert.match(stderr, /^zmtp relay: backend bogus:\/\/127\.0\.0\.1:1: .*"bogus"/);
+});
+
+Deno.test("relay without the network permission says which flag to add, exit code 1", async () => {
+  const { code, stderr } = await runCli(
+    ["relay", "--frontend", "tcp://127.0.0.1:*", "--backend", "tcp://127.0.0.1:*"],
+    { permissions: [] },
+  );
+  assert.equal(code, 1);
+  assert.match(stderr, /^zmtp relay: .*--allow-net=127\.0\.0\.1/);
 });
 
 Deno.test("relay refuses a CURVE key that is not 40 characters", async () => {
-  const { code, stderr } = await runRelay(["--curve-secret-key", "short"]);
+  const { code, stderr } = await runCli(["relay", "--curve-secret-key", "short"]);
   assert.equal(code, 2);
   assert.match(stderr, /40 Z85 characters/);
 });
@@ -347,14 +376,14 @@ Deno.test("relay --curve-secret-key serves CURVE on the backend: CURVE subscribe
   assert.equal(code, 0, stderr);
 });
 
-Deno.test("relay bundles to one file that runs, CURVE included", async () => {
+Deno.test("the tool bundles to one file whose relay runs, CURVE included", async () => {
   const dir = await Deno.makeTempDir({ prefix: "relay-bundle-" });
   try {
     const bundle = `${dir}/relay.js`;
     const built = await within(
       60000,
       new Deno.Command(Deno.execPath(), {
-        args: ["bundle", "--quiet", RELAY_SCRIPT, "-o", bundle],
+        args: ["bundle", "--quiet", CLI_SCRIPT, "-o", bundle],
         stdin: "null",
       }).output(),
       "deno bundle",
@@ -369,7 +398,7 @@ Deno.test("relay bundles to one file that runs, CURVE included", async () => {
     const client = curveKeyPair();
     const relay = await RelayProcess.start(
       ["--stats-interval", "0", "--curve-secret-key", server.secretKey],
-      bundle,
+      { script: bundle },
     );
     const pub = new Publisher({ linger: 0 });
     pub.connect(relay.frontend);

@@ -1,0 +1,173 @@
+/**
+ * Socket types by their libzmq names, and the flags that configure a
+ * socket: security (PLAIN, CURVE), high-water marks and linger.
+ *
+ * @module
+ */
+
+import {
+  curveKeyPair,
+  curvePublicKey,
+  Dealer,
+  Pair,
+  Publisher,
+  Pull,
+  Push,
+  Reply,
+  Request,
+  Router,
+  type SocketBase,
+  type SocketOptions,
+  Stream,
+  Subscriber,
+  XPublisher,
+  XSubscriber,
+  z85Decode,
+} from "../mod.ts";
+import { numberFlag, type Options, text, texts, UsageError } from "./common.ts";
+
+/** A socket class of this library. */
+export type SocketClass = new (options?: Partial<SocketOptions>) => SocketBase;
+
+/** A socket type: its class, and which ways its messages go. */
+export interface SocketType {
+  name: string;
+  create: SocketClass;
+  sends: boolean;
+  receives: boolean;
+}
+
+const TYPES: SocketType[] = [
+  ["pair", Pair, true, true],
+  ["pub", Publisher, true, false],
+  ["sub", Subscriber, false, true],
+  ["xpub", XPublisher, true, true],
+  ["xsub", XSubscriber, true, true],
+  ["req", Request, true, true],
+  ["rep", Reply, true, true],
+  ["dealer", Dealer, true, true],
+  ["router", Router, true, true],
+  ["push", Push, true, false],
+  ["pull", Pull, false, true],
+  ["stream", Stream, true, true],
+].map(([name, create, sends, receives]) => ({ name, create, sends, receives }) as SocketType);
+
+/** The socket types, by the lower-case names of libzmq's ZMQ_* constants. */
+export const SOCKET_TYPE_NAMES: string[] = TYPES.map((type) => type.name);
+
+/** The type for a `--type` value; a usage error names the choices. */
+export function socketType(name: string): SocketType {
+  const found = TYPES.find((type) => type.name === name.toLowerCase());
+  if (found === undefined) {
+    throw new UsageError(
+      `--type: unknown socket type "${name}" (one of ${SOCKET_TYPE_NAMES.join(", ")})`,
+    );
+  }
+  return found;
+}
+
+/** The flags of {@link socketOptions}. */
+export const SOCKET_FLAGS: Options = {
+  "curve-server-key": { type: "string" },
+  "curve-secret-key": { type: "string" },
+  "curve-allow": { type: "string", multiple: true },
+  "plain-user": { type: "string" },
+  "plain-password": { type: "string" },
+  "plain-server": { type: "boolean" },
+  hwm: { type: "string" },
+  linger: { type: "string" },
+};
+
+/** Help text for {@link SOCKET_FLAGS}. */
+export const SOCKET_FLAGS_USAGE = `Security (default: none, the NULL mechanism):
+  --curve-server-key Z85     be a CURVE client of the server with this public key
+                             (our own key pair: --curve-secret-key, else a fresh one)
+  --curve-secret-key Z85     our CURVE secret key; without --curve-server-key,
+                             be a CURVE server (its public key is printed on stderr)
+  --curve-allow Z85          CURVE server: accept only clients with this public key
+                             (repeatable; default: any client that knows our key)
+  --plain-user NAME, --plain-password TEXT
+                             PLAIN client credentials; with --plain-server, the
+                             only credentials the PLAIN server accepts
+Queues:
+  --hwm N                    high-water mark, messages per peer (default 1000)
+  --linger MS                how long closing keeps delivering queued messages
+                             (default -1: until delivered; a second ^C quits at once)`;
+
+/** Socket options from the {@link SOCKET_FLAGS}; `announce` hears the CURVE server key. */
+export function socketOptions(
+  values: Record<string, unknown>,
+  announce: (line: string) => void,
+): Partial<SocketOptions> {
+  const hwm = numberFlag(values.hwm, "--hwm", 1000, { integer: true });
+  const options: Partial<SocketOptions> = {
+    sendHighWaterMark: hwm,
+    receiveHighWaterMark: hwm,
+    linger: numberFlag(values.linger, "--linger", -1, { min: -1, integer: true }),
+  };
+  return { ...options, ...security(values, announce) };
+}
+
+function security(
+  values: Record<string, unknown>,
+  announce: (line: string) => void,
+): Partial<SocketOptions> {
+  const serverKey = curveKey(values["curve-server-key"], "--curve-server-key");
+  const secretKey = curveKey(values["curve-secret-key"], "--curve-secret-key");
+  const allowed = texts(values["curve-allow"]);
+  allowed.forEach((key) => curveKey(key, "--curve-allow"));
+  const user = text(values["plain-user"]);
+  const password = text(values["plain-password"]);
+  const plainServer = values["plain-server"] === true;
+  const curve = serverKey !== undefined || secretKey !== undefined;
+  const plain = user !== undefined || password !== undefined || plainServer;
+  if (curve && plain) throw new UsageError("choose CURVE or PLAIN flags, not both");
+  if (allowed.length > 0 && (secretKey === undefined || serverKey !== undefined)) {
+    throw new UsageError("--curve-allow needs a CURVE server: --curve-secret-key alone");
+  }
+  if (serverKey !== undefined) {
+    const own = secretKey === undefined
+      ? curveKeyPair()
+      : { secretKey, publicKey: curvePublicKey(secretKey) };
+    return {
+      curveServerKey: serverKey,
+      curvePublicKey: own.publicKey,
+      curveSecretKey: own.secretKey,
+    };
+  }
+  if (secretKey !== undefined) {
+    announce(`CURVE server key ${curvePublicKey(secretKey)}`);
+    const allow = new Set(allowed);
+    return {
+      curveServer: true,
+      curveSecretKey: secretKey,
+      ...(allow.size > 0 ? { authenticate: ({ publicKey }) => allow.has(publicKey ?? "") } : {}),
+    };
+  }
+  if (plainServer) {
+    if (user === undefined || password === undefined) {
+      throw new UsageError("--plain-server needs --plain-user and --plain-password to accept");
+    }
+    return {
+      plainServer: true,
+      authenticate: (request) => request.username === user && request.password === password,
+    };
+  }
+  if (plain) {
+    if (user === undefined || password === undefined) {
+      throw new UsageError("PLAIN needs both --plain-user and --plain-password");
+    }
+    return { plainUsername: user, plainPassword: password };
+  }
+  return {};
+}
+
+/** A Z85 key flag: 40 characters that decode to 32 bytes. */
+export function curveKey(value: unknown, flag: string): string | undefined {
+  const key = text(value);
+  if (key === undefined) return undefined;
+  try {
+    if (key.length === 40 && z85Decode(key).length === 32) return key;
+  } catch { /* reported below */ }
+  throw new UsageError(`${flag} takes a key of 40 Z85 characters, got "${key}"`);
+}
