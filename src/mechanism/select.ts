@@ -54,6 +54,12 @@ function roleOf(options: SecurityOptions): Role {
   return "null";
 }
 
+/** The mechanism the options select: `NULL`, `PLAIN` or `CURVE`. */
+export function mechanismName(options: SecurityOptions): "NULL" | "PLAIN" | "CURVE" {
+  const role = roleOf(options);
+  return role === "null" ? "NULL" : role.startsWith("plain") ? "PLAIN" : "CURVE";
+}
+
 const utf8 = new TextEncoder();
 
 /**

@@ -258,12 +258,17 @@ export class Chromium {
     private readonly stderr: { text: string; done: Promise<void> },
   ) {}
 
-  /** Starts Chromium with a fresh profile; fails within a bounded time. */
-  static async launch(): Promise<Chromium> {
+  /**
+   * Starts Chromium with a fresh profile; fails within a bounded time.
+   * `trustSpki`: base64 SHA-256 hashes of public keys whose certificates
+   * are accepted although no CA vouches for them (test certificates).
+   */
+  static async launch({ trustSpki = [] }: { trustSpki?: string[] } = {}): Promise<Chromium> {
     if ("reason" in found) throw new BrowserError(found.reason);
     const profile = await Deno.makeTempDir({ prefix: "zmq-chromium-" });
+    const trust = trustSpki.length ? [`--ignore-certificate-errors-spki-list=${trustSpki}`] : [];
     const child = new Deno.Command(found.path, {
-      args: [...FLAGS, `--user-data-dir=${profile}`, "about:blank"],
+      args: [...FLAGS, ...trust, `--user-data-dir=${profile}`, "about:blank"],
       stdin: "null",
       stdout: "null",
       stderr: "piped",

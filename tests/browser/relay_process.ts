@@ -2,8 +2,8 @@
 
 const root = new URL("../../", import.meta.url);
 
-/** How the relay program is started: `deno run <RELAY_COMMAND> <flags>`. */
-export const RELAY_COMMAND: string[] = [new URL("examples/relay.ts", root).pathname];
+/** How the relay (`zmtp relay`) is started: `deno run <RELAY_COMMAND> <flags>`. */
+export const RELAY_COMMAND: string[] = [new URL("cli/main.ts", root).pathname, "relay"];
 
 /** A running relay with the endpoints it reported. */
 export class Relay {

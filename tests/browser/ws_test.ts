@@ -11,6 +11,7 @@ import { delay, texts } from "../helpers.ts";
 import { Chromium, needsChromium, type Page } from "./chromium.ts";
 import { PageServer } from "./page_server.ts";
 import { Relay } from "./relay_process.ts";
+import { makeCertificate, opensslMissing } from "./tls.ts";
 
 /** Opens the test page and waits for the library to load. */
 async function openPage(browser: Chromium, server: PageServer): Promise<Page> {
@@ -28,13 +29,17 @@ type PageGlobals = { sub: InstanceType<typeof import("../../mod.ts").Subscriber>
  */
 async function warmUp(page: Page, publisher: Publisher, topic: string): Promise<void> {
   let warm = false;
-  const received = page.run(async () => {
-    const { sub } = globalThis as unknown as PageGlobals;
-    for (;;) {
-      const [, body] = await sub.receive();
-      if (new TextDecoder().decode(body) === "warm") return;
-    }
-  }, null, 20000);
+  const received = page.run(
+    async () => {
+      const { sub } = globalThis as unknown as PageGlobals;
+      for (;;) {
+        const [, body] = await sub.receive();
+        if (new TextDecoder().decode(body) === "warm") return;
+      }
+    },
+    null,
+    20000,
+  );
   const settled = received.then(() => warm = true, () => warm = true);
   for (let n = 0; !warm && n < 1000; n++) {
     await publisher.send([topic, "warm"]);
@@ -46,36 +51,50 @@ async function warmUp(page: Page, publisher: Publisher, topic: string): Promise<
 
 /** Collects the page subscriber's messages until one whose body is "end"; skips warm-ups. */
 function collectInPage(page: Page): Promise<string[][]> {
-  return page.run(async () => {
-    const { sub } = globalThis as unknown as PageGlobals;
-    const decode = (frames: Uint8Array[]) => frames.map((f) => new TextDecoder().decode(f));
-    const got: string[][] = [];
-    for (;;) {
-      const message = decode(await sub.receive());
-      if (message[1] === "warm") continue;
-      if (message[1] === "end") break;
-      got.push(message);
-    }
-    sub.close();
-    return got;
-  }, null, 20000);
+  return page.run(
+    async () => {
+      const { sub } = globalThis as unknown as PageGlobals;
+      const decode = (frames: Uint8Array[]) => frames.map((f) => new TextDecoder().decode(f));
+      const got: string[][] = [];
+      for (;;) {
+        const message = decode(await sub.receive());
+        if (message[1] === "warm") continue;
+        if (message[1] === "end") break;
+        got.push(message);
+      }
+      sub.close();
+      return got;
+    },
+    null,
+    20000,
+  );
 }
 
-Deno.test({
-  name: "a page subscribes through the relay (ws) to a tcp publisher and gets what it asked for",
-  ...needsChromium,
-  async fn() {
+/**
+ * A tcp Publisher in Deno → the relay (tcp frontend, `scheme` backend) → a
+ * Subscriber in a page: the page gets exactly the messages under its prefix,
+ * in order; the others are filtered upstream.
+ */
+async function subscribeThroughRelay(scheme: "ws" | "wss"): Promise<void> {
+  const certificate = scheme === "wss" ? await makeCertificate() : null;
+  try {
+    const tls = certificate
+      ? ["--wss-cert-pem", certificate.certFile, "--wss-key-pem", certificate.keyFile]
+      : [];
     await using relay = await Relay.start([
       "--frontend",
       "tcp://127.0.0.1:*",
       "--backend",
-      "ws://127.0.0.1:*/feed",
+      `${scheme}://127.0.0.1:*/feed`,
       "--stats-interval",
       "0",
+      ...tls,
     ]);
-    assert.match(relay.backend, /^ws:\/\/127\.0\.0\.1:\d+\/feed$/);
+    assert.match(relay.backend, new RegExp(`^${scheme}://127\\.0\\.0\\.1:\\d+/feed$`));
     await using server = await PageServer.start();
-    await using browser = await Chromium.launch();
+    await using browser = await Chromium.launch({
+      trustSpki: certificate ? [certificate.spkiSha256] : [],
+    });
     const page = await openPage(browser, server);
     await page.run((zmq, feed) => {
       const sub = new zmq.Subscriber();
@@ -95,7 +114,24 @@ Deno.test({
 
     const got = await collectInPage(page);
     assert.deepEqual(got, [...Array(50).keys()].map((n) => ["prices/acme", String(n)]));
-  },
+  } finally {
+    await certificate?.remove();
+  }
+}
+
+Deno.test({
+  name: "a page subscribes through the relay (ws) to a tcp publisher and gets what it asked for",
+  ...needsChromium,
+  fn: () => subscribeThroughRelay("ws"),
+});
+
+const noOpenssl = await opensslMissing();
+if (noOpenssl) console.log(`wss browser test skipped: ${noOpenssl}`);
+
+Deno.test({
+  name: "a page subscribes through the relay (wss) to a tcp publisher and gets what it asked for",
+  ignore: needsChromium.ignore || noOpenssl !== null,
+  fn: () => subscribeThroughRelay("wss"),
 });
 
 Deno.test({
@@ -114,18 +150,22 @@ Deno.test({
     await using server = await PageServer.start();
     await using browser = await Chromium.launch();
     const page = await openPage(browser, server);
-    const answers = await page.run(async (zmq, endpoint) => {
-      const request = new zmq.Request();
-      request.connect(endpoint);
-      const answers = [];
-      for (const question of ["hello", "from", "the page", "bye"]) {
-        await request.send(question);
-        const [answer] = await request.receive();
-        answers.push(new TextDecoder().decode(answer));
-      }
-      request.close();
-      return answers;
-    }, reply.lastEndpoint!, 20000);
+    const answers = await page.run(
+      async (zmq, endpoint) => {
+        const request = new zmq.Request();
+        request.connect(endpoint);
+        const answers = [];
+        for (const question of ["hello", "from", "the page", "bye"]) {
+          await request.send(question);
+          const [answer] = await request.receive();
+          answers.push(new TextDecoder().decode(answer));
+        }
+        request.close();
+        return answers;
+      },
+      reply.lastEndpoint!,
+      20000,
+    );
     assert.deepEqual(answers, ["HELLO", "FROM", "THE PAGE", "BYE"]);
     await serving;
   },
@@ -164,14 +204,18 @@ Deno.test({
     await using server = await PageServer.start();
     await using browser = await Chromium.launch();
     const page = await openPage(browser, server);
-    const answer = page.run(async (zmq, endpoint) => {
-      const request = new zmq.Request({ reconnectInterval: 50 });
-      request.connect(endpoint);
-      await request.send("anyone there?");
-      const [answer] = await request.receive();
-      request.close();
-      return new TextDecoder().decode(answer);
-    }, `ws://127.0.0.1:${port}/`, 20000);
+    const answer = page.run(
+      async (zmq, endpoint) => {
+        const request = new zmq.Request({ reconnectInterval: 50 });
+        request.connect(endpoint);
+        await request.send("anyone there?");
+        const [answer] = await request.receive();
+        request.close();
+        return new TextDecoder().decode(answer);
+      },
+      `ws://127.0.0.1:${port}/`,
+      20000,
+    );
     await delay(300); // a few refused attempts
     using reply = new Reply();
     await reply.bind(`ws://127.0.0.1:${port}/`);
@@ -179,5 +223,82 @@ Deno.test({
     assert.deepEqual(texts([question]), ["anyone there?"]);
     await reply.send("yes");
     assert.equal(await answer, "yes");
+  },
+});
+
+Deno.test({
+  name: "in a page a PLAIN or CURVE socket's ws connect throws ENOTSUP: a page offers only ZWS2.0",
+  ...needsChromium,
+  async fn() {
+    await using server = await PageServer.start();
+    await using browser = await Chromium.launch();
+    const page = await openPage(browser, server);
+    const got = await page.run((zmq) => {
+      const keys = zmq.curveKeyPair();
+      const sockets = [
+        new zmq.Subscriber({
+          curveServerKey: zmq.curveKeyPair().publicKey,
+          curvePublicKey: keys.publicKey,
+          curveSecretKey: keys.secretKey,
+        }),
+        new zmq.Request({ plainUsername: "admin", plainPassword: "secret" }),
+      ];
+      return sockets.map((socket) => {
+        try {
+          socket.connect("wss://127.0.0.1:9/feed");
+          return "connected";
+        } catch (err) {
+          return `${(err as InstanceType<typeof zmq.ZmqError>).code}: ${(err as Error).message}`;
+        } finally {
+          socket.close();
+        }
+      });
+    });
+    assert.equal(got.length, 2);
+    assert.match(got[0], /^ENOTSUP: .*only offer the subprotocol ZWS2\.0 .*CURVE cannot/);
+    assert.match(got[1], /^ENOTSUP: .*only offer the subprotocol ZWS2\.0 .*PLAIN cannot/);
+  },
+});
+
+Deno.test({
+  name: "a page that does not trust a wss certificate never connects and keeps retrying",
+  ignore: needsChromium.ignore || noOpenssl !== null,
+  async fn() {
+    const certificate = await makeCertificate();
+    try {
+      using publisher = new Publisher({
+        linger: 0,
+        wssCertPem: certificate.certPem,
+        wssKeyPem: certificate.keyPem,
+      });
+      await publisher.bind("wss://127.0.0.1:*/feed");
+      await using server = await PageServer.start();
+      await using browser = await Chromium.launch(); // trusts no test certificate
+      const page = await openPage(browser, server);
+      const events = await page.run(
+        async (zmq, feed) => {
+          const sub = new zmq.Subscriber({ reconnectInterval: 50 });
+          const seen: string[] = [];
+          const watching = (async () => {
+            for await (const event of sub.events) seen.push(event.type);
+          })();
+          sub.connect(feed);
+          sub.subscribe("");
+          while (seen.filter((type) => type === "connect:retry").length < 3) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          sub.close();
+          await watching;
+          return seen;
+        },
+        publisher.lastEndpoint!,
+        20000,
+      );
+      assert.ok(events.includes("connect:delay"), events.join(" "));
+      assert.ok(!events.includes("connect"), "no connection was made");
+      assert.ok(!events.includes("handshake"), "no handshake completed");
+    } finally {
+      await certificate.remove();
+    }
   },
 });
