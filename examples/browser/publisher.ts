@@ -6,7 +6,7 @@
  *   deno run --allow-net=127.0.0.1 examples/browser/publisher.ts [endpoint] [messages/s]
  *
  * Defaults: tcp://127.0.0.1:5557 (the relay's frontend), 20 messages per
- * second. Runs until interrupted.
+ * second. Runs until interrupted. See serve.ts for the whole example.
  *
  * @module
  */

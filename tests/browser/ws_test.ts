@@ -8,67 +8,11 @@
 import assert from "node:assert/strict";
 import { Publisher, Reply } from "../../mod.ts";
 import { delay, texts } from "../helpers.ts";
-import { Chromium, needsChromium, type Page } from "./chromium.ts";
+import { Chromium, needsChromium } from "./chromium.ts";
 import { PageServer } from "./page_server.ts";
 import { Relay } from "./relay_process.ts";
 import { makeCertificate, opensslMissing } from "./tls.ts";
-
-/** Opens the test page and waits for the library to load. */
-async function openPage(browser: Chromium, server: PageServer): Promise<Page> {
-  const page = await browser.open(server.origin);
-  await page.evaluate("zmqLoaded");
-  return page;
-}
-
-/** The page-side subscriber the tests keep between calls. */
-type PageGlobals = { sub: InstanceType<typeof import("../../mod.ts").Subscriber> };
-
-/**
- * Publishes `[topic, "warm"]` until the page's subscriber got one, so the
- * subscription is known to have reached the publisher (through the relay).
- */
-async function warmUp(page: Page, publisher: Publisher, topic: string): Promise<void> {
-  let warm = false;
-  const received = page.run(
-    async () => {
-      const { sub } = globalThis as unknown as PageGlobals;
-      for (;;) {
-        const [, body] = await sub.receive();
-        if (new TextDecoder().decode(body) === "warm") return;
-      }
-    },
-    null,
-    20000,
-  );
-  const settled = received.then(() => warm = true, () => warm = true);
-  for (let n = 0; !warm && n < 1000; n++) {
-    await publisher.send([topic, "warm"]);
-    await delay(20);
-  }
-  await settled;
-  await received;
-}
-
-/** Collects the page subscriber's messages until one whose body is "end"; skips warm-ups. */
-function collectInPage(page: Page): Promise<string[][]> {
-  return page.run(
-    async () => {
-      const { sub } = globalThis as unknown as PageGlobals;
-      const decode = (frames: Uint8Array[]) => frames.map((f) => new TextDecoder().decode(f));
-      const got: string[][] = [];
-      for (;;) {
-        const message = decode(await sub.receive());
-        if (message[1] === "warm") continue;
-        if (message[1] === "end") break;
-        got.push(message);
-      }
-      sub.close();
-      return got;
-    },
-    null,
-    20000,
-  );
-}
+import { collectInPage, openPage, subscribeInPage, warmUp } from "./page_subscriber.ts";
 
 /**
  * A tcp Publisher in Deno → the relay (tcp frontend, `scheme` backend) → a
@@ -96,16 +40,11 @@ async function subscribeThroughRelay(scheme: "ws" | "wss"): Promise<void> {
       trustSpki: certificate ? [certificate.spkiSha256] : [],
     });
     const page = await openPage(browser, server);
-    await page.run((zmq, feed) => {
-      const sub = new zmq.Subscriber();
-      sub.connect(feed);
-      sub.subscribe("prices/");
-      (globalThis as unknown as PageGlobals).sub = sub;
-    }, relay.backend);
+    await subscribeInPage(page, relay.backend, "prices/");
 
     using publisher = new Publisher({ linger: 1000 });
     publisher.connect(relay.frontend);
-    await warmUp(page, publisher, "prices/");
+    await warmUp(page, () => publisher.send(["prices/", "warm"]));
     for (let n = 0; n < 50; n++) {
       await publisher.send(["prices/acme", String(n)]);
       await publisher.send(["news/acme", String(n)]); // nobody subscribed: filtered upstream
