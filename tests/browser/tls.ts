@@ -1,12 +1,15 @@
 /**
- * A throw-away TLS certificate for 127.0.0.1 (made with openssl for each
- * test run, valid two days), and the hash Chromium is told to trust it by
+ * A throw-away TLS certificate for 127.0.0.1, signed by a throw-away CA
+ * (both made with openssl for each test run, valid two days): Deno clients
+ * trust the CA (`wssTrustPem`), Chromium the certificate's key by its hash
  * (`--ignore-certificate-errors-spki-list`: that one key, nothing else).
  */
 
-/** A certificate, its key, and the base64 SHA-256 of its public key (SPKI). */
+/** A certificate, its key, its CA, and the base64 SHA-256 of its public key (SPKI). */
 export interface TestCertificate {
   certPem: string;
+  /** The CA certificate that signed it. */
+  caPem: string;
   keyPem: string;
   spkiSha256: string;
   /** Where the PEM files are, for programs that read files (the relay). */
@@ -37,15 +40,35 @@ export async function opensslMissing(): Promise<string | null> {
   }
 }
 
-/** Makes a self-signed P-256 certificate for 127.0.0.1 and localhost. */
+/** Makes a P-256 certificate for 127.0.0.1 and localhost, signed by a fresh CA. */
 export async function makeCertificate(): Promise<TestCertificate> {
   const dir = await Deno.makeTempDir({ prefix: "zmq-tls-" });
-  const certFile = `${dir}/cert.pem`, keyFile = `${dir}/key.pem`;
+  const file = (name: string) => `${dir}/${name}`;
+  const certFile = file("cert.pem"), keyFile = file("key.pem"), caFile = file("ca.pem");
+  const p256 = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
   // deno-fmt-ignore
   await openssl([
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-    "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", "/CN=127.0.0.1",
-    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+    "req", "-x509", ...p256, "-keyout", file("ca.key"), "-out", caFile, "-days", "2",
+    "-subj", "/CN=zmq test CA",
+  ]);
+  await openssl([
+    "req",
+    ...p256,
+    "-keyout",
+    keyFile,
+    "-out",
+    file("leaf.csr"),
+    "-subj",
+    "/CN=127.0.0.1",
+  ]);
+  await Deno.writeTextFile(
+    file("leaf.ext"),
+    "basicConstraints=critical,CA:FALSE\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n",
+  );
+  // deno-fmt-ignore
+  await openssl([
+    "x509", "-req", "-in", file("leaf.csr"), "-CA", caFile, "-CAkey", file("ca.key"),
+    "-CAcreateserial", "-out", certFile, "-days", "2", "-extfile", file("leaf.ext"),
   ]);
   const spki = await openssl(["pkey", "-in", keyFile, "-pubout", "-outform", "der"]);
   const digest = new Uint8Array(
@@ -53,6 +76,7 @@ export async function makeCertificate(): Promise<TestCertificate> {
   );
   return {
     certPem: await Deno.readTextFile(certFile),
+    caPem: await Deno.readTextFile(caFile),
     keyPem: await Deno.readTextFile(keyFile),
     spkiSha256: btoa(String.fromCharCode(...digest)),
     certFile,
