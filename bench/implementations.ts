@@ -23,13 +23,13 @@ export interface Work {
   warmupMs: number;
   durationMs: number;
   mechanism?: "null" | "curve";
-  pattern?: "reqrep" | "dealerrouter";
+  pattern?: "reqrep" | "dealerrouter" | "handshake";
   subscribers?: number;
   count?: number;
 }
 
 /** The kinds of measurement. */
-export type Kind = "throughput" | "latency" | "fanout" | "memory";
+export type Kind = "throughput" | "latency" | "fanout" | "memory" | "handshake";
 
 /** One implementation: a name and, per kind it supports, how to launch it. */
 export interface Implementation {
@@ -120,6 +120,7 @@ export const zmtp: Implementation = {
   launch: {
     throughput: pairOrSolo(deno(`${programs}zmtp_thr.ts`), "receiver", "sender"),
     latency: pair(deno(`${programs}zmtp_lat.ts`), "server", "client"),
+    handshake: pair(deno(`${programs}zmtp_lat.ts`), "server", "client"),
     fanout: pair(deno(`${programs}zmtp_fanout.ts`), "server", "client"),
     memory: (work) => ({
       kind: "stall",
@@ -138,6 +139,7 @@ export const zeromqJs: Implementation = {
   launch: {
     throughput: pairOrSolo(node(`${programs}zeromq_thr.cjs`), "receiver", "sender"),
     latency: pair(node(`${programs}zeromq_lat.cjs`), "server", "client"),
+    handshake: pair(node(`${programs}zeromq_lat.cjs`), "server", "client"),
     fanout: pair(node(`${programs}zeromq_fanout.cjs`), "server", "client"),
     memory: (work) => ({
       kind: "stall",
@@ -161,6 +163,25 @@ export function libzmqC(binDir: string, version: string): Implementation {
   const thr = `${binDir}/thr`;
   const lat = `${binDir}/lat`;
   const ms = (work: Work) => [String(work.warmupMs), String(work.durationMs)];
+  const curve = (work: Work) => work.mechanism === "curve" ? ["curve"] : [];
+  const latPair = (work: Work): Launch => ({
+    kind: "pair",
+    server: {
+      command: lat,
+      args: ["server", work.endpoint, work.pattern ?? "reqrep", ...curve(work)],
+    },
+    client: (endpoint) => ({
+      command: lat,
+      args: [
+        "client",
+        endpoint,
+        work.pattern ?? "reqrep",
+        String(work.size),
+        ...ms(work),
+        ...curve(work),
+      ],
+    }),
+  });
   return {
     name: `libzmq ${version} (C)`,
     key: "libzmq",
@@ -177,18 +198,15 @@ export function libzmqC(binDir: string, version: string): Implementation {
             kind: "pair",
             server: {
               command: thr,
-              args: ["receiver", work.endpoint, String(work.size), ...ms(work)],
+              args: ["receiver", work.endpoint, String(work.size), ...ms(work), ...curve(work)],
             },
-            client: (endpoint) => ({ command: thr, args: ["sender", endpoint, String(work.size)] }),
+            client: (endpoint) => ({
+              command: thr,
+              args: ["sender", endpoint, String(work.size), ...curve(work)],
+            }),
           },
-      latency: (work) => ({
-        kind: "pair",
-        server: { command: lat, args: ["server", work.endpoint, work.pattern ?? "reqrep"] },
-        client: (endpoint) => ({
-          command: lat,
-          args: ["client", endpoint, work.pattern ?? "reqrep", String(work.size), ...ms(work)],
-        }),
-      }),
+      latency: (work) => latPair(work),
+      handshake: (work) => latPair(work),
     },
   };
 }

@@ -49,7 +49,8 @@ installed) and a raw Deno tcp floor. A full run takes about 4 minutes on
                      zeromq.js only, shorter windows (well under a minute)
   --sizes LIST       PUSH→PULL message sizes (default 64,1KiB,64KiB,1MiB)
   --transport LIST   PUSH→PULL transports (default tcp,ipc,inproc)
-  --suites LIST      push-pull,curve,pub-sub,latency,memory (default all)
+  --suites LIST      push-pull,curve,handshake,pub-sub,latency,memory
+                     (default all)
   --runs N           runs per implementation and case; median and spread
                      reported (default 3)
   --warmup MS        traffic before each measuring window (default 200)
@@ -62,7 +63,7 @@ Only a full run (no --quick, no selection) rewrites bench/RESULTS.md and
 bench/results/latest.json.
 `;
 
-const ALL_SUITES: Suite[] = ["push-pull", "curve", "pub-sub", "latency", "memory"];
+const ALL_SUITES: Suite[] = ["push-pull", "curve", "handshake", "pub-sub", "latency", "memory"];
 const ALL_SIZES = [64, 1024, 64 * 1024, 1024 * 1024];
 const ALL_TRANSPORTS = ["tcp", "ipc", "inproc"] as const;
 const SUBSCRIBERS = [1, 10, 100];
@@ -191,13 +192,24 @@ function planCases(settings: Settings, c: Implementation | null): Case[] {
     }
   }
   if (settings.suites.includes("curve")) {
-    for (const size of [64, 64 * 1024]) {
+    for (const size of settings.sizes) {
       cases.push({
         suite: "curve",
         kind: "throughput",
         work: { ...base, transport: "tcp", size, mechanism: "curve" },
-        implementations: [zmtp, zeromqJs],
+        implementations: withC([zmtp, zeromqJs]),
         label: `CURVE PUSH→PULL tcp ${formatSize(size)}`,
+      });
+    }
+  }
+  if (settings.suites.includes("handshake")) {
+    for (const mechanism of ["null", "curve"] as const) {
+      cases.push({
+        suite: "handshake",
+        kind: "handshake",
+        work: { ...base, transport: "tcp", size: 64, mechanism, pattern: "handshake" },
+        implementations: withC([zmtp, zeromqJs]),
+        label: `${mechanism.toUpperCase()} handshakes (REQ connect, one round trip, close) tcp`,
       });
     }
   }
@@ -267,7 +279,11 @@ async function runCase(item: Case, runs: number, log: (line: string) => void): P
 }
 
 function describeResult(kind: Kind, r: Record<string, number>): string {
-  if (kind === "latency") return `p50 ${r.p50.toFixed(1)} µs, p99 ${r.p99.toFixed(1)} µs`;
+  if (kind === "latency") {
+    return `p50 ${r.p50.toFixed(1)} µs, p90 ${r.p90.toFixed(1)}, p99 ${r.p99.toFixed(1)}, ` +
+      `p99.9 ${r.p999.toFixed(1)} µs`;
+  }
+  if (kind === "handshake") return `${Math.round(r.messages / r.seconds)} handshakes/s`;
   if (kind === "memory") return `RSS ${(r.rssBytes / 1e6).toFixed(1)} MB, ${r.queued} queued`;
   return `${Math.round(r.messages / r.seconds).toLocaleString("en-US")} msgs/s`;
 }
@@ -287,12 +303,15 @@ function toRow(item: Case, impl: Implementation, results: Record<string, number>
   };
   if (item.work.subscribers !== undefined) row.subscribers = item.work.subscribers;
   if (item.work.pattern !== undefined) row.pattern = item.work.pattern;
-  if (item.suite === "curve") row.mechanism = item.work.mechanism;
+  if (item.suite === "curve" || item.suite === "handshake") row.mechanism = item.work.mechanism;
   if (item.kind === "latency") {
     row.unit = "us";
     row.runs = results.map((r) => r.p50);
     Object.assign(row, summarize(row.runs));
-    row.p99 = results[row.runs.indexOf(row.median)].p99;
+    const median = results[row.runs.indexOf(row.median)];
+    row.p90 = median.p90;
+    row.p99 = median.p99;
+    row.p999 = median.p999;
   } else if (item.kind === "memory") {
     row.unit = "MB";
     row.runs = results.map((r) => r.rssBytes / 1e6);
@@ -363,14 +382,6 @@ function checkTargets(rows: Row[]): Target[] {
       (v) => v >= 1,
     ));
   }
-  for (const size of [65536, 1 << 20]) {
-    targets.push(target(
-      `tcp ${formatSize(size)}: zmtp ÷ raw floor`,
-      ratio(thr("zmtp", "tcp", size), thr("floor", "tcp", size)),
-      "≥ 0.9",
-      (v) => v >= 0.9,
-    ));
-  }
   targets.push(target(
     "64 B: zmtp inproc ÷ zmtp tcp",
     ratio(thr("zmtp", "inproc", 64), thr("zmtp", "tcp", 64)),
@@ -386,6 +397,7 @@ function checkTargets(rows: Row[]): Target[] {
     "≥ 1.0",
     (v) => v >= 1,
   ));
+  targets.push(...issue17Targets(find, target));
   const memory = find("memory", "zmtp", {});
   targets.push({
     name: `stalled consumer, ${memory?.queued ?? "1,000,000"} × 64 B queued: zmtp RSS`,
@@ -393,6 +405,80 @@ function checkTargets(rows: Row[]): Target[] {
     goal: "< 200 MB",
     met: memory === undefined ? null : memory.median < 200 && (memory.queued ?? 0) >= 1_000_000,
   });
+  return targets;
+}
+
+/** Issue 17's targets: CURVE, tail latency, large messages (each a ratio within this run). */
+function issue17Targets(
+  find: (suite: Suite, key: string, extra: Partial<Row>) => Row | undefined,
+  target: (name: string, value: number | null, goal: string, ok: (v: number) => boolean) => Target,
+): Target[] {
+  const over = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? null : a / b;
+  const targets: Target[] = [];
+  for (const size of [64, 1024, 65536, 1 << 20]) {
+    const zmtp = find("curve", "zmtp", { size });
+    targets.push(target(
+      `#17 CURVE ${formatSize(size)}: zmtp ÷ zeromq.js`,
+      over(zmtp?.median, find("curve", "zeromq.js", { size })?.median),
+      "≥ 1.0",
+      (v) => v >= 1,
+    ));
+    if (size === 64 || size === 65536) {
+      targets.push(target(
+        `#17 CURVE ${formatSize(size)}: zmtp ÷ libzmq C`,
+        over(zmtp?.median, find("curve", "libzmq", { size })?.median),
+        "≥ 0.5",
+        (v) => v >= 0.5,
+      ));
+    }
+  }
+  targets.push({
+    name: "#17 CURVE handshakes/s: zmtp ÷ libzmq C",
+    value: over(
+      find("handshake", "zmtp", { mechanism: "curve" })?.median,
+      find("handshake", "libzmq", { mechanism: "curve" })?.median,
+    ),
+    goal: "reported",
+    met: null,
+  });
+  for (const pattern of ["reqrep", "dealerrouter"]) {
+    const name = pattern === "reqrep" ? "REQ/REP" : "DEALER/ROUTER";
+    const zmtp = find("latency", "zmtp", { pattern });
+    const c = find("latency", "libzmq", { pattern });
+    targets.push(target(
+      `#17 ${name} p99: zmtp ÷ libzmq C`,
+      over(zmtp?.p99, c?.p99),
+      "≤ 1.5",
+      (v) => v <= 1.5,
+    ));
+    targets.push(target(
+      `#17 ${name} p50: zmtp ÷ libzmq C`,
+      over(zmtp?.median, c?.median),
+      "≤ 1.0",
+      (v) => v <= 1,
+    ));
+  }
+  for (const size of [65536, 1 << 20]) {
+    targets.push(target(
+      `#17 tcp ${formatSize(size)}: zmtp ÷ raw floor`,
+      over(
+        find("push-pull", "zmtp", { transport: "tcp", size })?.median,
+        find("push-pull", "floor", { transport: "tcp", size })?.median,
+      ),
+      "≥ 0.9",
+      (v) => v >= 0.9,
+    ));
+    targets.push(target(
+      `#17 ipc ${formatSize(size)}: zmtp ÷ zeromq.js`,
+      over(
+        find("push-pull", "zmtp", { transport: "ipc", size })?.median,
+        find("push-pull", "zeromq.js", { transport: "ipc", size })?.median,
+      ),
+      "≥ 1.0",
+      (v) => v >= 1,
+    ));
+  }
   return targets;
 }
 

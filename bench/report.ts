@@ -6,7 +6,7 @@
  */
 
 /** The suites of the benchmark. */
-export type Suite = "push-pull" | "curve" | "pub-sub" | "latency" | "memory";
+export type Suite = "push-pull" | "curve" | "handshake" | "pub-sub" | "latency" | "memory";
 
 /** One implementation in one case: several runs, the median and the spread. */
 export interface Row {
@@ -18,7 +18,7 @@ export interface Row {
   subscribers?: number;
   /** Latency: `reqrep` or `dealerrouter`. */
   pattern?: string;
-  /** CURVE suite: `null` or `curve`. */
+  /** CURVE and handshake suites: `null` or `curve`. */
   mechanism?: string;
   implementation: string;
   /** `zmtp`, `zeromq.js`, `libzmq` or `floor`. */
@@ -31,8 +31,10 @@ export interface Row {
   max: number;
   /** Throughput: payload MB/s (10^6) of the median run. */
   megabytesPerSecond?: number;
-  /** Latency: p99 of the median run, microseconds. */
+  /** Latency: p90, p99 and p99.9 of the median run (by p50), microseconds. */
+  p90?: number;
   p99?: number;
+  p999?: number;
   /** Memory: messages that were queued, and the JS heap in MB. */
   queued?: number;
   heapMegabytes?: number;
@@ -197,6 +199,36 @@ export function markdownTables(rows: Row[]): string {
       "",
     );
   }
+  const hs = rows.filter((r) => r.suite === "handshake");
+  if (hs.length > 0) {
+    out.push(
+      "### Handshakes (tcp: a new REQ connects, one 64 B round trip, closes)",
+      "",
+      table(
+        [
+          "mechanism",
+          "implementation",
+          "handshakes/s (median)",
+          "spread (min – max)",
+          "× zeromq.js",
+          "× libzmq C",
+        ],
+        ["---", "---", "--:", "--:", "--:", "--:"],
+        hs.map((r) => {
+          const c = rows.find((o) => o.key === "libzmq" && sameCase(o, r));
+          return [
+            r.mechanism === "curve" ? "CURVE" : "NULL",
+            r.implementation,
+            rate(r.median),
+            spread(r, rate),
+            ratio(r),
+            c === undefined ? "" : `${(r.median / c.median).toFixed(2)}×`,
+          ];
+        }),
+      ),
+      "",
+    );
+  }
   const fan = rows.filter((r) => r.suite === "pub-sub");
   if (fan.length > 0) {
     out.push(
@@ -237,17 +269,21 @@ export function markdownTables(rows: Row[]): string {
           "implementation",
           "p50 µs (median)",
           "p50 spread",
+          "p90 µs",
           "p99 µs",
+          "p99.9 µs",
           "× zeromq.js (p50, higher is faster)",
         ],
-        ["---", "--:", "---", "--:", "--:", "--:", "--:"],
+        ["---", "--:", "---", "--:", "--:", "--:", "--:", "--:", "--:"],
         lat.map((r) => [
           r.pattern === "dealerrouter" ? "DEALER/ROUTER" : "REQ/REP",
           formatSize(r.size),
           r.implementation,
           us(r.median),
           spread(r, us),
+          r.p90 === undefined ? "" : us(r.p90),
           us(r.p99 ?? 0),
+          r.p999 === undefined ? "" : us(r.p999),
           ratio(r),
         ]),
       ),
@@ -285,7 +321,7 @@ export function markdownTargets(targets: Target[]): string {
       t.name,
       t.value === null
         ? "not measured"
-        : t.goal.endsWith("MB") || t.goal.endsWith("µs")
+        : t.goal.endsWith("MB") || t.goal.endsWith("µs") || t.goal.endsWith("KB")
         ? n(t.value, 1)
         : `${t.value.toFixed(2)}×`,
       t.goal,

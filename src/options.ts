@@ -47,6 +47,12 @@ export interface SocketOptions {
    * PUSH, PULL, PUB, SUB and DEALER only, as libzmq; other types refuse it.
    */
   conflate: boolean;
+  /** SOCKS5 proxy (`host:port`) that tcp connects go through; null: connect directly. */
+  socksProxy: string | null;
+  /** SOCKS5 user name (at most 255 bytes); set: authenticate with it and `socksPassword`. */
+  socksUsername: string | null;
+  /** SOCKS5 password (at most 255 bytes). */
+  socksPassword: string | null;
   /** PLAIN: act as the server. */
   plainServer: boolean;
   /** PLAIN client: user name. */
@@ -95,6 +101,9 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   immediate: false,
   tcpKeepalive: -1,
   conflate: false,
+  socksProxy: null,
+  socksUsername: null,
+  socksPassword: null,
   plainServer: false,
   plainUsername: null,
   plainPassword: null,

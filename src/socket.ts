@@ -132,6 +132,12 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   }
 
   private conflating = DEFAULT_OPTIONS.conflate;
+  /** See {@link SocketOptions.socksProxy}. */
+  socksProxy: string | null = DEFAULT_OPTIONS.socksProxy;
+  /** See {@link SocketOptions.socksUsername}. */
+  socksUsername: string | null = DEFAULT_OPTIONS.socksUsername;
+  /** See {@link SocketOptions.socksPassword}. */
+  socksPassword: string | null = DEFAULT_OPTIONS.socksPassword;
   /** See {@link SocketOptions.plainServer}. */
   plainServer: boolean = DEFAULT_OPTIONS.plainServer;
   /** See {@link SocketOptions.plainUsername}. */

@@ -3,12 +3,19 @@
  * libzmq's perf/local_lat and perf/remote_lat, speaking the JSON lines of
  * bench/protocol.ts.
  *
- *   lat server ENDPOINT PATTERN
- *       binds REP (PATTERN reqrep) or ROUTER (dealerrouter), prints
- *       {"endpoint"} and echoes every message
- *   lat client ENDPOINT PATTERN SIZE WARMUP_MS DURATION_MS
+ *   lat server ENDPOINT PATTERN [curve]
+ *       binds REP (PATTERN reqrep or handshake) or ROUTER (dealerrouter),
+ *       prints {"endpoint"} and echoes every message
+ *   lat client ENDPOINT PATTERN SIZE WARMUP_MS DURATION_MS [curve]
  *       connects REQ or DEALER, one request in flight, times each round trip
- *       through the window, prints {"result":{"p50","p99","samples"}} in us
+ *       through the window, prints {"result":{"p50","p90","p99","p999","samples"}}
+ *       in us;
+ *       PATTERN handshake: a new REQ per round trip (connect, handshake, one
+ *       SIZE-byte request and its reply, close), counted through the window
+ *       as {"result":{"messages","seconds","bytes"}} (messages = handshakes)
+ *
+ * `curve` makes the server a CURVE server and the clients its clients, with
+ * the keys of bench/programs/curve_keys.json (curve_keys.h).
  *
  * Built by bench/main.ts with `cc -O2 lat.c $(pkg-config --cflags --libs libzmq)`.
  */
@@ -18,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
+
+#include "curve_keys.h"
 
 static double now_us(void) {
   struct timespec ts;
@@ -46,6 +55,12 @@ static void serve(void *socket) {
   }
 }
 
+/* The q-quantile of sorted samples, as common.ts takes it. */
+static double at(const double *sorted, size_t n, double q) {
+  size_t i = (size_t)(q * n);
+  return sorted[i < n ? i : n - 1];
+}
+
 static void client(void *socket, long size, double warmup, double duration) {
   size_t capacity = 1 << 20, samples = 0;
   double *rtt = malloc(capacity * sizeof *rtt);
@@ -64,17 +79,48 @@ static void client(void *socket, long size, double warmup, double duration) {
     if (after >= close) break;
   }
   qsort(rtt, samples, sizeof *rtt, compare);
-  size_t p99 = (size_t)(0.99 * samples);
-  printf("{\"result\":{\"p50\":%.3f,\"p99\":%.3f,\"samples\":%zu}}\n", rtt[samples / 2],
-         rtt[p99 < samples ? p99 : samples - 1], samples);
+  printf("{\"result\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"samples\":%zu}}\n",
+         at(rtt, samples, 0.5), at(rtt, samples, 0.9), at(rtt, samples, 0.99),
+         at(rtt, samples, 0.999), samples);
+  fflush(stdout);
+}
+
+/* Whole connections: a fresh REQ for each round trip, until the window closes. */
+static void handshakes(void *ctx, const char *endpoint, int curve, long size, double warmup,
+                       double duration) {
+  char *payload = calloc(1, size > 0 ? size : 1);
+  zmq_msg_t reply;
+  zmq_msg_init(&reply);
+  long count = 0, open_count = 0;
+  double open = now_us() + warmup * 1e3, open_at = -1, now;
+  for (;;) {
+    void *req = zmq_socket(ctx, ZMQ_REQ);
+    int linger = 0;
+    if (req == NULL || zmq_setsockopt(req, ZMQ_LINGER, &linger, sizeof linger) != 0) die("socket");
+    if (curve && curve_client(req) != 0) die("curve options");
+    if (zmq_connect(req, endpoint) != 0) die("zmq_connect");
+    if (zmq_send(req, payload, size, 0) < 0) die("zmq_send");
+    if (zmq_msg_recv(&reply, req, 0) < 0) die("zmq_msg_recv");
+    zmq_close(req);
+    count++;
+    now = now_us();
+    if (open_at < 0 && now >= open) {
+      open_at = now;
+      open_count = count;
+    }
+    if (open_at >= 0 && now - open_at >= duration * 1e3) break;
+  }
+  printf("{\"result\":{\"messages\":%ld,\"seconds\":%.9f,\"bytes\":0}}\n", count - open_count,
+         (now - open_at) / 1e6);
   fflush(stdout);
 }
 
 int main(int argc, char **argv) {
   void *ctx = zmq_ctx_new();
-  if (argc == 4 && strcmp(argv[1], "server") == 0) {
+  if ((argc == 4 || argc == 5) && strcmp(argv[1], "server") == 0) {
     int router = strcmp(argv[3], "dealerrouter") == 0;
     void *socket = zmq_socket(ctx, router ? ZMQ_ROUTER : ZMQ_REP);
+    if (argc == 5 && curve_server(socket) != 0) die("curve options");
     if (zmq_bind(socket, argv[2]) != 0) die("zmq_bind");
     char endpoint[256];
     size_t length = sizeof endpoint;
@@ -84,9 +130,14 @@ int main(int argc, char **argv) {
     serve(socket);
     return 0;
   }
-  if (argc == 7 && strcmp(argv[1], "client") == 0) {
+  if ((argc == 7 || argc == 8) && strcmp(argv[1], "client") == 0) {
+    if (strcmp(argv[3], "handshake") == 0) {
+      handshakes(ctx, argv[2], argc == 8, atol(argv[4]), atof(argv[5]), atof(argv[6]));
+      _exit(0);
+    }
     int dealer = strcmp(argv[3], "dealerrouter") == 0;
     void *socket = zmq_socket(ctx, dealer ? ZMQ_DEALER : ZMQ_REQ);
+    if (argc == 8 && curve_client(socket) != 0) die("curve options");
     if (zmq_connect(socket, argv[2]) != 0) die("zmq_connect");
     client(socket, atol(argv[4]), atof(argv[5]), atof(argv[6]));
     _exit(0);

@@ -3,11 +3,14 @@
  * shape of libzmq's perf/local_thr and perf/remote_thr, speaking the JSON
  * lines of bench/protocol.ts (one process per role, as the other rows).
  *
- *   thr receiver ENDPOINT SIZE WARMUP_MS DURATION_MS
+ *   thr receiver ENDPOINT SIZE WARMUP_MS DURATION_MS [curve]
  *       binds, prints {"endpoint"}, counts messages through the window,
  *       prints {"result"}
- *   thr sender ENDPOINT SIZE
+ *   thr sender ENDPOINT SIZE [curve]
  *       connects and sends SIZE-byte messages until killed
+ *
+ * `curve` makes the receiver a CURVE server and the sender its client, with
+ * the keys of bench/programs/curve_keys.json (curve_keys.h).
  *   thr inproc SIZE WARMUP_MS DURATION_MS
  *       both in one process over inproc://, the sender on its own thread
  *
@@ -20,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
+
+#include "curve_keys.h"
 
 static double now_ms(void) {
   struct timespec ts;
@@ -100,8 +105,9 @@ int main(int argc, char **argv) {
   }
   void *ctx = zmq_ctx_new();
   const char *role = argv[1];
-  if (strcmp(role, "receiver") == 0 && argc == 6) {
+  if (strcmp(role, "receiver") == 0 && (argc == 6 || argc == 7)) {
     void *pull = zmq_socket(ctx, ZMQ_PULL);
+    if (argc == 7 && curve_server(pull) != 0) die("curve options");
     if (zmq_bind(pull, argv[2]) != 0) die("zmq_bind");
     char endpoint[256];
     size_t length = sizeof endpoint;
@@ -111,8 +117,9 @@ int main(int argc, char **argv) {
     receive(pull, atol(argv[3]), atof(argv[4]), atof(argv[5]));
     return 0;
   }
-  if (strcmp(role, "sender") == 0 && argc == 4) {
+  if (strcmp(role, "sender") == 0 && (argc == 4 || argc == 5)) {
     void *push = zmq_socket(ctx, ZMQ_PUSH);
+    if (argc == 5 && curve_client(push) != 0) die("curve options");
     if (zmq_connect(push, argv[2]) != 0) die("zmq_connect");
     send_forever(push, atol(argv[3]));
     return 0;

@@ -84,7 +84,7 @@ function expectSize(msg, size) {
 function percentiles(samplesUs) {
   const sorted = Float64Array.from(samplesUs).sort();
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { p50: at(0.5), p99: at(0.99), samples: sorted.length };
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), samples: sorted.length };
 }
 
 module.exports = { flags, say, checkEvery, Window, expectSize, percentiles };

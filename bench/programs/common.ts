@@ -133,9 +133,9 @@ export function expectSize(msg: Uint8Array[], size: number): void {
   }
 }
 
-/** p50 and p99 of round-trip times in microseconds. */
-export function percentiles(samplesUs: number[]): { p50: number; p99: number; samples: number } {
+/** p50, p90, p99 and p99.9 of round-trip times in microseconds. */
+export function percentiles(samplesUs: number[]): Record<string, number> {
   const sorted = Float64Array.from(samplesUs).sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { p50: at(0.5), p99: at(0.99), samples: sorted.length };
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), samples: sorted.length };
 }

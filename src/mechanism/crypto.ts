@@ -2,31 +2,27 @@
  * The cryptography CURVE needs, from audited code: NaCl's `crypto_box`
  * (X25519 + XSalsa20-Poly1305) as CurveZMQ (RFC 26) uses it.
  *
- * - XSalsa20-Poly1305 ("secretbox") and HSalsa20 come from
- *   `@noble/ciphers`; X25519 from `@noble/curves`. No primitive is written
- *   here: `crypto_box_beforenm` is the X25519 shared point run through
- *   HSalsa20 with a zero nonce, exactly as NaCl defines it.
+ * - XSalsa20-Poly1305 ("secretbox") and HSalsa20 come from `./secretbox.ts`
+ *   (fused and allocation-free, checked against NaCl's vectors and
+ *   `@noble/ciphers`); X25519 from `@noble/curves`.
+ *   `crypto_box_beforenm` is the X25519 shared point run through HSalsa20
+ *   with a zero nonce, exactly as NaCl defines it.
  * - X25519 during handshakes runs on WebCrypto when the runtime has it
  *   (Deno does): about 0.18 ms per key agreement against 0.55 ms for noble
  *   (`deno run -A bench/curve_primitives.ts`). Synchronous callers
  *   ({@link x25519PublicKey}, used by `curveKeyPair()` and option checks)
  *   use noble.
  *
- * Only this module imports the crypto packages, at pinned versions.
+ * Only this module imports the crypto package, at a pinned version.
  *
  * @module
  */
 
-// Pinned inline on purpose: these are the library's only runtime dependencies
-// and this is the only module allowed to import them.
+// Pinned inline on purpose: this is the library's only runtime dependency
+// and this is the only module allowed to import it.
 // deno-lint-ignore no-import-prefix
 import { x25519 } from "npm:@noble/curves@2.4.0/ed25519.js";
-// deno-lint-ignore no-import-prefix
-import { hsalsa, xsalsa20poly1305 } from "npm:@noble/ciphers@2.4.0/salsa.js";
-// deno-lint-ignore no-import-prefix
-import { poly1305 } from "npm:@noble/ciphers@2.4.0/_poly1305.js";
-// deno-lint-ignore no-import-prefix
-import { salsa20 } from "npm:@noble/ciphers@2.4.0/salsa.js";
+import { hsalsa20, openWithSubkey, sealWithSubkey } from "./secretbox.ts";
 
 /** Bytes in an X25519 key. */
 export const KEY_SIZE = 32;
@@ -153,8 +149,6 @@ async function probeWebCrypto(): Promise<boolean> {
   }
 }
 
-/** "expand 32-byte k" as little-endian words: Salsa20's constant. */
-const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
 const ZERO_NONCE = new Uint32Array(4);
 
 /**
@@ -168,26 +162,24 @@ export async function boxKey(
   backend?: X25519Backend,
 ): Promise<Uint8Array> {
   const shared = await (backend ?? await x25519Backend()).agree(secretKey, publicKey);
-  const words = new Uint32Array(8);
-  for (let i = 0; i < 8; i++) words[i] = readLE32(shared, i * 4);
-  const out = new Uint32Array(8);
-  hsalsa(SIGMA, words, ZERO_NONCE, out);
-  const key = new Uint8Array(KEY_SIZE);
-  for (let i = 0; i < 8; i++) writeLE32(key, i * 4, out[i]);
+  const words = wordsOf(shared);
+  const key = new Uint32Array(8);
+  hsalsa20(words, ZERO_NONCE, key);
   shared.fill(0);
   words.fill(0);
-  out.fill(0);
-  return key;
+  return new Uint8Array(key.buffer);
 }
 
 /**
  * Encrypts in place: `buffer[32..]` holds the plaintext on entry and the
  * ciphertext on return, `buffer[16..32)` the MAC, `buffer[0..16)` zeros.
  * So a caller that lays out its wire format around the box copies nothing
- * after encryption. `buffer` should start at a 4-byte aligned offset.
+ * after encryption. `buffer` must start at a 4-byte aligned offset.
  */
 export function sealInPlace(key: Uint8Array, nonce: Uint8Array, buffer: Uint8Array): void {
-  xsalsa20poly1305(key, nonce).encrypt(buffer.subarray(32), buffer);
+  const box = new PrefixedBoxKey(key, nonce.subarray(0, 16));
+  box.seal(nonce.subarray(16, 24), buffer);
+  box.wipe();
 }
 
 /**
@@ -196,12 +188,10 @@ export function sealInPlace(key: Uint8Array, nonce: Uint8Array, buffer: Uint8Arr
  * nonce or was altered.
  */
 export function openBox(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Uint8Array | null {
-  if (box.length < MAC_SIZE) return null;
-  try {
-    return xsalsa20poly1305(key, nonce).decrypt(box, new Uint8Array(box.length + 32));
-  } catch {
-    return null;
-  }
+  const boxKey = new PrefixedBoxKey(key, nonce.subarray(0, 16));
+  const plain = boxKey.open(nonce.subarray(16, 24), box);
+  boxKey.wipe();
+  return plain;
 }
 
 /**
@@ -212,28 +202,20 @@ export function openBox(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Ui
  * XSalsa20 with a 24-byte nonce is Salsa20 keyed with HSalsa20(key, the
  * nonce's first 16 bytes) over its last 8 bytes. With the prefix fixed, that
  * subkey is computed once here instead of for every message; what remains
- * per message is noble's Salsa20 and Poly1305, each run once (noble's
- * secretbox runs the stream twice to open). Built only from noble's
- * primitives; the tests check it against `xsalsa20poly1305`.
+ * per message is one pass of Salsa20 and one of Poly1305.
  */
 export class PrefixedBoxKey {
-  private readonly subkey: Uint8Array;
+  private readonly subkey = new Uint32Array(8);
 
   /**
    * @param key the box key (as from {@link boxKey})
    * @param prefix the first 16 bytes of every nonce used with it
    */
   constructor(key: Uint8Array, prefix: Uint8Array) {
-    const words = new Uint32Array(8);
-    for (let i = 0; i < 8; i++) words[i] = readLE32(key, i * 4);
-    const nonce = new Uint32Array(4);
-    for (let i = 0; i < 4; i++) nonce[i] = readLE32(prefix, i * 4);
-    const out = new Uint32Array(8);
-    hsalsa(SIGMA, words, nonce, out);
-    this.subkey = new Uint8Array(KEY_SIZE);
-    for (let i = 0; i < 8; i++) writeLE32(this.subkey, i * 4, out[i]);
-    words.fill(0);
-    out.fill(0);
+    const keyWords = wordsOf(key);
+    const prefixWords = wordsOf(prefix);
+    hsalsa20(keyWords, prefixWords, this.subkey);
+    keyWords.fill(0);
   }
 
   /**
@@ -242,32 +224,35 @@ export class PrefixedBoxKey {
    * MAC, `buffer[0..16)` zeros. `counter` is the nonce's last 8 bytes.
    */
   seal(counter: Uint8Array, buffer: Uint8Array): void {
-    buffer.fill(0, 0, 32);
-    // The keystream's first 32 bytes become the Poly1305 key; the rest encrypts.
-    salsa20(this.subkey, counter, buffer, buffer);
-    const authKey = buffer.subarray(0, 32);
-    const tag = poly1305(buffer.subarray(32), authKey);
-    buffer.set(tag, 16);
-    buffer.fill(0, 0, 16);
+    sealWithSubkey(this.subkey, readLE32(counter, 0), readLE32(counter, 4), buffer);
   }
 
   /**
    * Opens a box (MAC followed by ciphertext), as {@link openBox}: a view of
    * the plaintext in a fresh buffer, or null when the box does not
-   * authenticate (the decrypted bytes are then wiped, never returned).
+   * authenticate.
    */
   open(counter: Uint8Array, box: Uint8Array): Uint8Array | null {
     if (box.length < MAC_SIZE) return null;
     const out = new Uint8Array(box.length + 16);
-    out.set(box.subarray(MAC_SIZE), 32);
-    salsa20(this.subkey, counter, out, out);
-    const tag = poly1305(box.subarray(MAC_SIZE), out.subarray(0, 32));
-    if (!equalBytes(tag, box.subarray(0, MAC_SIZE))) {
-      out.fill(0);
-      return null;
-    }
-    out.fill(0, 0, 32);
+    out.set(box, 16);
+    if (!openWithSubkey(this.subkey, readLE32(counter, 0), readLE32(counter, 4), out)) return null;
     return out.subarray(32);
+  }
+
+  /**
+   * Opens in place, without allocating: `buffer[16..32)` holds the MAC and
+   * `buffer[32..)` the ciphertext; true with the plaintext at `buffer[32..)`,
+   * false (nothing decrypted) when the box does not authenticate. `buffer`
+   * must start at a 4-byte aligned offset.
+   */
+  openInPlace(counter: Uint8Array, buffer: Uint8Array): boolean {
+    return openWithSubkey(this.subkey, readLE32(counter, 0), readLE32(counter, 4), buffer);
+  }
+
+  /** Forgets the subkey. */
+  wipe(): void {
+    this.subkey.fill(0);
   }
 }
 
@@ -291,11 +276,11 @@ function readLE32(bytes: Uint8Array, at: number): number {
   return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
 }
 
-function writeLE32(bytes: Uint8Array, at: number, value: number): void {
-  bytes[at] = value & 0xff;
-  bytes[at + 1] = (value >>> 8) & 0xff;
-  bytes[at + 2] = (value >>> 16) & 0xff;
-  bytes[at + 3] = value >>> 24;
+/** Little-endian words of `bytes` (a copy: `bytes` may sit at any offset). */
+function wordsOf(bytes: Uint8Array): Uint32Array {
+  const words = new Uint32Array(bytes.length >>> 2);
+  for (let i = 0; i < words.length; i++) words[i] = readLE32(bytes, i * 4);
+  return words;
 }
 
 function fromBase64Url(text: string): Uint8Array {

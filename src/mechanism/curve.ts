@@ -205,6 +205,9 @@ export class CurveCodec implements FrameCodec {
   private readonly receiveNonce = new Uint8Array(8);
   private readonly sendBox: PrefixedBoxKey;
   private readonly receiveBox: PrefixedBoxKey;
+  /** Where sealed frames and opened plaintexts are carved from. */
+  private readonly sendSlab = new BoxSlab();
+  private readonly receiveSlab = new BoxSlab();
   /** The short nonce of our next MESSAGE. */
   private nextNonce: number;
   /** The last short nonce the peer used: its next one must be larger. */
@@ -235,7 +238,7 @@ export class CurveCodec implements FrameCodec {
   seal(flags: number, body: Uint8Array): Uint8Array {
     // Layout: [0..8) name, [8..16) short nonce, [16..32) MAC, [32] flags, [33..) body;
     // The box is sealed in place: [32..) encrypted where it lies, the MAC written at [16..32).
-    const out = new Uint8Array(body.length + 33);
+    const out = this.sendSlab.take(body.length + 33);
     out[32] = ((flags & FLAG_MORE) !== 0 ? 1 : 0) | ((flags & FLAG_COMMAND) !== 0 ? 2 : 0);
     out.set(body, 33);
     const nonce = this.sendNonce;
@@ -257,18 +260,45 @@ export class CurveCodec implements FrameCodec {
       throw new ProtocolError("CURVE: MESSAGE nonce did not increase (replayed or reordered)");
     }
     const nonce = this.receiveNonce;
-    nonce.set(body.subarray(8, 16));
-    const plain = this.receiveBox.open(nonce, body.subarray(16));
-    if (plain === null) {
+    for (let i = 0; i < 8; i++) nonce[i] = body[8 + i];
+    // The frame already has the layout opening works in: MAC at [16..32), ciphertext from 32.
+    const plain = this.receiveSlab.take(body.length);
+    plain.set(body);
+    if (!this.receiveBox.openInPlace(nonce, plain)) {
       throw new ProtocolError("CURVE: MESSAGE failed authentication (altered or wrong key)");
     }
     this.peerHigh = high;
     this.peerLow = low;
-    const flags = plain[0];
+    const flags = plain[32];
     this.flags = ((flags & 1) !== 0 ? FLAG_MORE : 0) | ((flags & 2) !== 0 ? FLAG_COMMAND : 0);
-    return plain.subarray(1);
+    return plain.subarray(33);
   }
 }
+
+/**
+ * Buffers for boxes, carved from shared 16 KiB slabs at 8-byte aligned
+ * offsets, so a small frame costs a view instead of an ArrayBuffer of its own
+ * (an allocation and a GC-tracked backing store per frame). A slab is never
+ * reused: the frames carved from it keep it alive, as the read slab does.
+ * Boxes over 4 KiB get their own buffer.
+ */
+class BoxSlab {
+  private slab: Uint8Array = new Uint8Array(0);
+  private used = 0;
+
+  take(length: number): Uint8Array {
+    if (length > BOX_SLAB_SIZE / 4) return new Uint8Array(length);
+    if (this.used + length > this.slab.length) {
+      this.slab = new Uint8Array(BOX_SLAB_SIZE);
+      this.used = 0;
+    }
+    const start = this.used;
+    this.used = (start + length + 7) & ~7;
+    return this.slab.subarray(start, start + length);
+  }
+}
+
+const BOX_SLAB_SIZE = 16 * 1024;
 
 function startsWithMessage(body: Uint8Array): boolean {
   for (let i = 0; i < 8; i++) if (body[i] !== MESSAGE_NAME[i]) return false;

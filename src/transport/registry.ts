@@ -59,6 +59,7 @@ import type { ZmtpSocketType } from "../wire/socket_types.ts";
 import type { InprocRegistry, InprocSocket } from "./inproc.ts";
 import { inprocTransport } from "./inproc.ts";
 import { ipcTransport } from "./ipc.ts";
+import type { SocksOptions } from "./socks.ts";
 import { tcpTransport } from "./tcp.ts";
 import { wsPlainTransport, wssTransport } from "./ws.ts";
 export type { ByteStream } from "./byte_stream.ts";
@@ -73,7 +74,7 @@ export interface Endpoint {
 }
 
 /** What a transport may use of the socket that binds or connects. */
-export interface TransportSocket extends SessionOwner, InprocSocket {
+export interface TransportSocket extends SessionOwner, InprocSocket, SocksOptions {
   readonly type: ZmtpSocketType;
   /** The socket's context's inproc names. */
   readonly inproc: InprocRegistry;

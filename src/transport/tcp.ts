@@ -11,7 +11,8 @@ import { zmqError } from "../errors.ts";
 import { streamLink } from "./link.ts";
 import type { Link, Listener } from "./link.ts";
 import { netFlag, requireNet } from "./permissions.ts";
-import type { Transport } from "./registry.ts";
+import type { Connection, Transport, TransportSocket } from "./registry.ts";
+import { parseSocksProxy, socksHandshake, type SocksSettings, socksSettings } from "./socks.ts";
 import { fromDenoError, released, remoteAddress, streamTransport, wrapListener } from "./stream.ts";
 
 /** A tcp endpoint; `port` 0 on bind picks a free port. */
@@ -100,8 +101,18 @@ export async function listenTcp(endpoint: TcpEndpoint): Promise<Listener> {
   );
 }
 
-/** The tcp transport. */
-export const tcpTransport: Transport<TcpEndpoint> = streamTransport<TcpEndpoint>({
+/** Connects to a tcp endpoint: one attempt. */
+async function connectTcp(endpoint: TcpEndpoint): Promise<Deno.TcpConn> {
+  const { host, port, text } = endpoint;
+  try {
+    return await Deno.connect({ hostname: host, port, transport: "tcp" });
+  } catch (err) {
+    throw fromDenoError(err, `connect ${text}`, netFlag(host, port));
+  }
+}
+
+/** tcp connecting directly. */
+const directTcp: Transport<TcpEndpoint> = streamTransport<TcpEndpoint>({
   scheme: "tcp",
   parse: parseTcp,
   listen: listenTcp,
@@ -111,13 +122,52 @@ export const tcpTransport: Transport<TcpEndpoint> = streamTransport<TcpEndpoint>
   },
 
   async dial(endpoint: TcpEndpoint): Promise<Link> {
-    const { host, port, text } = endpoint;
-    let conn: Deno.TcpConn;
-    try {
-      conn = await Deno.connect({ hostname: host, port, transport: "tcp" });
-    } catch (err) {
-      throw fromDenoError(err, `connect ${text}`, netFlag(host, port));
-    }
-    return tcpLink(conn);
+    return tcpLink(await connectTcp(endpoint));
   },
 });
+
+/**
+ * tcp connecting through a SOCKS5 proxy (libzmq's ZMQ_SOCKS_PROXY): each
+ * attempt connects to the proxy and asks it for the endpoint (socks.ts).
+ * The endpoint's host is not resolved here: the proxy resolves a name.
+ */
+function tcpThroughSocks(settings: SocksSettings): Transport<TcpEndpoint> {
+  const { host, port } = parseSocksProxy(settings.proxy);
+  const proxy: TcpEndpoint = {
+    transport: "tcp",
+    host,
+    port,
+    ipv6: host.includes(":"),
+    text: `tcp://${settings.proxy}`,
+  };
+  return streamTransport<TcpEndpoint>({
+    scheme: "tcp",
+    parse: parseTcp,
+    listen: listenTcp,
+
+    checkConnect(endpoint: TcpEndpoint): void {
+      requireNet(`connect ${endpoint.text} through the SOCKS proxy ${settings.proxy}`, host, port);
+    },
+
+    async dial(endpoint: TcpEndpoint): Promise<Link> {
+      const conn = await connectTcp(proxy);
+      try {
+        await socksHandshake(conn, endpoint.host, endpoint.port, settings);
+      } catch (err) {
+        conn.close();
+        throw err;
+      }
+      return tcpLink(conn);
+    },
+  });
+}
+
+/** The tcp transport; a socket with `socksProxy` connects through the proxy. */
+export const tcpTransport: Transport<TcpEndpoint> = {
+  ...directTcp,
+  connect(endpoint: TcpEndpoint, socket: TransportSocket): Connection {
+    const socks = socksSettings(socket);
+    const transport = socks === null ? directTcp : tcpThroughSocks(socks);
+    return transport.connect(endpoint, socket);
+  },
+};
