@@ -300,7 +300,27 @@ export class Chromium {
 
   /** Opens a new tab on `url` (after its load event) with console capture. */
   async open(url: string): Promise<Page> {
+    try {
+      return await this.#open(url);
+    } catch (err) {
+      if (!(err instanceof BrowserError)) throw err;
+      throw new BrowserError(`${err.message}\nChromium's stderr (tail):\n${this.stderr.text}`);
+    }
+  }
+
+  /** The tab Chromium started with (about:blank), else a new one. */
+  async #pageTarget(): Promise<string> {
+    const { targetInfos } = await this.devtools.call("Target.getTargets") as {
+      targetInfos: { targetId: string; type: string; attached: boolean }[];
+    };
+    const blank = targetInfos.find((target) => target.type === "page" && !target.attached);
+    if (blank) return blank.targetId;
     const { targetId } = await this.devtools.call("Target.createTarget", { url: "about:blank" });
+    return targetId as string;
+  }
+
+  async #open(url: string): Promise<Page> {
+    const targetId = await this.#pageTarget();
     const { sessionId } = await this.devtools.call("Target.attachToTarget", {
       targetId,
       flatten: true,
