@@ -58,8 +58,9 @@ export function parseFlags(
 }
 
 function firstSentence(message: string): string {
-  const end = message.search(/\.( |$)/);
-  return (end < 0 ? message : message.slice(0, end)).replace(/^Unknown option/, "unknown option");
+  const end = message.search(/\.(\s|$)/);
+  return (end < 0 ? message : message.slice(0, end)).split("\n")[0]
+    .replace(/^(Unknown option|Option)/, (word) => word.toLowerCase());
 }
 
 /** The value of a string flag (parseArgs types string flags as `string | boolean`). */

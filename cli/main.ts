@@ -24,10 +24,13 @@ import {
   writeLine,
 } from "./common.ts";
 import { keygen } from "./keygen.ts";
+import { monitor } from "./monitor.ts";
+import { perf } from "./perf.ts";
+import { proxyCommand } from "./proxy.ts";
 import { relay } from "./relay.ts";
 import { recv, send } from "./send_recv.ts";
 
-const COMMANDS: Command[] = [relay, send, recv, keygen];
+const COMMANDS: Command[] = [relay, send, recv, proxyCommand, keygen, monitor, perf];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -46,7 +46,7 @@ Options:
   --frontend ENDPOINT        where publishers send; default tcp://*:5557
   --backend ENDPOINT         where subscribers connect; default tcp://*:5558
                              Any endpoint the library takes (tcp://, ipc://,
-                             ws://, …). It is bound, or connected to when it
+                             …). It is bound, or connected to when it
                              starts with ">" (">tcp://upstream:5556");
                              "@" binds explicitly. Repeat the flag or
                              separate endpoints with commas for several.
@@ -60,7 +60,7 @@ Options:
                              (run with --allow-read for the two files)
   --hwm N                    high-water mark per peer, messages; default 1000
   --linger MS                how long stopping keeps delivering queued
-                             messages; default 0 (-1: until delivered)
+                             messages; default 1000 (-1: until delivered)
   --stats-interval SECONDS   print a stats line every SECONDS (0: never);
                              default 10
   -h, --help                 show this help and exit
@@ -72,7 +72,8 @@ peers connected to the backend now, "subscriptions" the distinct prefixes
 they asked for, and "dropped" deliveries lost at subscribers' high-water
 marks during the interval.
 
-SIGINT or SIGTERM stops the relay cleanly (a second one at once).
+SIGINT or SIGTERM stops the relay cleanly: what it queued for subscribers
+is still delivered for up to --linger ms (a second signal stops it at once).
 
 Examples:
   zmtp relay --frontend tcp://*:5557 --backend tcp://*:5558
@@ -116,7 +117,7 @@ function parseSettings(args: string[]): Settings | "help" {
     curveSecretKey: curveKey(values["curve-secret-key"], "--curve-secret-key"),
     wssPemFiles: cert === undefined ? undefined : { cert, key: key! },
     hwm: numberFlag(values.hwm, "--hwm", 1000, { integer: true }),
-    linger: numberFlag(values.linger, "--linger", 0, { min: -1, integer: true }),
+    linger: numberFlag(values.linger, "--linger", 1000, { min: -1, integer: true }),
     statsInterval: numberFlag(values["stats-interval"], "--stats-interval", 10),
   };
 }

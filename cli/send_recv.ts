@@ -6,7 +6,15 @@
  * @module
  */
 
-import { type SocketBase, Subscriber, XSubscriber, ZmqError } from "../mod.ts";
+import {
+  Dish,
+  messageGroup,
+  Radio,
+  type SocketBase,
+  Subscriber,
+  XSubscriber,
+  ZmqError,
+} from "../mod.ts";
 import {
   attach,
   type Command,
@@ -48,7 +56,7 @@ const SHARED_FLAGS: Options = {
 };
 
 const SHARED_USAGE = `  -t, --type TYPE            the socket type: ${SOCKET_TYPE_NAMES.join(", ")}
-  -b, --bind ENDPOINT        bind (repeatable): tcp://*:5555, ipc:///tmp/s, ws://…
+  -b, --bind ENDPOINT        bind (repeatable): tcp://*:5555, ipc:///tmp/s, …
   -c, --connect ENDPOINT     connect (repeatable); peers may start in any order
   -f, --format FORMAT        text (default), json (an array of strings per line),
                              hex or base64 (each frame encoded)
@@ -77,6 +85,8 @@ Options:
 ${SHARED_USAGE}
   --delay MS                 wait MS milliseconds before the first message
                              (a PUB drops messages until subscribers arrive)
+  --group GROUP              RADIO: send every message to GROUP (without it, a
+                             line is GROUP, separator, BODY)
 
 Default type: push.
 
@@ -97,6 +107,8 @@ Options:
 ${SHARED_USAGE}
   --subscribe PREFIX         SUB, XSUB: receive messages that start with PREFIX
                              (repeatable; default: every message)
+  --join GROUP               DISH: receive the messages sent to GROUP
+                             (repeatable); each line is GROUP, separator, BODY
 
 Default type: pull, or sub with --subscribe.
 
@@ -224,6 +236,7 @@ async function sendRun(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
     ...SHARED_FLAGS,
     delay: { type: "string" },
+    group: { type: "string" },
   }, true);
   if (values.help) {
     writeLine(SEND_USAGE);
@@ -231,6 +244,10 @@ async function sendRun(args: string[]): Promise<number> {
   }
   const s = settings(values, "push", "sends");
   const delay = numberFlag(values.delay, "--delay", 0);
+  const group = text(values.group);
+  if (group !== undefined && s.type.name !== "radio") {
+    throw new UsageError(`--group is for a radio socket, not ${s.type.name}`);
+  }
   for (const [i, line] of positionals.entries()) {
     try {
       parseLine(line, s.lineFormat);
@@ -253,7 +270,7 @@ async function sendRun(args: string[]): Promise<number> {
         throw new Error(`${where}: ${(err as Error).message}`);
       }
       try {
-        await socket.send(frames, { signal });
+        await sendFrames(socket, frames, group, signal);
       } catch (err) {
         if (signal.aborted) break;
         explainTimeout(err, `no peer took message ${sent + 1}`, s.timeout);
@@ -280,15 +297,24 @@ async function recvRun(args: string[]): Promise<number> {
   const { values } = parseFlags(args, {
     ...SHARED_FLAGS,
     subscribe: { type: "string", multiple: true },
+    join: { type: "string", multiple: true },
   });
   if (values.help) {
     writeLine(RECV_USAGE);
     return EXIT_OK;
   }
   const prefixes = texts(values.subscribe);
+  const groups = texts(values.join);
   const s = settings(values, prefixes.length > 0 ? "sub" : "pull", "receives");
   if (prefixes.length > 0 && !["sub", "xsub"].includes(s.type.name)) {
     throw new UsageError(`--subscribe needs a sub or xsub socket, not ${s.type.name}`);
+  }
+  if ((groups.length > 0) !== (s.type.name === "dish")) {
+    throw new UsageError(
+      groups.length > 0
+        ? `--join is for a dish socket, not ${s.type.name}`
+        : "a dish needs --join GROUP",
+    );
   }
   const shutdown = shutdownSignal();
   const { signal } = shutdown;
@@ -296,6 +322,7 @@ async function recvRun(args: string[]): Promise<number> {
   try {
     socket = await openSocket("recv", s);
     await subscribe(socket, prefixes.length > 0 ? prefixes : [""]);
+    if (socket instanceof Dish) socket.join(...groups);
     for (let received = 0; received < s.count;) {
       let msg;
       try {
@@ -305,7 +332,9 @@ async function recvRun(args: string[]): Promise<number> {
         explainTimeout(err, `no message (${received} received)`, s.timeout);
       }
       received++;
-      writeLine(formatLine(msg, s.lineFormat));
+      const group = socket instanceof Dish ? messageGroup(msg) : undefined;
+      const shown = group === undefined ? msg : [new TextEncoder().encode(group), ...msg];
+      writeLine(formatLine(shown, s.lineFormat));
       if (s.type.name === "rep") await socket.send(msg);
     }
   } finally {
@@ -313,6 +342,26 @@ async function recvRun(args: string[]): Promise<number> {
     socket?.close();
   }
   return EXIT_OK;
+}
+
+/**
+ * Sends one message; a RADIO sends to `group`, or without one to the group
+ * its first frame names (as `recv` prints what a DISH receives).
+ */
+function sendFrames(
+  socket: SocketBase,
+  frames: Uint8Array[],
+  group: string | undefined,
+  signal: AbortSignal,
+): Promise<void> {
+  if (!(socket instanceof Radio)) return socket.send(frames, { signal });
+  if (group !== undefined) return socket.send(frames, { group, signal });
+  if (frames.length !== 2) {
+    return Promise.reject(
+      new Error("a radio message is GROUP, separator, BODY (or give --group)"),
+    );
+  }
+  return socket.send(frames[1], { group: frames[0], signal });
 }
 
 /** SUB subscribes, XSUB sends its subscriptions up; other types receive everything anyway. */

@@ -6,16 +6,23 @@
  */
 
 import {
+  Channel,
+  Client,
   curveKeyPair,
   curvePublicKey,
   Dealer,
+  Dish,
+  Gather,
   Pair,
   Publisher,
   Pull,
   Push,
+  Radio,
   Reply,
   Request,
   Router,
+  Scatter,
+  Server,
   type SocketBase,
   type SocketOptions,
   Stream,
@@ -50,6 +57,14 @@ const TYPES: SocketType[] = [
   ["push", Push, true, false],
   ["pull", Pull, false, true],
   ["stream", Stream, true, true],
+  // libzmq's draft types: single-frame messages.
+  ["client", Client, true, true],
+  ["server", Server, false, true], // a reply needs the peer's routing id: use the library
+  ["radio", Radio, true, false],
+  ["dish", Dish, false, true],
+  ["scatter", Scatter, true, false],
+  ["gather", Gather, false, true],
+  ["channel", Channel, true, true],
 ].map(([name, create, sends, receives]) => ({ name, create, sends, receives }) as SocketType);
 
 /** The socket types, by the lower-case names of libzmq's ZMQ_* constants. */

@@ -229,10 +229,12 @@ async function pump(
       throw err;
     }
     burst++;
+    // Counted before sending: a ROUTER takes the routing id frame off the array it sends.
+    const frames = msg.length;
     let bytes = 0;
-    for (let i = 0; i < msg.length; i++) bytes += msg[i].length;
+    for (let i = 0; i < frames; i++) bytes += msg[i].length;
     received.messagesIn++;
-    received.framesIn += msg.length;
+    received.framesIn += frames;
     received.bytesIn += bytes;
     if (capture !== undefined && !capture.closed) {
       // Its own array: an inproc reader may change the one it is given.
@@ -241,7 +243,7 @@ async function pump(
     }
     if (!trySend(to, msg) && !await deliver(to, msg, signal)) return;
     sent.messagesOut++;
-    sent.framesOut += msg.length;
+    sent.framesOut += frames;
     sent.bytesOut += bytes;
   }
 }

@@ -34,7 +34,7 @@ import {
   resolveEndpoint,
   type TransportSocket,
 } from "./transport/registry.ts";
-import type { WireAdapter } from "./wire/join_leave.ts";
+import { NO_WIRE_ADAPTER, type WireAdapter } from "./wire/adapter.ts";
 import type { ZmtpSocketType } from "./wire/socket_types.ts";
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -627,13 +627,17 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       heartbeatInterval: this.heartbeatInterval,
       heartbeatTimeout: this.heartbeatTimeout,
       heartbeatTimeToLive: this.heartbeatTimeToLive,
-      adapter: this.wireAdapter(),
+      wire: this.wireAdapter(),
     };
   }
 
-  /** @internal What this socket type adds on the wire (RADIO/DISH's JOIN and LEAVE); null: nothing. */
-  protected wireAdapter(): WireAdapter | null {
-    return null;
+  /**
+   * @internal What this socket type adds on the wire, handed to the engine
+   * of each connection (SUB's subscriptions as commands, DISH's JOIN and
+   * LEAVE, …).
+   */
+  protected wireAdapter(): WireAdapter {
+    return NO_WIRE_ADAPTER;
   }
 
   /** @internal The routing id as bytes (empty when unset). */

@@ -51,6 +51,12 @@ export class Pipe {
    * RADIO sends such a pipe every group (libzmq's subscribe_to_all).
    */
   subscribeToAll = false;
+  /**
+   * Set by a transport that cannot carry every message (udp: short groups,
+   * small datagrams): why `msg` cannot go out, or null when it can. The
+   * socket type refuses such a send instead of losing the message.
+   */
+  refuses: ((msg: Message) => string | null) | null = null;
   /** Set by the socket: the transport under the pipe was re-established (libzmq's hiccup). */
   onReconnect: (() => void) | null = null;
   /** Set by the socket: {@link peer} was filled in (a handshake completed; again after each reconnection). */

@@ -12,12 +12,19 @@
  * @module
  */
 
-import { nextTurn, type Timer } from "../timer.ts";
-import { DrainWaiters } from "./output.ts";
-import { type ByteStream, isClosedError, writeAll } from "../transport/byte_stream.ts";
+import type { Timer } from "../timer.ts";
+import { type ByteStream, isClosedError } from "../transport/byte_stream.ts";
 import type { Message } from "../message.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
-import { errorData, parseCommand, parseErrorReason, parsePing, pingData } from "../wire/command.ts";
+import type { WireAdapter } from "../wire/adapter.ts";
+import {
+  commandBody,
+  errorData,
+  parseCommand,
+  parseErrorReason,
+  parsePing,
+  pingData,
+} from "../wire/command.ts";
 import type { Command } from "../wire/command.ts";
 import {
   FLAG_COMMAND,
@@ -34,7 +41,6 @@ import {
   encodeGreeting,
   GREETING_SIZE,
 } from "../wire/greeting.ts";
-import type { WireAdapter } from "../wire/join_leave.ts";
 import { metadataText } from "../wire/metadata.ts";
 import { compatibleSocketTypes, type ZmtpSocketType } from "../wire/socket_types.ts";
 import {
@@ -45,11 +51,10 @@ import {
   type Mechanism,
 } from "../mechanism/mechanism.ts";
 import { tagUserId } from "../mechanism/zap.ts";
+import { EngineBase } from "./engine_base.ts";
 
 /** Stop encoding into a batch once it holds this many bytes. */
 const BATCH_BYTES = 256 * 1024;
-/** After a write, fewer queued messages than this wait one event-loop turn for more. */
-const YIELD_BELOW = 256;
 /** How long a failing engine waits for its ERROR command to be written. */
 const ERROR_FLUSH_MS = 500;
 /**
@@ -76,8 +81,8 @@ export interface EngineConfig {
   heartbeatTimeout: number;
   /** TTL announced in our PINGs, in ms; 0 for none. */
   heartbeatTimeToLive: number;
-  /** What the socket type adds on the wire (RADIO/DISH's JOIN and LEAVE); null for nothing. */
-  adapter?: WireAdapter | null;
+  /** What the socket type adds on the wire (SUB's subscriptions as commands, …). */
+  wire: WireAdapter;
 }
 
 /** How an engine ended. */
@@ -138,11 +143,10 @@ export interface EngineHandler {
 }
 
 /** One ZMTP connection; see the module documentation. */
-export class Engine implements FrameSink, SessionEngine {
+export class Engine extends EngineBase implements FrameSink {
   private readonly decoder: FrameDecoder;
   private readonly encoder = new FrameEncoder();
   private readonly mechanism: Mechanism;
-  private pipe: Pipe | null = null;
   private codec: FrameCodec | undefined;
   /** The peer's User-Id from authentication; messages are tagged only when set. */
   private userId: string | undefined;
@@ -155,31 +159,27 @@ export class Engine implements FrameSink, SessionEngine {
   /** Commands of our own waiting for the next batch (PONG, PING, ERROR, handshake). */
   private control: ((encoder: FrameEncoder) => void)[] = [];
   private ready = false;
-  private stopped = false;
-  private flushing = false;
   private peerMinor = 1;
-  private resumeReading: (() => void) | null = null;
   private handshakeTimer: Timer | undefined;
   private heartbeatTimer: Timer | undefined;
   private heartbeatDeadline: Timer | undefined;
   private ttlTimer: Timer | undefined;
   /** Counts reads; heartbeat timers compare it instead of reading a clock per read. */
   private reads = 0;
-  /** Set once the writer has nothing more to send; used by linger. */
-  private readonly drainWaiters = new DrainWaiters();
 
   /**
-   * @param conn the byte stream
+   * @param stream the byte stream
    * @param config the socket's settings
    * @param handler the session that owns this engine
    * @param address the peer's address, for events and ZAP
    */
   constructor(
-    private readonly conn: ByteStream,
+    stream: ByteStream,
     private readonly config: EngineConfig,
-    private readonly handler: EngineHandler,
-    readonly address: string,
+    handler: EngineHandler,
+    address: string,
   ) {
+    super(stream, handler, address);
     this.mechanism = config.mechanism;
     this.decoder = new FrameDecoder(config.maxMessageSize);
     this.decoder.maxCommandSize = MAX_HANDSHAKE_COMMAND;
@@ -193,20 +193,6 @@ export class Engine implements FrameSink, SessionEngine {
       }, this.config.handshakeInterval);
     }
     this.run().catch((err) => this.fail(err));
-  }
-
-  /** True while the engine has messages it has not yet written. */
-  get hasPendingOutput(): boolean {
-    return this.flushing || (this.pipe !== null && this.pipe.outbound.length > 0);
-  }
-
-  /**
-   * Resolves once every message queued so far has been written, or the
-   * engine stopped. Used to linger on close.
-   */
-  drained(): Promise<void> {
-    if (this.stopped || !this.hasPendingOutput) return Promise.resolve();
-    return this.drainWaiters.wait();
   }
 
   /** Closes the connection now (our decision: not reported as a disconnection). */
@@ -239,7 +225,7 @@ export class Engine implements FrameSink, SessionEngine {
     const greeting = new Uint8Array(GREETING_SIZE);
     let filled = 0;
     while (filled < GREETING_SIZE) {
-      const n = await this.conn.read(greeting.subarray(filled));
+      const n = await this.stream.read(greeting.subarray(filled));
       if (n === null) throw new HandshakeError("other", "connection closed during greeting");
       filled += n;
       const problem = checkGreetingPrefix(greeting, filled);
@@ -250,17 +236,14 @@ export class Engine implements FrameSink, SessionEngine {
 
   private async readLoop(): Promise<void> {
     const decoder = this.decoder;
-    const conn = this.conn;
+    const stream = this.stream;
     while (!this.stopped) {
       const pipe = this.pipe;
       if (pipe !== null && pipe.inbound.full) {
-        await new Promise<void>((resolve) => {
-          this.resumeReading = resolve;
-          pipe.inbound.waitForSpace();
-        });
+        await this.roomToRead(pipe);
         if (this.stopped) return;
       }
-      const n = await conn.read(decoder.readTarget());
+      const n = await stream.read(decoder.readTarget());
       if (n === null) {
         if (!this.ready) throw new HandshakeError("other", "connection closed during handshake");
         this.stop();
@@ -378,24 +361,16 @@ export class Engine implements FrameSink, SessionEngine {
     this.userId = peer.userId;
     this.codec = this.mechanism.codec;
     if (this.codec !== undefined) this.decoder.raw = true;
-    this.pipe = pipe;
+    this.servePipe(pipe);
     // After the handshake a command is held to the same limit as a message (as libzmq).
     this.decoder.maxCommandSize = this.config.maxMessageSize;
-    pipe.outbound.onData = this.scheduleFlush;
-    pipe.inbound.onSpace = this.wakeReader;
     for (const msg of this.early) pipe.inbound.push(msg);
     this.early = [];
     this.startHeartbeats();
     this.scheduleFlush();
   }
 
-  private wakeReader = (): void => {
-    const resume = this.resumeReading;
-    this.resumeReading = null;
-    resume?.();
-  };
-
-  /** Commands after the handshake: heartbeats, subscriptions, errors. */
+  /** Commands after the handshake: heartbeats and errors here; the socket type's through its adapter. */
   private handleCommand(command: Command): void {
     switch (command.name) {
       case "PING": {
@@ -407,20 +382,12 @@ export class Engine implements FrameSink, SessionEngine {
       }
       case "PONG":
         return;
-      case "SUBSCRIBE":
-      case "CANCEL": {
-        const msg = new Uint8Array(command.data.length + 1);
-        msg[0] = command.name === "SUBSCRIBE" ? 1 : 0;
-        msg.set(command.data, 1);
-        this.onMessage([msg]);
-        return;
-      }
       case "ERROR":
         throw new ProtocolError(`peer sent ERROR: ${parseErrorReason(command.data)}`);
       default: {
-        // What the socket type makes of it; else (RFC 37) unknown commands are ignored.
-        const item = this.config.adapter?.messageFor(command);
-        if (item !== undefined) this.onMessage(item);
+        // RFC 37: unknown commands are ignored.
+        const msg = this.config.wire.toMessage?.(command);
+        if (msg !== undefined) this.onMessage(msg);
         return;
       }
     }
@@ -433,10 +400,7 @@ export class Engine implements FrameSink, SessionEngine {
     if (this.stopped) return;
     const codec = this.codec;
     if (codec !== undefined) {
-      const body = new Uint8Array(1 + name.length + data.length);
-      body[0] = name.length;
-      for (let i = 0; i < name.length; i++) body[1 + i] = name.charCodeAt(i);
-      body.set(data, 1 + name.length);
+      const body = commandBody(name, data);
       this.control.push((e) => {
         const sealed = codec.seal(FLAG_COMMAND, body);
         e.frame(sealed, codec.flags);
@@ -447,35 +411,16 @@ export class Engine implements FrameSink, SessionEngine {
     this.scheduleFlush();
   }
 
-  private scheduleFlush = (): void => {
-    if (this.flushing || this.stopped) return;
-    this.flushing = true;
-    queueMicrotask(this.flush);
-  };
-
-  private flush = (): void => {
-    this.flushLoop().catch((err) => this.fail(err));
-  };
-
-  private async flushLoop(): Promise<void> {
+  /** EngineBase: our commands, then queued messages, encoded into one batch. */
+  protected takeOutput(): Uint8Array[] {
     const encoder = this.encoder;
-    try {
-      while (!this.stopped) {
-        this.encodeBatch(encoder);
-        const chunks = encoder.take();
-        if (chunks.length === 0) break;
-        for (let i = 0; i < chunks.length; i++) await writeAll(this.conn, chunks[i]);
-        // A write to a local socket completes at once, so without a pause the
-        // next batch would hold only what the producer queued in the few
-        // microtasks since: many small writes. One event-loop turn lets a
-        // producer in a send loop fill its queue (up to the high-water mark)
-        // first. A lone message (request-reply) went out in the first batch.
-        if (this.pipe !== null && this.pipe.outbound.length < YIELD_BELOW) await nextTurn();
-      }
-    } finally {
-      this.flushing = false;
-    }
-    if (!this.hasPendingOutput) this.drainWaiters.release();
+    this.encodeBatch(encoder);
+    return encoder.take();
+  }
+
+  /** EngineBase: a write failed. */
+  protected writeFailed(error: unknown): void {
+    this.fail(error);
   }
 
   private encodeBatch(encoder: FrameEncoder): void {
@@ -488,45 +433,35 @@ export class Engine implements FrameSink, SessionEngine {
     if (pipe === null) return;
     const queue = pipe.outbound;
     const codec = this.codec;
-    const subscriptions = this.peerMinor >= 1 && isSubscriber(this.config.socketType);
-    const adapter = this.config.adapter ?? null;
+    const toCommand = this.config.wire.toCommand;
+    if (codec === undefined && toCommand === undefined) {
+      // The common case, kept free of per-message checks.
+      while (encoder.size < BATCH_BYTES) {
+        const msg = queue.shift();
+        if (msg === undefined) break;
+        encoder.message(msg);
+      }
+      return;
+    }
+    const peerMinor = this.peerMinor;
     while (encoder.size < BATCH_BYTES) {
       const msg = queue.shift();
       if (msg === undefined) break;
-      const command = adapter === null ? null : adapter.commandFor(msg);
-      if (command !== null) this.encodeCommand(encoder, codec, command);
-      else if (codec !== undefined) this.encodeSealed(encoder, codec, msg, subscriptions);
-      else if (subscriptions && isSubscription(msg)) {
-        encoder.command(msg[0][0] === 1 ? "SUBSCRIBE" : "CANCEL", msg[0].subarray(1));
-      } else encoder.message(msg);
+      const command = toCommand?.(msg, peerMinor);
+      if (command === undefined) {
+        if (codec !== undefined) this.encodeSealed(encoder, codec, msg);
+        else encoder.message(msg);
+      } else if (codec !== undefined) {
+        // ZMTP 3.1 inside the box too (SUBSCRIBE/CANCEL as libzmq 4.3.5 sends them).
+        encoder.frame(
+          codec.seal(FLAG_COMMAND, commandBody(command.name, command.data)),
+          codec.flags,
+        );
+      } else encoder.command(command.name, command.data);
     }
   }
 
-  /** A command the socket type's adapter made of a pipe item, sealed when the mechanism says so. */
-  private encodeCommand(encoder: FrameEncoder, codec: FrameCodec | undefined, command: Command) {
-    if (codec === undefined) {
-      encoder.command(command.name, command.data);
-      return;
-    }
-    const { name, data } = command;
-    const body = new Uint8Array(1 + name.length + data.length);
-    body[0] = name.length;
-    for (let i = 0; i < name.length; i++) body[1 + i] = name.charCodeAt(i);
-    body.set(data, 1 + name.length);
-    encoder.frame(codec.seal(FLAG_COMMAND, body), codec.flags);
-  }
-
-  private encodeSealed(
-    encoder: FrameEncoder,
-    codec: FrameCodec,
-    msg: Message,
-    subscriptions: boolean,
-  ): void {
-    if (subscriptions && isSubscription(msg)) {
-      // ZMTP 3.1 inside the box too: SUBSCRIBE/CANCEL commands, as libzmq 4.3.5 sends them.
-      encoder.frame(codec.seal(FLAG_COMMAND, subscriptionCommand(msg[0])), codec.flags);
-      return;
-    }
+  private encodeSealed(encoder: FrameEncoder, codec: FrameCodec, msg: Message): void {
     const last = msg.length - 1;
     for (let i = 0; i <= last; i++) {
       const sealed = codec.seal(i < last ? FLAG_MORE : 0, msg[i]);
@@ -570,7 +505,7 @@ export class Engine implements FrameSink, SessionEngine {
    * (libzmq drops such connections; we do not).
    */
   private silentSince(reads: number): boolean {
-    return this.reads === reads && this.resumeReading === null;
+    return this.reads === reads && !this.readPaused;
   }
 
   // ---- ending --------------------------------------------------------------
@@ -603,16 +538,7 @@ export class Engine implements FrameSink, SessionEngine {
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.heartbeatDeadline);
     clearTimeout(this.ttlTimer);
-    try {
-      this.conn.close();
-    } catch { /* already closed */ }
-    const pipe = this.pipe;
-    if (pipe !== null) {
-      pipe.outbound.onData = null;
-      pipe.inbound.onSpace = null;
-    }
-    this.wakeReader();
-    this.drainWaiters.release();
+    this.teardown();
     const stop: EngineStop = { wasReady: this.ready, requested };
     if (error !== undefined && !isClosedError(error)) stop.error = error;
     if (!this.ready && !requested) stop.handshakeFailure = handshakeFailureOf(stop.error);
@@ -628,23 +554,4 @@ export class Engine implements FrameSink, SessionEngine {
 function handshakeFailureOf(error: unknown): HandshakeFailure {
   if (error instanceof HandshakeError) return error.kind;
   return error === undefined ? "other" : "protocol";
-}
-
-function isSubscriber(type: ZmtpSocketType): boolean {
-  return type === "SUB" || type === "XSUB";
-}
-
-/** A single-frame message starting with 1 (subscribe) or 0 (cancel). */
-function isSubscription(msg: Message): boolean {
-  return msg.length === 1 && msg[0].length > 0 && msg[0][0] <= 1;
-}
-
-/** The body of a SUBSCRIBE or CANCEL command for a `\x01prefix` / `\x00prefix` message. */
-function subscriptionCommand(msg: Uint8Array): Uint8Array {
-  const name = msg[0] === 1 ? "SUBSCRIBE" : "CANCEL";
-  const body = new Uint8Array(1 + name.length + msg.length - 1);
-  body[0] = name.length;
-  for (let i = 0; i < name.length; i++) body[1 + i] = name.charCodeAt(i);
-  body.set(msg.subarray(1), 1 + name.length);
-  return body;
 }

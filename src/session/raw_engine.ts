@@ -14,10 +14,10 @@
  */
 
 import { concatBytes } from "../message.ts";
-import { DrainWaiters } from "./output.ts";
-import { type ByteStream, isClosedError, writeAll } from "../transport/byte_stream.ts";
-import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
-import type { EngineHandler, EngineStop, SessionEngine } from "./engine.ts";
+import { type ByteStream, isClosedError } from "../transport/byte_stream.ts";
+import type { PeerInfo } from "../pipe/pipe.ts";
+import type { EngineHandler, EngineStop } from "./engine.ts";
+import { EngineBase } from "./engine_base.ts";
 
 /** Size of a read slab; reads are carved out of it until little is left. */
 const SLAB_BYTES = 256 * 1024;
@@ -29,25 +29,20 @@ const COALESCE_BYTES = 16 * 1024;
 const BATCH_BYTES = 256 * 1024;
 
 /** One raw byte-stream connection; see the module documentation. */
-export class RawEngine implements SessionEngine {
-  private pipe: Pipe | null = null;
+export class RawEngine extends EngineBase {
   private slab = new Uint8Array(SLAB_BYTES);
   private slabUsed = 0;
-  private stopped = false;
-  private flushing = false;
-  private resumeReading: (() => void) | null = null;
-  private readonly drainWaiters = new DrainWaiters();
 
   /**
-   * @param conn the byte stream
+   * @param stream the byte stream
    * @param handler the session that owns this engine
    * @param address the peer's address, for events
    */
-  constructor(
-    private readonly conn: ByteStream,
-    private readonly handler: EngineHandler,
-    readonly address: string,
-  ) {}
+  constructor(stream: ByteStream, handler: EngineHandler, address: string) {
+    super(stream, handler, address);
+    // Raw bytes are written as soon as they are queued.
+    this.yieldAfterWrite = false;
+  }
 
   /** Attaches to the session's pipe at once (there is no handshake) and starts reading. */
   start(): void {
@@ -58,27 +53,13 @@ export class RawEngine implements SessionEngine {
       address: this.address,
       zmtpMinor: 0,
     };
-    const pipe = this.handler.onReady(this, peer);
-    this.pipe = pipe;
-    pipe.outbound.onData = this.scheduleFlush;
-    pipe.inbound.onSpace = this.wakeReader;
+    this.servePipe(this.handler.onReady(this, peer));
     this.notify();
     this.scheduleFlush();
     this.readLoop().then(
       () => this.stop(true),
       (err) => this.stop(true, err),
     );
-  }
-
-  /** True while the engine has messages it has not yet written. */
-  get hasPendingOutput(): boolean {
-    return this.flushing || (this.pipe !== null && this.pipe.outbound.length > 0);
-  }
-
-  /** Resolves once every message queued so far has been written, or the engine stopped. */
-  drained(): Promise<void> {
-    if (this.stopped || !this.hasPendingOutput) return Promise.resolve();
-    return this.drainWaiters.wait();
   }
 
   /** Closes the connection now; the socket asked for it, so no disconnect message is queued. */
@@ -89,14 +70,11 @@ export class RawEngine implements SessionEngine {
   // ---- reading -------------------------------------------------------------
 
   private async readLoop(): Promise<void> {
-    const conn = this.conn;
+    const stream = this.stream;
     while (!this.stopped) {
       const pipe = this.pipe!;
       if (pipe.inbound.full) {
-        await new Promise<void>((resolve) => {
-          this.resumeReading = resolve;
-          pipe.inbound.waitForSpace();
-        });
+        await this.roomToRead(pipe);
         if (this.stopped) return;
       }
       if (SLAB_BYTES - this.slabUsed < MIN_READ_BYTES) {
@@ -104,7 +82,7 @@ export class RawEngine implements SessionEngine {
         this.slabUsed = 0;
       }
       const start = this.slabUsed;
-      const n = await conn.read(this.slab.subarray(start));
+      const n = await stream.read(this.slab.subarray(start));
       if (n === null || this.stopped) return;
       this.slabUsed = start + n;
       pipe.inbound.push([this.slab.subarray(start, start + n)]);
@@ -118,42 +96,18 @@ export class RawEngine implements SessionEngine {
     if (pipe !== null && !pipe.detached) pipe.inbound.push([new Uint8Array(0)]);
   }
 
-  private wakeReader = (): void => {
-    const resume = this.resumeReading;
-    this.resumeReading = null;
-    resume?.();
-  };
-
   // ---- writing -------------------------------------------------------------
 
-  private scheduleFlush = (): void => {
-    if (this.flushing || this.stopped) return;
-    this.flushing = true;
-    queueMicrotask(this.flush);
-  };
-
-  private flush = (): void => {
-    this.flushLoop().catch((err) => this.stop(true, err));
-  };
-
-  private async flushLoop(): Promise<void> {
-    try {
-      while (!this.stopped) {
-        const chunks = this.takeBatch();
-        if (chunks.length === 0) break;
-        for (let i = 0; i < chunks.length; i++) await writeAll(this.conn, chunks[i]);
-      }
-    } finally {
-      this.flushing = false;
-    }
-    if (!this.hasPendingOutput) this.drainWaiters.release();
+  /** EngineBase: a write failed; the connection is gone. */
+  protected writeFailed(error: unknown): void {
+    this.stop(true, error);
   }
 
   /**
-   * Takes queued messages up to a batch: runs of small frames become one
-   * buffer, large frames stay as they are.
+   * EngineBase: takes queued messages up to a batch: runs of small frames
+   * become one buffer, large frames stay as they are.
    */
-  private takeBatch(): Uint8Array[] {
+  protected takeOutput(): Uint8Array[] {
     const queue = this.pipe!.outbound;
     const chunks: Uint8Array[] = [];
     let small: Uint8Array[] = [];
@@ -189,17 +143,8 @@ export class RawEngine implements SessionEngine {
   private stop(byPeer: boolean, error?: unknown): void {
     if (this.stopped) return;
     this.stopped = true;
-    try {
-      this.conn.close();
-    } catch { /* already closed */ }
-    const pipe = this.pipe;
-    if (pipe !== null) {
-      pipe.outbound.onData = null;
-      pipe.inbound.onSpace = null;
-      if (byPeer) this.notify();
-    }
-    this.wakeReader();
-    this.drainWaiters.release();
+    this.teardown();
+    if (byPeer) this.notify();
     const stop: EngineStop = { wasReady: true, requested: !byPeer };
     if (error !== undefined && !isClosedError(error)) stop.error = error;
     this.handler.onStopped(this, stop);

@@ -93,7 +93,7 @@ export class Dish extends SocketBase {
   }
 
   /** @internal Joins and leaves go out as JOIN and LEAVE commands. */
-  protected override wireAdapter(): WireAdapter | null {
+  protected override wireAdapter(): WireAdapter {
     return DISH_ADAPTER;
   }
 

@@ -8,6 +8,8 @@
 import type { Message } from "../message.ts";
 import { applyOptions, type SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
+import { SUBSCRIPTION_COMMANDS_AS_MESSAGES } from "../routing/subscription_message.ts";
+import type { WireAdapter } from "../wire/adapter.ts";
 import { PublisherCore } from "../routing/publisher_core.ts";
 import { COMMON_OPTION_NAMES, COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
 
@@ -70,6 +72,11 @@ export class Publisher extends SocketBase {
   /** Number of distinct prefixes subscribers asked for. */
   get topicCount(): number {
     return this.core.topicCount;
+  }
+
+  /** @internal SUBSCRIBE/CANCEL commands arrive as subscription messages. */
+  protected override wireAdapter(): WireAdapter {
+    return SUBSCRIPTION_COMMANDS_AS_MESSAGES;
   }
 
   /** @internal A new subscriber: read its subscriptions. */

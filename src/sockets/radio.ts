@@ -43,6 +43,8 @@ const utf8 = new TextEncoder();
  */
 export class Radio extends SocketBase {
   private readonly groups = new GroupTable();
+  /** Peers whose transport may refuse a message (udp). */
+  private readonly limited = new Set<Pipe>();
 
   /** Creates a RADIO socket. */
   constructor(options?: Partial<RadioOptions>) {
@@ -69,19 +71,21 @@ export class Radio extends SocketBase {
   }
 
   /** @internal JOIN and LEAVE commands from dishes become pipe items. */
-  protected override wireAdapter(): WireAdapter | null {
+  protected override wireAdapter(): WireAdapter {
     return RADIO_ADAPTER;
   }
 
   /** @internal A new dish: read its joins (a udp peer gets every group). */
   protected xAttach(pipe: Pipe): void {
     if (pipe.subscribeToAll) this.groups.addReceiverOfAll(pipe);
+    if (pipe.refuses !== null) this.limited.add(pipe);
     this.readMemberships(pipe);
   }
 
   /** @internal A dish went away with its groups. */
   protected xTerminated(pipe: Pipe): void {
     this.groups.forget(pipe);
+    this.limited.delete(pipe);
   }
 
   /** @internal A dish reconnected: it joins its groups again. */
@@ -95,9 +99,16 @@ export class Radio extends SocketBase {
     this.readMemberships(pipe);
   }
 
-  /** @internal To every dish in the group; a full one misses it. */
+  /**
+   * @internal To every dish in the group; a full one misses it. A message
+   * that a dish's transport cannot carry (udp's limits) is refused whole.
+   */
   protected override xSend(msg: Message): boolean {
     const [group] = msg;
+    for (const pipe of this.limited) {
+      const problem = pipe.refuses!(msg);
+      if (problem !== null) throw zmqError("EINVAL", problem);
+    }
     this.groups.forEachMatching(group, (pipe) => {
       if (!pipe.write(msg)) this.droppedCount++;
     });

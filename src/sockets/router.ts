@@ -6,12 +6,10 @@
  * @module
  */
 
-import { zmqError } from "../errors.ts";
 import type { Message } from "../message.ts";
 import type { SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
-import { FairQueue } from "../routing/fair_queue.ts";
-import { RoutingTable } from "../routing/routing_table.ts";
+import { PeersById } from "../routing/peers_by_id.ts";
 import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
 import { EMPTY_FRAME } from "./dealer.ts";
 
@@ -66,14 +64,14 @@ export class Router extends SocketBase {
   routerHandover: boolean;
   /** See {@link RouterOptions.probeRouter}. */
   probeRouter: boolean;
-  private readonly fq = new FairQueue();
-  private readonly table = new RoutingTable();
   /**
    * Pipes without a routing id yet: connecting pipes before their first
    * handshake, and peers whose id is taken (without `routerHandover`).
    * libzmq's anonymous pipes. They are neither read nor addressable.
    */
   private readonly anonymous = new Set<Pipe>();
+  /** Identified peers: the routing table and the fair queue. */
+  private readonly peers = new PeersById();
 
   /** Creates a ROUTER socket. */
   constructor(options?: Partial<RouterOptions>) {
@@ -83,6 +81,11 @@ export class Router extends SocketBase {
     this.routerMandatory = options?.routerMandatory ?? false;
     this.routerHandover = options?.routerHandover ?? false;
     this.probeRouter = options?.probeRouter ?? false;
+  }
+
+  /** Messages dropped for an unknown routing id or a peer at its high-water mark. */
+  override get droppedMessages(): number {
+    return this.peers.dropped;
   }
 
   /** @internal A new peer: probe it if asked, and identify it once its handshake is done. */
@@ -102,48 +105,30 @@ export class Router extends SocketBase {
   protected xTerminated(pipe: Pipe): void {
     if (this.anonymous.delete(pipe)) return;
     // The fair queue keeps the pipe until its last message is read.
-    this.table.remove(pipe);
+    this.peers.table.remove(pipe);
     const id = pipe.routingId!;
-    if (!this.table.has(id)) this.identifyWaitingFor(id);
+    if (!this.peers.table.has(id)) this.identifyWaitingFor(id);
     // A send waiting for this peer's room now fails with EHOSTUNREACH.
     if (this.routerMandatory) this.retrySends();
   }
 
   /** @internal A peer has messages: read it in turn, once identified. */
   protected override xReadable(pipe: Pipe): void {
-    if (!this.anonymous.has(pipe)) this.fq.activate(pipe);
+    if (!this.anonymous.has(pipe)) this.peers.fq.activate(pipe);
   }
 
   /** @internal Routes one message by its first frame. */
   protected override xSend(msg: Message): boolean {
     // As libzmq: a message that is only a routing id carries nothing and is dropped.
     if (msg.length < 2) return true;
-    const pipe = this.table.lookup(msg[0]);
-    if (pipe === undefined) {
-      if (this.routerMandatory) throw unreachable(msg[0]);
-      this.droppedCount++;
-      return true;
-    }
-    if (!pipe.writable) {
-      // libzmq drops the message, or with ZMQ_ROUTER_MANDATORY says EAGAIN (a blocking send waits).
-      if (!this.routerMandatory) {
-        this.droppedCount++;
-        return true;
-      }
-      pipe.outbound.waitForSpace();
-      return false;
-    }
-    msg.shift();
-    pipe.write(msg);
-    return true;
+    // libzmq drops what it cannot route, or with ZMQ_ROUTER_MANDATORY says
+    // EHOSTUNREACH / EAGAIN (a blocking send waits).
+    return this.peers.send(msg, this.routerMandatory);
   }
 
   /** @internal The next message in fair order, prefixed with its peer's id. */
   protected override xRecv(): Message | undefined {
-    const msg = this.fq.receive();
-    if (msg === undefined) return undefined;
-    msg.unshift(this.fq.lastPipe!.routingId!);
-    return msg;
+    return this.peers.receive();
   }
 
   /**
@@ -153,14 +138,14 @@ export class Router extends SocketBase {
   private identify(pipe: Pipe): void {
     const identity = pipe.peer!.identity;
     const generated = identity.length === 0;
-    const holder = generated ? undefined : this.table.lookup(identity);
+    const holder = generated ? undefined : this.peers.table.lookup(identity);
     if (holder !== undefined && !this.routerHandover) return;
     this.anonymous.delete(pipe);
-    this.table.add(generated ? this.table.generateId() : identity, pipe);
-    this.fq.attach(pipe);
+    this.peers.table.add(generated ? this.peers.table.generateId() : identity, pipe);
+    this.peers.fq.attach(pipe);
     // Handover: the old connection closes, dropping what it still had queued.
     if (holder !== undefined) {
-      this.fq.detach(holder);
+      this.peers.fq.detach(holder);
       this.removePipe(holder);
     }
   }
@@ -185,9 +170,4 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function unreachable(id: Uint8Array) {
-  const shown = Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("");
-  return zmqError("EHOSTUNREACH", `no peer with routing id 0x${shown}`);
 }

@@ -9,10 +9,9 @@ import { zmqError } from "../errors.ts";
 import type { Message } from "../message.ts";
 import type { SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
-import { FairQueue } from "../routing/fair_queue.ts";
-import { RoutingTable } from "../routing/routing_table.ts";
 import type { EngineHandler, SessionEngine } from "../session/engine.ts";
 import { RawEngine } from "../session/raw_engine.ts";
+import { PeersById } from "../routing/peers_by_id.ts";
 import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
 import type { ByteStream } from "../transport/byte_stream.ts";
 
@@ -47,8 +46,8 @@ export type StreamOptions = SocketOptions;
  * ```
  */
 export class Stream extends SocketBase {
-  private readonly fq = new FairQueue();
-  private readonly table = new RoutingTable();
+  /** Connections by id, read in turn. */
+  private readonly peers = new PeersById();
 
   /** Creates a STREAM socket. */
   constructor(options?: Partial<StreamOptions>) {
@@ -67,21 +66,21 @@ export class Stream extends SocketBase {
 
   /** @internal A new connection: give it an id. */
   protected xAttach(pipe: Pipe): void {
-    const id = this.table.generateId();
-    this.table.add(id, pipe);
+    const id = this.peers.table.generateId();
+    this.peers.table.add(id, pipe);
     this.routingId = id;
-    this.fq.attach(pipe);
+    this.peers.fq.attach(pipe);
   }
 
   /** @internal A connection closed: its id is no longer addressable. */
   protected xTerminated(pipe: Pipe): void {
     // The fair queue keeps the pipe until its last message (the disconnect notification) is read.
-    this.table.remove(pipe);
+    this.peers.table.remove(pipe);
   }
 
   /** @internal A connection has data: read it in turn. */
   protected override xReadable(pipe: Pipe): void {
-    this.fq.activate(pipe);
+    this.peers.fq.activate(pipe);
   }
 
   /** @internal Writes data to a connection, or closes it on an empty frame. */
@@ -89,27 +88,16 @@ export class Stream extends SocketBase {
     if (msg.length < 2) {
       throw zmqError("EINVAL", "a Stream message is [connectionId, data]");
     }
-    const pipe = this.table.lookup(msg[0]);
-    if (pipe === undefined) throw zmqError("EHOSTUNREACH", "no connection with that id");
     if (msg.length === 2 && msg[1].length === 0) {
       // Queued data is still written before the connection closes (linger).
-      this.removePipe(pipe);
+      this.removePipe(this.peers.peer(msg[0]));
       return true;
     }
-    if (!pipe.writable) {
-      pipe.outbound.waitForSpace();
-      return false;
-    }
-    msg.shift();
-    pipe.write(msg);
-    return true;
+    return this.peers.send(msg, true);
   }
 
   /** @internal The next read, prefixed with its connection's id. */
   protected override xRecv(): Message | undefined {
-    const msg = this.fq.receive();
-    if (msg === undefined) return undefined;
-    msg.unshift(this.fq.lastPipe!.routingId!);
-    return msg;
+    return this.peers.receive();
   }
 }

@@ -9,6 +9,8 @@ import { zmqError } from "../errors.ts";
 import { type Message, type MessageLike, toFrame } from "../message.ts";
 import { applyOptions, type SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
+import { SUBSCRIPTIONS_AS_COMMANDS } from "../routing/subscription_message.ts";
+import type { WireAdapter } from "../wire/adapter.ts";
 import { SubscriberCore } from "../routing/subscriber_core.ts";
 import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
 
@@ -80,6 +82,11 @@ export class Subscriber extends SocketBase {
     if (this.closed) throw zmqError("ETERM", "socket is closed");
     if (prefixes.length === 0) prefixes = [""];
     for (const prefix of prefixes) this.core.subscribe(subscribe, toFrame(prefix));
+  }
+
+  /** @internal Subscriptions go to ZMTP 3.1 publishers as SUBSCRIBE/CANCEL commands. */
+  protected override wireAdapter(): WireAdapter {
+    return SUBSCRIPTIONS_AS_COMMANDS;
   }
 
   /** @internal A new publisher: send it the subscriptions. */

@@ -8,6 +8,8 @@ import { zmqError } from "../errors.ts";
 import { type Message, type MessageLike, toFrame } from "../message.ts";
 import { applyOptions, type SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
+import { SUBSCRIPTION_COMMANDS_AS_MESSAGES } from "../routing/subscription_message.ts";
+import type { WireAdapter } from "../wire/adapter.ts";
 import { PublisherCore } from "../routing/publisher_core.ts";
 import { COMMON_OPTION_NAMES, COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
 
@@ -130,6 +132,11 @@ export class XPublisher extends SocketBase {
       if (subscribe) this.core.subscribeLast(toFrame(prefix));
       else this.core.unsubscribeLast(toFrame(prefix));
     }
+  }
+
+  /** @internal SUBSCRIBE/CANCEL commands arrive as subscription messages. */
+  protected override wireAdapter(): WireAdapter {
+    return SUBSCRIPTION_COMMANDS_AS_MESSAGES;
   }
 
   /** @internal A new subscriber: welcome it and read its subscriptions. */

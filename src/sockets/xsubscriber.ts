@@ -7,6 +7,8 @@
 import type { Message } from "../message.ts";
 import { applyOptions, type SocketOptions } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
+import { SUBSCRIPTIONS_AS_COMMANDS } from "../routing/subscription_message.ts";
+import type { WireAdapter } from "../wire/adapter.ts";
 import { SubscriberCore } from "../routing/subscriber_core.ts";
 import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
 
@@ -47,6 +49,11 @@ export class XSubscriber extends SocketBase {
   /** Number of distinct prefixes subscribed to. */
   get topicCount(): number {
     return this.core.topicCount;
+  }
+
+  /** @internal Subscriptions go to ZMTP 3.1 publishers as SUBSCRIBE/CANCEL commands. */
+  protected override wireAdapter(): WireAdapter {
+    return SUBSCRIPTIONS_AS_COMMANDS;
   }
 
   /** @internal A new publisher: send it the subscriptions. */

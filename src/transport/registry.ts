@@ -61,6 +61,7 @@ import { inprocTransport } from "./inproc.ts";
 import { ipcTransport } from "./ipc.ts";
 import type { SocksOptions } from "./socks.ts";
 import { tcpTransport } from "./tcp.ts";
+import { udpTransport } from "./udp.ts";
 import { wsPlainTransport, wssTransport } from "./ws.ts";
 export type { ByteStream } from "./byte_stream.ts";
 export type { Link, Listener } from "./link.ts";
@@ -124,6 +125,7 @@ const TRANSPORTS: ReadonlyMap<string, Transport> = new Map<string, Transport>([
   [tcpTransport.scheme, tcpTransport],
   [ipcTransport.scheme, ipcTransport],
   [inprocTransport.scheme, inprocTransport],
+  [udpTransport.scheme, udpTransport],
   [wsPlainTransport.scheme, wsPlainTransport],
   [wssTransport.scheme, wssTransport],
 ]);

@@ -1,7 +1,8 @@
 /**
  * ZMTP commands: a command frame's body is `name-len(1) name data`.
- * This module parses that envelope and builds the data of the commands the
- * engine itself speaks (READY, ERROR, SUBSCRIBE, CANCEL, PING, PONG).
+ * This module parses and builds that envelope, and the data of the commands
+ * the engine itself speaks (READY, ERROR, PING, PONG; SUBSCRIBE and CANCEL
+ * carry a bare prefix).
  *
  * @module
  */
@@ -48,6 +49,20 @@ export function parseCommand(body: Uint8Array): Command {
   let name = "";
   for (let i = 1; i <= nameLength; i++) name += String.fromCharCode(body[i]);
   return { name, data: body.subarray(1 + nameLength) };
+}
+
+/**
+ * A command frame's body: name length, name (ASCII, at most 255
+ * characters), data. The encoder writes the same layout straight into its
+ * batch (`FrameEncoder.command`); this is for bodies that must exist on
+ * their own (a CURVE box seals them).
+ */
+export function commandBody(name: string, data: Uint8Array): Uint8Array {
+  const body = new Uint8Array(1 + name.length + data.length);
+  body[0] = name.length;
+  for (let i = 0; i < name.length; i++) body[1 + i] = name.charCodeAt(i);
+  body.set(data, 1 + name.length);
+  return body;
 }
 
 /** The data of a READY command carrying our socket type and routing id. */

@@ -17,22 +17,13 @@
  */
 
 import type { Message } from "../message.ts";
+import type { WireAdapter } from "./adapter.ts";
 import type { Command } from "./command.ts";
+
+export type { WireAdapter } from "./adapter.ts";
 
 /** Longest group name, bytes (libzmq's ZMQ_GROUP_MAX_LENGTH). */
 export const GROUP_MAX_LENGTH = 255;
-
-/**
- * What a socket type adds on the wire, handed to the engine of each of its
- * connections (libzmq's per-type sessions): pipe items that go out as
- * commands, and commands that come in as pipe items.
- */
-export interface WireAdapter {
-  /** The command an outgoing pipe item stands for, or null for a plain message. */
-  commandFor(msg: Message): Command | null;
-  /** The pipe item a command from the peer stands for, or undefined when it means nothing here. */
-  messageFor(command: Command): Message | undefined;
-}
 
 /** The pipe item for joining (`join` true) or leaving a group. */
 export function membershipMessage(join: boolean, group: Uint8Array): Message {
@@ -44,21 +35,15 @@ export function membershipMessage(join: boolean, group: Uint8Array): Message {
 
 /** DISH: joins and leaves go out as JOIN and LEAVE commands. */
 export const DISH_ADAPTER: WireAdapter = {
-  commandFor(msg: Message): Command | null {
+  toCommand(msg: Message): Command | undefined {
     const item = msg[0];
     return { name: item[0] === 1 ? "JOIN" : "LEAVE", data: item.subarray(1) };
-  },
-  messageFor(): Message | undefined {
-    return undefined;
   },
 };
 
 /** RADIO: JOIN and LEAVE commands from a dish become join/leave pipe items. */
 export const RADIO_ADAPTER: WireAdapter = {
-  commandFor(): Command | null {
-    return null;
-  },
-  messageFor(command: Command): Message | undefined {
+  toMessage(command: Command): Message | undefined {
     if (command.name !== "JOIN" && command.name !== "LEAVE") return undefined;
     if (command.data.length > GROUP_MAX_LENGTH) return undefined;
     return membershipMessage(command.name === "JOIN", command.data);

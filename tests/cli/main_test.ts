@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { version } from "../../mod.ts";
 import { runCli } from "./cli_process.ts";
 
-const SUBCOMMANDS = ["relay", "send", "recv", "keygen"];
+const SUBCOMMANDS = ["relay", "send", "recv", "proxy", "keygen", "monitor", "perf"];
 
 Deno.test("zmtp --help lists every subcommand", async () => {
   const { code, stdout } = await runCli(["--help"], { permissions: [] });

@@ -478,3 +478,52 @@ Deno.test("the tool bundles to one file whose relay runs, CURVE included", async
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** A tcp port that was free a moment ago. */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** Why ws:// cannot be tested here (the transport is not in this build), or null. */
+const wsMissing = await (async () => {
+  const probe = new Publisher({ linger: 0 });
+  try {
+    await probe.bind(`ws://127.0.0.1:${freePort()}/probe`);
+    return null;
+  } catch (err) {
+    return `ws:// is not available: ${(err as Error).message}`;
+  } finally {
+    probe.close();
+  }
+})();
+
+Deno.test({
+  name: `relay passes ws:// endpoints to the library: publishers and subscribers over WebSocket${
+    wsMissing ? ` (skipped: ${wsMissing})` : ""
+  }`,
+  ignore: wsMissing !== null,
+  fn: async () => {
+    const frontend = `ws://127.0.0.1:${freePort()}/publish`;
+    const backend = `ws://127.0.0.1:${freePort()}/subscribe`;
+    const relay = new RelayProcess(["--frontend", frontend, "--backend", backend]);
+    const pub = new Publisher({ linger: 0 });
+    const sub = new Subscriber();
+    try {
+      await relay.waitForLine((line) => line === "relay ready");
+      sub.subscribe("ws");
+      sub.connect(backend);
+      pub.connect(frontend);
+      await eventually(() => pub.topicCount === 1, 10000, "the subscription through the relay");
+      await pub.send(["ws", "across"]);
+      assert.deepEqual(texts(await within(10000, sub.receive())), ["ws", "across"]);
+    } finally {
+      pub.close();
+      sub.close();
+    }
+    const { code, stderr } = await relay.stop();
+    assert.equal(code, 0, stderr);
+  },
+});

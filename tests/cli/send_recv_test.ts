@@ -215,3 +215,52 @@ for _ in range(3):
     }
   },
 });
+
+Deno.test("send --type radio reaches recv --type dish --join: only the joined group, printed first", async () => {
+  const { recv, endpoint } = await boundRecv([
+    "-t",
+    "dish",
+    "--join",
+    "news",
+    "-n",
+    "1",
+    "-f",
+    "json",
+  ]);
+  // A RADIO drops what it sends before the DISH's join arrives: send again until received.
+  for (let attempt = 0; attempt < 10 && recv.lines.length === 0; attempt++) {
+    const sent = await runCli([
+      "send",
+      "-q",
+      "-t",
+      "radio",
+      "-c",
+      endpoint,
+      "--delay",
+      "200",
+      "sports\t0-0",
+      "news\thi",
+    ]);
+    assert.equal(sent.code, 0, sent.stderr);
+  }
+  const { code, stdout } = await recv.finished();
+  assert.equal(code, 0);
+  assert.equal(stdout, '["news","hi"]\n');
+});
+
+Deno.test("a dish needs --join, and --group is only for a radio", async () => {
+  const dish = await runCli(["recv", "-t", "dish", "-c", "tcp://127.0.0.1:1"]);
+  assert.equal(dish.code, 2);
+  assert.match(dish.stderr, /a dish needs --join GROUP/);
+  const group = await runCli(["send", "--group", "g", "-c", "tcp://127.0.0.1:1", "x"]);
+  assert.equal(group.code, 2);
+  assert.match(group.stderr, /--group is for a radio socket, not push/);
+});
+
+Deno.test("send without the permissions an ipc endpoint needs names the flags, exit status 1", async () => {
+  const path = `/tmp/zmtp-cli-test-${crypto.randomUUID()}.sock`;
+  const { code, stderr } = await runCli(["send", "-c", `ipc://${path}`, "x"], { permissions: [] });
+  assert.equal(code, 1);
+  assert.match(stderr, new RegExp(`^zmtp send: .*--allow-read=${path}`));
+  assert.doesNotMatch(stderr, /\n/);
+});

@@ -209,6 +209,31 @@ Deno.test("the statistics option counts whole messages, frames and bytes live", 
   s.close();
 });
 
+Deno.test("a ROUTER frontend's replies count their routing id frame, as libzmq counts it", async () => {
+  const frontend = new Router();
+  await frontend.bind("tcp://127.0.0.1:*");
+  const backend = new Dealer();
+  await backend.bind("tcp://127.0.0.1:*");
+  const worker = new Reply();
+  worker.connect(backend.lastEndpoint!);
+  const client = new Request({ routingId: "abcde" });
+  client.connect(frontend.lastEndpoint!);
+  const statistics = new ProxyStatistics();
+  const stop = new AbortController();
+  const running = proxy(frontend, backend, { statistics, signal: stop.signal });
+  await client.send("world");
+  await worker.send(["hello", ...(await within(5000, worker.receive()))]);
+  await within(5000, client.receive());
+  // ["abcde", "", "world"] in; ["abcde", "", "hello", "world"] out, the id included.
+  assert.deepEqual(
+    [statistics.frontend.framesIn, statistics.frontend.framesOut, statistics.frontend.bytesOut],
+    [3, 4, 15],
+  );
+  stop.abort();
+  await within(5000, running);
+  [frontend, backend, worker, client].forEach((s) => s.close());
+});
+
 Deno.test("a Reply control socket answers every command, so a Request can steer", async () => {
   const s = await streamer();
   const { control, steer } = await controlPair(new Reply(), new Request({ linger: 0 }));

@@ -200,3 +200,73 @@ async function nextOurs(dish: Dish) {
     if (texts(msg)[0] !== "probe") return msg;
   }
 }
+
+const unstableNet = typeof (Deno as { listenDatagram?: unknown }).listenDatagram === "function";
+
+Deno.test({
+  name: "RADIO (ours) connects over udp:// to libzmq's DISH that binds",
+  ignore: !unstableNet,
+  async fn() {
+    await using peer = await LibzmqPeer.start();
+    const dish = await peer.socket("Dish");
+    const port = await freeUdpPort();
+    await dish.bind(`udp://127.0.0.1:${port}`);
+    await dish.call("join", "weather");
+    const radio = new Radio();
+    try {
+      radio.connect(`udp://127.0.0.1:${port}`);
+      await untilTheyHear(radio, dish, "weather");
+      await radio.send("not joined", { group: "news" });
+      await radio.send(pattern(8000, 5), { group: "weather" });
+      const msg = await nextNonProbe(dish);
+      assert.deepEqual(msg.frames, [pattern(8000, 5)]);
+      assert.equal(new TextDecoder().decode(msg.group), "weather");
+      // The longest group libzmq reads right (its length byte is signed).
+      await dish.call("join", "g".repeat(127));
+      await radio.send("long", { group: "g".repeat(127) });
+      const long = await nextNonProbe(dish);
+      assert.deepEqual(texts(long.frames), ["long"]);
+      assert.equal(long.group!.length, 127);
+    } finally {
+      radio.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "DISH (ours) binds udp:// and hears libzmq's RADIO that connects",
+  ignore: !unstableNet,
+  async fn() {
+    await using peer = await LibzmqPeer.start();
+    const dish = new Dish();
+    await dish.bind("udp://127.0.0.1:*");
+    dish.join("weather");
+    const radio = await peer.socket("Radio");
+    try {
+      await radio.connect(dish.lastEndpoint!);
+      await untilWeHear(radio, dish, "weather");
+      await radio.sendWith("not joined", { group: "news" });
+      await radio.sendWith(pattern(8000, 9), { group: "weather" });
+      const msg = await nextOurs(dish);
+      assert.deepEqual(msg, [pattern(8000, 9)]);
+      assert.equal(messageGroup(msg), "weather");
+    } finally {
+      dish.close();
+    }
+  },
+});
+
+/** A udp port free now on 127.0.0.1 (libzmq's udp bind takes no wildcard port). */
+async function freeUdpPort(): Promise<number> {
+  const listen = (Deno as unknown as {
+    listenDatagram(o: { transport: "udp"; hostname: string; port: number }): {
+      addr: { port: number };
+      close(): void;
+    };
+  }).listenDatagram;
+  const socket = listen({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+  const port = socket.addr.port;
+  socket.close();
+  await Promise.resolve();
+  return port;
+}

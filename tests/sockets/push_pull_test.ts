@@ -205,7 +205,7 @@ Deno.test("malformed endpoints give EINVAL, unknown transports EPROTONOSUPPORT",
       `connect ${endpoint}`,
     );
   }
-  for (const endpoint of ["udp://127.0.0.1:5555", "pgm://eth0;239.192.1.1:5555", "http://x:1"]) {
+  for (const endpoint of ["sctp://127.0.0.1:5555", "pgm://eth0;239.192.1.1:5555", "http://x:1"]) {
     await rejectsWith(push.bind(endpoint), "EPROTONOSUPPORT");
     assert.throws(
       () => push.connect(endpoint),

@@ -144,7 +144,7 @@ Deno.test("malformed tcp endpoints are EINVAL; unknown transports EPROTONOSUPPOR
   ) {
     assert.throws(() => push.connect(bad), hasCode("EINVAL"), bad);
   }
-  assert.throws(() => push.connect("udp://127.0.0.1:5555"), hasCode("EPROTONOSUPPORT"));
+  assert.throws(() => push.connect("sctp://127.0.0.1:5555"), hasCode("EPROTONOSUPPORT"));
 });
 
 /** Established IPv4 connections from /proc/net/tcp: ports and the kernel's timer kind ("tr"). */

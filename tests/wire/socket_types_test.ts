@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { compatibleSocketTypes, type ZmtpSocketType } from "../../src/wire/socket_types.ts";
+import {
+  canReceive,
+  canSend,
+  compatibleSocketTypes,
+  type ZmtpSocketType,
+} from "../../src/wire/socket_types.ts";
 
 const TYPES: ZmtpSocketType[] = [
   "PAIR",
@@ -81,5 +86,14 @@ Deno.test("unknown or missing peer types are incompatible with everything", () =
       if (VALID[ours].includes(peer as ZmtpSocketType)) continue;
       assert.equal(compatibleSocketTypes(ours, peer), false, `${ours} with "${peer}"`);
     }
+  }
+});
+
+Deno.test("send and receive are allowed per type as libzmq allows them", () => {
+  const sendOnly = ["PUB", "PUSH", "RADIO", "SCATTER"];
+  const receiveOnly = ["SUB", "PULL", "DISH", "GATHER"];
+  for (const type of TYPES) {
+    assert.equal(canSend(type), !receiveOnly.includes(type), `${type} send`);
+    assert.equal(canReceive(type), !sendOnly.includes(type), `${type} receive`);
   }
 });
