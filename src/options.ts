@@ -120,6 +120,16 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
 };
 
 /**
+ * What a socket type gives the base constructor: a default for every
+ * option it adds, and for any common option whose default it changes
+ * (SUB's `linger` is 0). The base sets these, then the user's options, and
+ * accepts no other option name.
+ */
+export type TypeDefaults<O extends SocketOptions = SocketOptions> =
+  & Omit<O, keyof SocketOptions>
+  & Partial<Omit<SocketOptions, "context">>;
+
+/**
  * Copies constructor options onto a socket. Unknown names are refused with
  * `EINVAL`, so a typo does not silently fall back to a default.
  */

@@ -9,7 +9,7 @@
 
 import { nextTurn } from "./timer.ts";
 import type { Message } from "./message.ts";
-import type { SocketBase } from "./socket.ts";
+import { type SocketBase, type SocketCore, socketCore } from "./socket.ts";
 import { canReceive, canSend } from "./wire/socket_types.ts";
 
 /** Options of {@link proxy}. */
@@ -208,6 +208,9 @@ async function pump(
   signal: AbortSignal,
 ): Promise<void> {
   let burst = 0;
+  const source = socketCore(from);
+  const target = socketCore(to);
+  const tap = capture === undefined ? undefined : socketCore(capture);
   while (!signal.aborted) {
     let msg: Message | undefined;
     if (burst === BURST) {
@@ -217,7 +220,7 @@ async function pump(
     }
     try {
       // Pausing aborts a receive in progress, so nothing moves while paused.
-      msg = gate.paused ? undefined : from.tryReceive();
+      msg = gate.paused ? undefined : source.tryReceive();
       if (msg === undefined) {
         burst = 0;
         await gate.passed(signal);
@@ -239,9 +242,9 @@ async function pump(
     if (capture !== undefined && !capture.closed) {
       // Its own array: an inproc reader may change the one it is given.
       const copy = msg.slice();
-      if (!trySend(capture, copy) && !await deliver(capture, copy, signal)) return;
+      if (!trySend(capture, tap!, copy) && !await deliver(capture, copy, signal)) return;
     }
-    if (!trySend(to, msg) && !await deliver(to, msg, signal)) return;
+    if (!trySend(to, target, msg) && !await deliver(to, msg, signal)) return;
     sent.messagesOut++;
     sent.framesOut += frames;
     sent.bytesOut += bytes;
@@ -249,9 +252,9 @@ async function pump(
 }
 
 /** Queues at once if `to` can; false when it must wait (or is closed: `deliver` tells). */
-function trySend(to: SocketBase, msg: Message): boolean {
+function trySend(to: SocketBase, core: SocketCore, msg: Message): boolean {
   if (to.closed) return false;
-  return to.trySend(msg);
+  return core.trySend(msg);
 }
 
 /** Sends, waiting through send timeouts; false when the proxy stopped or `to` closed. */

@@ -17,7 +17,7 @@ import { EventStream, type SocketEvent } from "./events.ts";
 import { type Message, type MessageLike, toMessage } from "./message.ts";
 import type { MechanismContext } from "./mechanism/mechanism.ts";
 import { checkSecurityOptions, createMechanism } from "./mechanism/select.ts";
-import { applyOptions, DEFAULT_OPTIONS, type SocketOptions } from "./options.ts";
+import { applyOptions, DEFAULT_OPTIONS, type SocketOptions, type TypeDefaults } from "./options.ts";
 import { conflatedQueues, conflatePipe } from "./pipe/conflate.ts";
 import { Pipe } from "./pipe/pipe.ts";
 import {
@@ -27,7 +27,6 @@ import {
   type SessionEngine,
 } from "./session/engine.ts";
 import type { ByteStream } from "./transport/byte_stream.ts";
-import type { InprocRegistry } from "./transport/inproc.ts";
 import {
   type Binding,
   type Connection,
@@ -196,21 +195,28 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   private writableStream: WritableStream<MessageLike | MessageLike[]> | null = null;
 
   /**
-   * Called by the socket classes with their type and options.
+   * Called by the socket classes with their type, the user's options and
+   * their own defaults. A socket type declares its option properties with
+   * `declare` (no initialiser, which would run after this constructor and
+   * undo the user's value) and gives their defaults here.
    *
    * @param type the ZMTP socket type
    * @param options constructor options
-   * @param extraOptions names of options this socket type adds
+   * @param typeDefaults the type's own options with their defaults, and common options it changes
+   * @throws {ZmqError} `EINVAL` for an option name the type does not have, or a value it refuses.
    */
   protected constructor(
     type: ZmtpSocketType,
     options?: object,
-    extraOptions: readonly string[] = [],
+    typeDefaults: TypeDefaults = {},
   ) {
     this.type = type;
     const given = options as { context?: Context } | undefined;
     this.context = given?.context ?? Context.default;
-    applyOptions(this, options, new Set([...COMMON_OPTION_NAMES, ...extraOptions]));
+    Object.assign(this, typeDefaults);
+    const known = new Set([...COMMON_OPTION_NAMES, ...Object.keys(typeDefaults)]);
+    applyOptions(this, options, known);
+    cores.set(this, this.makeCore());
   }
 
   // ---- what a socket type provides ----
@@ -280,7 +286,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     }
     let binding: Binding;
     try {
-      binding = await transport.bind(ep, transportSocket(this));
+      binding = await transport.bind(ep, socketCore(this));
     } catch (err) {
       this.emit({ type: "bind:error", address: endpoint, error: err as Error });
       throw err;
@@ -329,7 +335,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     this.assertOpen();
     const { transport, endpoint: ep } = resolveEndpoint(endpoint, false);
     transport.checkSocketType(this.type);
-    const connection = transport.connect(ep, transportSocket(this));
+    const connection = transport.connect(ep, socketCore(this));
     const list = this.connections.get(endpoint) ?? [];
     list.push(connection);
     this.connections.set(endpoint, list);
@@ -384,24 +390,24 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   }
 
   /**
-   * @internal Queues a message now if the socket can take it without
+   * Queues a message now if the socket can take it without
    * waiting (libzmq's ZMQ_DONTWAIT); false when it would have to wait or
    * other sends are waiting. Does not yield to the event loop: a caller
    * that loops on it yields itself (as `proxy()` does per burst).
    * Throws as `send` rejects.
    */
-  trySend(msg: Message): boolean {
+  private trySend(msg: Message): boolean {
     if (this.isClosed) throw closedError();
     if (this.sendWaiters.length > 0) return false;
     return this.xSend(msg);
   }
 
   /**
-   * @internal The next message if one is ready now (libzmq's
+   * The next message if one is ready now (libzmq's
    * ZMQ_DONTWAIT), else undefined; never while other receives wait.
    * Throws as `receive` rejects.
    */
-  tryReceive(): Message | undefined {
+  private tryReceive(): Message | undefined {
     if (this.isClosed) throw closedError();
     if (this.receiveWaiters.length > 0) return undefined;
     return this.xRecv();
@@ -559,17 +565,41 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     this.close();
   }
 
-  // ---- SessionOwner and InprocSocket (internal) ----
+  // ---- the core: what transports, sessions and the proxy use ----
 
-  /** @internal A pipe sized with this socket's high-water marks. */
-  newPipe(endpoint: string): Pipe {
+  /**
+   * The socket as transports, sessions and the proxy see it (see
+   * {@link socketCore}): the methods they call, without putting them in
+   * the socket's public type.
+   */
+  private makeCore(): SocketCore {
+    // Settings (high-water marks, linger, reconnection, …) are read through
+    // to the socket itself; the methods are the socket's private ones.
+    const methods: Pick<SocketCore, CoreMethod> = {
+      inproc: this.context.inproc,
+      newPipe: (endpoint) => this.newPipe(endpoint),
+      attachPipe: (pipe) => this.attachPipe(pipe),
+      detachPipe: (pipe) => this.removePipe(pipe),
+      createEngine: (stream, handler, address) => this.createEngine(stream, handler, address),
+      engineConfig: (address) => this.engineConfig(address),
+      routingIdBytes: () => this.routingIdBytes(),
+      emit: (event) => this.emit(event),
+      checkSecurity: () => checkSecurityOptions(this),
+      trySend: (msg) => this.trySend(msg),
+      tryReceive: () => this.tryReceive(),
+    };
+    return Object.assign(Object.create(coreSettings(this)), methods);
+  }
+
+  /** A pipe sized with this socket's high-water marks. */
+  private newPipe(endpoint: string): Pipe {
     const pipe = Pipe.forEngine(endpoint, this.receiveHighWaterMark, this.sendHighWaterMark);
     if (this.conflating) conflatePipe(pipe, this.type);
     return pipe;
   }
 
-  /** @internal Starts using a pipe: wires its notifications and hands it to the socket type. */
-  attachPipe(pipe: Pipe): void {
+  /** Starts using a pipe: wires its notifications and hands it to the socket type. */
+  private attachPipe(pipe: Pipe): void {
     if (this.isClosed) {
       pipe.release();
       return;
@@ -592,27 +622,16 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   }
 
   /** @internal The engine for one new connection: ZMTP (STREAM overrides this with raw bytes). */
-  createEngine(stream: ByteStream, handler: EngineHandler, peerAddress: string): SessionEngine {
+  protected createEngine(
+    stream: ByteStream,
+    handler: EngineHandler,
+    peerAddress: string,
+  ): SessionEngine {
     return new Engine(stream, this.engineConfig(peerAddress), handler, peerAddress);
   }
 
-  /** @internal Stops using a pipe; its far end winds down. */
-  detachPipe(pipe: Pipe): void {
-    this.removePipe(pipe);
-  }
-
-  /** @internal The inproc names of this socket's context. */
-  get inproc(): InprocRegistry {
-    return this.context.inproc;
-  }
-
-  /** @internal Throws `EINVAL` when the security options cannot work. */
-  checkSecurity(): void {
-    checkSecurityOptions(this);
-  }
-
-  /** @internal Engine settings with a fresh mechanism for one connection. */
-  engineConfig(peerAddress: string): EngineConfig {
+  /** Engine settings with a fresh mechanism for one connection. */
+  private engineConfig(peerAddress: string): EngineConfig {
     const context: MechanismContext = {
       socketType: this.type,
       routingId: this.routingIdBytes(),
@@ -640,15 +659,15 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     return NO_WIRE_ADAPTER;
   }
 
-  /** @internal The routing id as bytes (empty when unset). */
-  routingIdBytes(): Uint8Array {
+  /** The routing id as bytes (empty when unset). */
+  private routingIdBytes(): Uint8Array {
     const id = this.routingId;
     if (id === null) return new Uint8Array(0);
     return typeof id === "string" ? utf8.encode(id) : id;
   }
 
   /** @internal Records a monitor event. */
-  emit(event: SocketEvent): void {
+  protected emit(event: SocketEvent): void {
     this.eventStream.emit(event);
   }
 
@@ -711,9 +730,50 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   }
 }
 
-/** What transports and sessions use of a socket (its internal methods, checked here). */
-function transportSocket(socket: SocketBase): TransportSocket {
+/** What transports, sessions and the proxy use of a socket; see {@link socketCore}. */
+export interface SocketCore extends TransportSocket {
+  /**
+   * Queues a message now if the socket can take it without waiting
+   * (libzmq's ZMQ_DONTWAIT); false when it would have to wait or other
+   * sends are waiting. Does not yield to the event loop: a caller that
+   * loops on it yields itself (as `proxy()` does per burst). Throws as
+   * `send` rejects.
+   */
+  trySend(msg: Message): boolean;
+  /**
+   * The next message if one is ready now (libzmq's ZMQ_DONTWAIT), else
+   * undefined; never while other receives wait. Throws as `receive` rejects.
+   */
+  tryReceive(): Message | undefined;
+}
+
+/** The members of a {@link SocketCore} that are not the socket's public settings. */
+type CoreMethod =
+  | "inproc"
+  | "newPipe"
+  | "attachPipe"
+  | "detachPipe"
+  | "createEngine"
+  | "engineConfig"
+  | "routingIdBytes"
+  | "emit"
+  | "checkSecurity"
+  | "trySend"
+  | "tryReceive";
+
+const cores = new WeakMap<SocketBase, SocketCore>();
+
+/** The socket as the settings part of its core (checked here: it has every one). */
+function coreSettings(socket: SocketBase): Omit<SocketCore, CoreMethod> {
   return socket;
+}
+
+/**
+ * The internal side of a socket, for transports, sessions and the proxy:
+ * not exported from mod.ts, so none of it is in a socket's public type.
+ */
+export function socketCore(socket: SocketBase): SocketCore {
+  return cores.get(socket)!;
 }
 
 /** Sends between event-loop turns for socket types that never wait (see `yieldEvery`). */

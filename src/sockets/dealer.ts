@@ -6,7 +6,7 @@
  */
 
 import type { Message } from "../message.ts";
-import type { SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { LoadBalancer } from "../routing/load_balancer.ts";
@@ -22,7 +22,7 @@ export interface DealerOptions extends SocketOptions {
   probeRouter: boolean;
 }
 
-const EXTRA_OPTIONS = ["probeRouter"];
+const DEFAULTS: TypeDefaults<DealerOptions> = { probeRouter: false };
 
 /** The empty frame that probes and REQ/REP delimiters are made of. */
 export const EMPTY_FRAME: Uint8Array = new Uint8Array(0);
@@ -45,15 +45,13 @@ export const EMPTY_FRAME: Uint8Array = new Uint8Array(0);
  */
 export class Dealer extends SocketBase {
   /** See {@link DealerOptions.probeRouter}. */
-  probeRouter: boolean;
+  declare probeRouter: boolean;
   private readonly fq = new FairQueue();
   private readonly lb = new LoadBalancer();
 
   /** Creates a DEALER socket. */
   constructor(options?: Partial<DealerOptions>) {
-    super("DEALER", options, EXTRA_OPTIONS);
-    // Set here: subclass fields are initialised after the base constructor applied the options.
-    this.probeRouter = options?.probeRouter ?? false;
+    super("DEALER", options, DEFAULTS);
   }
 
   /** @internal A new peer: probe it if asked, then read from it and send to it. */

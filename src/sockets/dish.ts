@@ -6,11 +6,11 @@
 
 import { zmqError } from "../errors.ts";
 import { type Message, type MessageLike, toFrame } from "../message.ts";
-import { applyOptions, type SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { setGroup } from "../routing/properties.ts";
-import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
+import { SocketBase } from "../socket.ts";
 import {
   DISH_ADAPTER,
   GROUP_MAX_LENGTH,
@@ -21,7 +21,10 @@ import {
 /** Options of a {@link Dish} socket. */
 export type DishOptions = SocketOptions;
 
-const KNOWN_OPTIONS = new Set(COMMON_OPTION_NAMES);
+const DEFAULTS: TypeDefaults<DishOptions> = {
+  // Pending joins are not worth waiting for on close (libzmq's dish_t).
+  linger: 0,
+};
 
 /** A group's bytes as a Set key. */
 function groupKey(group: Uint8Array): string {
@@ -55,10 +58,7 @@ export class Dish extends SocketBase {
 
   /** Creates a DISH socket. Its `linger` defaults to 0, as in libzmq. */
   constructor(options?: Partial<DishOptions>) {
-    super("DISH", options);
-    // Pending joins are not worth waiting for on close (libzmq's dish_t).
-    this.linger = 0;
-    applyOptions(this, options, KNOWN_OPTIONS);
+    super("DISH", options, DEFAULTS);
   }
 
   /**

@@ -6,12 +6,12 @@
  */
 
 import type { Message } from "../message.ts";
-import { applyOptions, type SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { SUBSCRIPTION_COMMANDS_AS_MESSAGES } from "../routing/subscription_message.ts";
 import type { WireAdapter } from "../wire/adapter.ts";
 import { PublisherCore } from "../routing/publisher_core.ts";
-import { COMMON_OPTION_NAMES, COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
+import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
 
 /** Options of a {@link Publisher} socket. */
 export interface PublisherOptions extends SocketOptions {
@@ -25,8 +25,7 @@ export interface PublisherOptions extends SocketOptions {
   invertMatching: boolean;
 }
 
-const OPTION_NAMES = ["noDrop", "invertMatching"];
-const KNOWN_OPTIONS = new Set([...COMMON_OPTION_NAMES, ...OPTION_NAMES]);
+const DEFAULTS: TypeDefaults<PublisherOptions> = { noDrop: false, invertMatching: false };
 
 /**
  * The sending end of publish-subscribe. Subscribers tell the publisher
@@ -46,17 +45,15 @@ const KNOWN_OPTIONS = new Set([...COMMON_OPTION_NAMES, ...OPTION_NAMES]);
  */
 export class Publisher extends SocketBase {
   /** See {@link PublisherOptions.noDrop}. */
-  noDrop = false;
+  declare noDrop: boolean;
   /** See {@link PublisherOptions.invertMatching}. */
-  invertMatching = false;
+  declare invertMatching: boolean;
   private readonly core = new PublisherCore(this, false);
 
   /** Creates a PUB socket. */
   constructor(options?: Partial<PublisherOptions>) {
-    super("PUB", options, OPTION_NAMES);
+    super("PUB", options, DEFAULTS);
     this.yieldEvery = COOPERATIVE_SEND_BATCH;
-    // Field initialisers above ran after the base applied the options.
-    applyOptions(this, options, KNOWN_OPTIONS);
   }
 
   /** Deliveries dropped at subscribers' high-water marks: one per subscriber that missed a message. */

@@ -8,7 +8,7 @@
 
 import { zmqError } from "../errors.ts";
 import type { Message } from "../message.ts";
-import type { SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { LoadBalancer } from "../routing/load_balancer.ts";
@@ -33,7 +33,11 @@ export interface RequestOptions extends SocketOptions {
   probeRouter: boolean;
 }
 
-const EXTRA_OPTIONS = ["correlate", "relaxed", "probeRouter"];
+const DEFAULTS: TypeDefaults<RequestOptions> = {
+  correlate: false,
+  relaxed: false,
+  probeRouter: false,
+};
 
 /**
  * The client side of request-reply: `send` a request, then `receive` its
@@ -55,11 +59,11 @@ const EXTRA_OPTIONS = ["correlate", "relaxed", "probeRouter"];
  */
 export class Request extends SocketBase {
   /** See {@link RequestOptions.correlate}. */
-  correlate: boolean;
+  declare correlate: boolean;
   /** See {@link RequestOptions.relaxed}. */
-  relaxed: boolean;
+  declare relaxed: boolean;
   /** See {@link RequestOptions.probeRouter}. */
-  probeRouter: boolean;
+  declare probeRouter: boolean;
   private readonly fq = new FairQueue();
   private readonly lb = new LoadBalancer();
   /** True between a sent request and its reply. */
@@ -71,11 +75,7 @@ export class Request extends SocketBase {
 
   /** Creates a REQ socket. */
   constructor(options?: Partial<RequestOptions>) {
-    super("REQ", options, EXTRA_OPTIONS);
-    // Set here: subclass fields are initialised after the base constructor applied the options.
-    this.correlate = options?.correlate ?? false;
-    this.relaxed = options?.relaxed ?? false;
-    this.probeRouter = options?.probeRouter ?? false;
+    super("REQ", options, DEFAULTS);
   }
 
   /** @internal A new peer: probe it if asked, then read from it and send to it. */

@@ -7,7 +7,7 @@
  */
 
 import type { Message } from "../message.ts";
-import type { SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { PeersById } from "../routing/peers_by_id.ts";
 import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
@@ -37,7 +37,11 @@ export interface RouterOptions extends SocketOptions {
   probeRouter: boolean;
 }
 
-const EXTRA_OPTIONS = ["routerMandatory", "routerHandover", "probeRouter"];
+const DEFAULTS: TypeDefaults<RouterOptions> = {
+  routerMandatory: false,
+  routerHandover: false,
+  probeRouter: false,
+};
 
 /**
  * The addressable side of request-reply: messages arrive as
@@ -59,11 +63,11 @@ const EXTRA_OPTIONS = ["routerMandatory", "routerHandover", "probeRouter"];
  */
 export class Router extends SocketBase {
   /** See {@link RouterOptions.routerMandatory}. */
-  routerMandatory: boolean;
+  declare routerMandatory: boolean;
   /** See {@link RouterOptions.routerHandover}. */
-  routerHandover: boolean;
+  declare routerHandover: boolean;
   /** See {@link RouterOptions.probeRouter}. */
-  probeRouter: boolean;
+  declare probeRouter: boolean;
   /**
    * Pipes without a routing id yet: connecting pipes before their first
    * handshake, and peers whose id is taken (without `routerHandover`).
@@ -75,12 +79,8 @@ export class Router extends SocketBase {
 
   /** Creates a ROUTER socket. */
   constructor(options?: Partial<RouterOptions>) {
-    super("ROUTER", options, EXTRA_OPTIONS);
+    super("ROUTER", options, DEFAULTS);
     this.yieldEvery = COOPERATIVE_SEND_BATCH;
-    // Set here: subclass fields are initialised after the base constructor applied the options.
-    this.routerMandatory = options?.routerMandatory ?? false;
-    this.routerHandover = options?.routerHandover ?? false;
-    this.probeRouter = options?.probeRouter ?? false;
   }
 
   /** Messages dropped for an unknown routing id or a peer at its high-water mark. */

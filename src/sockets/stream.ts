@@ -56,7 +56,7 @@ export class Stream extends SocketBase {
   }
 
   /** @internal Connections carry raw bytes: no greeting, no framing. */
-  override createEngine(
+  protected override createEngine(
     stream: ByteStream,
     handler: EngineHandler,
     address: string,

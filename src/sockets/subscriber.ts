@@ -7,12 +7,12 @@
 
 import { zmqError } from "../errors.ts";
 import { type Message, type MessageLike, toFrame } from "../message.ts";
-import { applyOptions, type SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { SUBSCRIPTIONS_AS_COMMANDS } from "../routing/subscription_message.ts";
 import type { WireAdapter } from "../wire/adapter.ts";
 import { SubscriberCore } from "../routing/subscriber_core.ts";
-import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
+import { SocketBase } from "../socket.ts";
 
 /** Options of a {@link Subscriber} socket. */
 export interface SubscriberOptions extends SocketOptions {
@@ -20,8 +20,11 @@ export interface SubscriberOptions extends SocketOptions {
   invertMatching: boolean;
 }
 
-const OPTION_NAMES = ["invertMatching"];
-const KNOWN_OPTIONS = new Set([...COMMON_OPTION_NAMES, ...OPTION_NAMES]);
+const DEFAULTS: TypeDefaults<SubscriberOptions> = {
+  invertMatching: false,
+  // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
+  linger: 0,
+};
 
 /**
  * The receiving end of publish-subscribe. It receives nothing until it
@@ -44,16 +47,12 @@ const KNOWN_OPTIONS = new Set([...COMMON_OPTION_NAMES, ...OPTION_NAMES]);
  */
 export class Subscriber extends SocketBase {
   /** See {@link SubscriberOptions.invertMatching}. */
-  invertMatching = false;
+  declare invertMatching: boolean;
   private readonly core = new SubscriberCore();
 
   /** Creates a SUB socket. Its `linger` defaults to 0, as in libzmq. */
   constructor(options?: Partial<SubscriberOptions>) {
-    super("SUB", options, OPTION_NAMES);
-    // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
-    this.linger = 0;
-    // Field initialisers above ran after the base applied the options.
-    applyOptions(this, options, KNOWN_OPTIONS);
+    super("SUB", options, DEFAULTS);
   }
 
   /**

@@ -6,12 +6,12 @@
 
 import { zmqError } from "../errors.ts";
 import { type Message, type MessageLike, toFrame } from "../message.ts";
-import { applyOptions, type SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { SUBSCRIPTION_COMMANDS_AS_MESSAGES } from "../routing/subscription_message.ts";
 import type { WireAdapter } from "../wire/adapter.ts";
 import { PublisherCore } from "../routing/publisher_core.ts";
-import { COMMON_OPTION_NAMES, COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
+import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
 
 /** Options of an {@link XPublisher} socket. */
 export interface XPublisherOptions extends SocketOptions {
@@ -38,15 +38,14 @@ export interface XPublisherOptions extends SocketOptions {
   invertMatching: boolean;
 }
 
-const OPTION_NAMES = [
-  "verbose",
-  "verboser",
-  "manual",
-  "welcomeMessage",
-  "noDrop",
-  "invertMatching",
-];
-const KNOWN_OPTIONS = new Set([...COMMON_OPTION_NAMES, ...OPTION_NAMES]);
+const DEFAULTS: TypeDefaults<XPublisherOptions> = {
+  verbose: false,
+  verboser: false,
+  manual: false,
+  welcomeMessage: null,
+  noDrop: false,
+  invertMatching: false,
+};
 const utf8 = new TextEncoder();
 
 /**
@@ -71,25 +70,23 @@ const utf8 = new TextEncoder();
  */
 export class XPublisher extends SocketBase {
   /** See {@link XPublisherOptions.verbose}. */
-  verbose = false;
+  declare verbose: boolean;
   /** See {@link XPublisherOptions.verboser}. */
-  verboser = false;
+  declare verboser: boolean;
   /** See {@link XPublisherOptions.manual}. */
-  manual = false;
+  declare manual: boolean;
   /** See {@link XPublisherOptions.welcomeMessage}. */
-  welcomeMessage: string | Uint8Array | null = null;
+  declare welcomeMessage: string | Uint8Array | null;
   /** See {@link XPublisherOptions.noDrop}. */
-  noDrop = false;
+  declare noDrop: boolean;
   /** See {@link XPublisherOptions.invertMatching}. */
-  invertMatching = false;
+  declare invertMatching: boolean;
   private readonly core = new PublisherCore(this, true);
 
   /** Creates an XPUB socket. */
   constructor(options?: Partial<XPublisherOptions>) {
-    super("XPUB", options, OPTION_NAMES);
+    super("XPUB", options, DEFAULTS);
     this.yieldEvery = COOPERATIVE_SEND_BATCH;
-    // Field initialisers above ran after the base applied the options.
-    applyOptions(this, options, KNOWN_OPTIONS);
   }
 
   /**

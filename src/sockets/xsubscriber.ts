@@ -5,17 +5,20 @@
  */
 
 import type { Message } from "../message.ts";
-import { applyOptions, type SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { SUBSCRIPTIONS_AS_COMMANDS } from "../routing/subscription_message.ts";
 import type { WireAdapter } from "../wire/adapter.ts";
 import { SubscriberCore } from "../routing/subscriber_core.ts";
-import { COMMON_OPTION_NAMES, SocketBase } from "../socket.ts";
+import { SocketBase } from "../socket.ts";
 
 /** Options of an {@link XSubscriber} socket. */
 export type XSubscriberOptions = SocketOptions;
 
-const KNOWN_OPTIONS = new Set(COMMON_OPTION_NAMES);
+const DEFAULTS: TypeDefaults<XSubscriberOptions> = {
+  // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
+  linger: 0,
+};
 
 /**
  * A subscriber driven by messages: `send(["\x01prefix"])` subscribes,
@@ -40,10 +43,7 @@ export class XSubscriber extends SocketBase {
 
   /** Creates an XSUB socket. Its `linger` defaults to 0, as in libzmq. */
   constructor(options?: Partial<XSubscriberOptions>) {
-    super("XSUB", options);
-    // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
-    this.linger = 0;
-    applyOptions(this, options, KNOWN_OPTIONS);
+    super("XSUB", options, DEFAULTS);
   }
 
   /** Number of distinct prefixes subscribed to. */

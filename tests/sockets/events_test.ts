@@ -3,7 +3,8 @@
 // zeromq.js: see tests/interop/events_test.ts).
 import assert from "node:assert/strict";
 import { Pull, Push, type SocketEvent, type SocketEventType } from "../../mod.ts";
-import { AcceptSession, type SessionOwner } from "../../src/session/session.ts";
+import { AcceptSession } from "../../src/session/session.ts";
+import { socketCore } from "../../src/socket.ts";
 import { listenTcp, parseTcp } from "../../src/transport/tcp.ts";
 import { EventLog } from "../event_log.ts";
 import { eventually, texts, within } from "../helpers.ts";
@@ -193,7 +194,7 @@ Deno.test("accept:error: a failed accept is reported and accepting goes on", asy
     },
     close: () => real.close(),
   };
-  const session = new AcceptSession(pull as unknown as SessionOwner, flaky);
+  const session = new AcceptSession(socketCore(pull), flaky);
   const failure = await log.waitFor("accept:error");
   assert.equal(failure.address, real.endpoint);
   assert.match(String(failure.error), /Too many open files/);
