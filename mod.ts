@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Pull, Push } from "@zmtp/zmq";
  *
  * const pull = new Pull();
@@ -13,7 +14,8 @@
  * push.connect(pull.lastEndpoint!);
  * await push.send(["hello", "world"]);
  * const [a, b] = await pull.receive();
- * console.log(new TextDecoder().decode(a), new TextDecoder().decode(b));
+ * assert.equal(new TextDecoder().decode(a), "hello");
+ * assert.equal(new TextDecoder().decode(b), "world");
  * push.close();
  * pull.close();
  * ```
@@ -42,8 +44,13 @@ export { XSubscriber, type XSubscriberOptions } from "./src/sockets/xsubscriber.
 export { Request, type RequestOptions } from "./src/sockets/request.ts";
 export { Reply, type ReplyOptions } from "./src/sockets/reply.ts";
 export { Dealer, type DealerOptions } from "./src/sockets/dealer.ts";
-export { Router, type RouterOptions } from "./src/sockets/router.ts";
-export { Stream, type StreamOptions } from "./src/sockets/stream.ts";
+export { Router, type RouterConnectOptions, type RouterOptions } from "./src/sockets/router.ts";
+export { Stream, type StreamConnectOptions, type StreamOptions } from "./src/sockets/stream.ts";
+export type {
+  DisconnectMessageOption,
+  HelloMessageOption,
+  HiccupMessageOption,
+} from "./src/sockets/draft_options.ts";
 export { Client, type ClientOptions } from "./src/sockets/client.ts";
 export { type RoutedSendOptions, Server, type ServerOptions } from "./src/sockets/server.ts";
 export { Radio, type RadioOptions, type RadioSendOptions } from "./src/sockets/radio.ts";

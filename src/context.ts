@@ -13,6 +13,7 @@ import { InprocRegistry } from "./transport/inproc.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Context, Pair } from "@zmtp/zmq";
  * const context = new Context();
  * const a = new Pair({ context });
@@ -20,7 +21,7 @@ import { InprocRegistry } from "./transport/inproc.ts";
  * await a.bind("inproc://pipe");
  * b.connect("inproc://pipe");
  * await b.send("hi");
- * console.log(new TextDecoder().decode((await a.receive())[0]));
+ * assert.equal(new TextDecoder().decode((await a.receive())[0]), "hi");
  * a.close();
  * b.close();
  * ```

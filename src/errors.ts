@@ -28,13 +28,13 @@ export type ZmqErrorCode =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Pull, ZmqError } from "@zmtp/zmq";
  * const pull = new Pull();
- * try {
- *   await pull.send("nope");
- * } catch (err) {
- *   if (err instanceof ZmqError && err.code === "ENOTSUP") console.log("PULL cannot send");
- * }
+ * await assert.rejects(
+ *   pull.send("nope"),
+ *   (err) => err instanceof ZmqError && err.code === "ENOTSUP", // a PULL cannot send
+ * );
  * pull.close();
  * ```
  */

@@ -134,19 +134,29 @@ const EMPTY = new Uint8Array(0);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { proxy, Pull, Push } from "@zmtp/zmq";
  * const frontend = new Pull();
  * const backend = new Push();
- * await frontend.bind("tcp://127.0.0.1:5559");
- * await backend.bind("tcp://127.0.0.1:5560");
+ * await frontend.bind("inproc://tasks-in");
+ * await backend.bind("inproc://tasks-out");
  * const stop = new AbortController();
  * const running = proxy(frontend, backend, { signal: stop.signal });
- * // ... later:
+ * const producer = new Push();
+ * producer.connect("inproc://tasks-in");
+ * const worker = new Pull();
+ * worker.connect("inproc://tasks-out");
+ * await producer.send("task 1");
+ * const [task] = await worker.receive();
+ * assert.equal(new TextDecoder().decode(task), "task 1");
  * stop.abort();
  * await running;
- * frontend.close();
- * backend.close();
+ * for (const socket of [producer, worker, frontend, backend]) socket.close();
  * ```
+ *
+ * @throws {ZmqError} The returned promise rejects with the error a socket
+ * raised while forwarding (any but a timeout), e.g. `ETERM` from a socket
+ * closed under a `send`.
  */
 export async function proxy(
   frontend: SocketBase,

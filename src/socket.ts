@@ -16,7 +16,8 @@ import { zmqError } from "./errors.ts";
 import { EventStream, type SocketEvent } from "./events.ts";
 import { type Message, type MessageLike, toMessage } from "./message.ts";
 import type { MechanismContext } from "./mechanism/mechanism.ts";
-import { checkSecurityOptions, createMechanism } from "./mechanism/select.ts";
+import { checkSecurityOptions, createMechanism, mechanismName } from "./mechanism/select.ts";
+import { AcceptedWebSockets } from "./transport/ws_accept.ts";
 import { applyOptions, DEFAULT_OPTIONS, type SocketOptions, type TypeDefaults } from "./options.ts";
 import { conflatedQueues, conflatePipe } from "./pipe/conflate.ts";
 import { Pipe } from "./pipe/pipe.ts";
@@ -191,6 +192,8 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   private readonly bindings = new Map<string, Binding>();
   /** What this socket connects to, by endpoint as given. */
   private readonly connections = new Map<string, Connection[]>();
+  /** Peers that came through {@link acceptWebSocket}. */
+  private webSockets: AcceptedWebSockets | null = null;
   private readableStream: ReadableStream<Message> | null = null;
   private writableStream: WritableStream<MessageLike | MessageLike[]> | null = null;
 
@@ -239,6 +242,30 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   protected xWritable(_pipe: Pipe): void {}
   /** @internal A connecting pipe's transport reconnected (libzmq's hiccup). */
   protected xReconnected(_pipe: Pipe): void {}
+  /**
+   * @internal ZMQ_HELLO_MSG, on the types that send one (Router, Dealer,
+   * Server, Client, Peer): the first message to every new connection (again
+   * after each reconnection). Null: none.
+   */
+  protected helloFrame(): Uint8Array | null {
+    return null;
+  }
+  /**
+   * @internal What this socket receives, as from the peer, when a peer's
+   * connection ends by itself after its handshake: libzmq's
+   * ZMQ_DISCONNECT_MSG for a peer it accepted (Router, Server, Peer) and
+   * ZMQ_HICCUP_MSG for one it connected to (Dealer, Client, Peer). Null: nothing.
+   */
+  protected lostPeerFrame(_pipe: Pipe): Uint8Array | null {
+    return null;
+  }
+  /** @internal A connection under the pipe completed its handshake (not inproc). */
+  protected xConnected(_pipe: Pipe): void {}
+  /** @internal A peer's connection ended by itself: receive the message the type says. */
+  protected xDisconnected(pipe: Pipe): void {
+    const frame = this.lostPeerFrame(pipe);
+    if (frame !== null) pipe.inbound.push([frame]);
+  }
   /**
    * @internal The pipe's `peer` was filled in by a handshake. A connecting pipe is
    * attached before its first handshake (with `peer` null); this tells the
@@ -330,6 +357,11 @@ export abstract class SocketBase implements AsyncIterable<Message> {
    * order: the socket keeps reconnecting every `reconnectInterval` ms.
    * A malformed endpoint throws `EINVAL`; a missing Deno permission throws
    * `EACCES` at once, naming the flag to add (nothing is retried then).
+   *
+   * @throws {ZmqError} `EINVAL` (malformed endpoint or security options),
+   * `EPROTONOSUPPORT` (unknown transport), `ENOTSUP`/`ENOCOMPATPROTO` (a
+   * transport this socket type cannot use), `EACCES` (missing permission),
+   * `ETERM` (socket closed).
    */
   connect(endpoint: string): void {
     this.assertOpen();
@@ -341,7 +373,40 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     this.connections.set(endpoint, list);
   }
 
-  /** Stops connecting to an endpoint and closes its connection (after lingering). */
+  /**
+   * Takes one WebSocket upgrade request from an HTTP server you already
+   * run (`Deno.serve`, an edge platform's `fetch` handler, a framework) as
+   * a new peer of this socket, speaking ZWS 2.0 as a `ws://` bind would,
+   * and returns the response to send back (101; 400 when the client offers
+   * no subprotocol for this socket's mechanism). A request that is not a
+   * WebSocket upgrade throws `EINVAL`.
+   *
+   * @example
+   * ```ts ignore
+   * import { Publisher } from "@zmtp/zmq";
+   * const pub = new Publisher();
+   * Deno.serve((request) =>
+   *   new URL(request.url).pathname === "/feed"
+   *     ? pub.acceptWebSocket(request)
+   *     : new Response("hello"));
+   * ```
+   *
+   * @throws {ZmqError} `EINVAL` for a request that is not a WebSocket
+   * upgrade, `ENOTSUP` on a `Stream` socket, `ETERM` when the socket is closed.
+   */
+  acceptWebSocket(request: Request): Response {
+    this.assertOpen();
+    checkSecurityOptions(this);
+    this.webSockets ??= new AcceptedWebSockets(socketCore(this), () => mechanismName(this));
+    return this.webSockets.accept(request);
+  }
+
+  /**
+   * Stops connecting to an endpoint and closes its connection (after lingering).
+   *
+   * @throws {ZmqError} `ENOENT` when this socket did not connect to
+   * `endpoint`, `EINVAL` for a malformed one, `ETERM` when the socket is closed.
+   */
   disconnect(endpoint: string): void {
     this.assertOpen();
     resolveEndpoint(endpoint, false);
@@ -454,14 +519,23 @@ export abstract class SocketBase implements AsyncIterable<Message> {
    *
    * @example
    * ```ts
-   * import { Publisher, Subscriber } from "@zmtp/zmq";
-   * // A relay: everything the subscriber receives is published again.
-   * const sub = new Subscriber();
-   * const pub = new Publisher();
-   * sub.subscribe();
-   * sub.readable.pipeTo(pub.writable).catch(() => {});
-   * sub.close();
-   * pub.close();
+   * import assert from "node:assert/strict";
+   * import { Pull, Push } from "@zmtp/zmq";
+   * // A relay: everything `inbox` receives is sent on by `outbox`.
+   * const inbox = new Pull();
+   * await inbox.bind("inproc://relay-in");
+   * const outbox = new Push();
+   * await outbox.bind("inproc://relay-out");
+   * const relaying = inbox.readable.pipeTo(outbox.writable).catch(() => {});
+   * const producer = new Push();
+   * producer.connect("inproc://relay-in");
+   * const consumer = new Pull();
+   * consumer.connect("inproc://relay-out");
+   * await producer.send("relayed");
+   * const [text] = await consumer.receive();
+   * assert.equal(new TextDecoder().decode(text), "relayed");
+   * for (const socket of [producer, consumer, inbox, outbox]) socket.close();
+   * await relaying;
    * ```
    */
   get readable(): ReadableStream<Message> {
@@ -551,6 +625,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       waiter.reject(err);
     }
     for (const binding of this.bindings.values()) binding.close();
+    this.webSockets?.close();
     this.bindings.clear();
     // Connections first: they linger on their pipes, which they would
     // otherwise take for a refused peer once released.
@@ -591,6 +666,13 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     return Object.assign(Object.create(coreSettings(this)), methods);
   }
 
+  /** A connection came up: the hello goes first, then whatever the type adds. */
+  private pipeConnected(pipe: Pipe): void {
+    const hello = this.helloFrame();
+    if (hello !== null) pipe.outbound.unshift([hello]);
+    this.xConnected(pipe);
+  }
+
   /** A pipe sized with this socket's high-water marks. */
   private newPipe(endpoint: string): Pipe {
     const pipe = Pipe.forEngine(endpoint, this.receiveHighWaterMark, this.sendHighWaterMark);
@@ -616,6 +698,11 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     pipe.onTerminated = () => this.forgetPipe(pipe);
     pipe.onReconnect = () => this.xReconnected(pipe);
     pipe.onPeer = () => this.xPeerReady(pipe);
+    pipe.onConnected = () => this.pipeConnected(pipe);
+    pipe.onDisconnected = () => this.xDisconnected(pipe);
+    // inproc has no handshake: a hello goes out as the pipe is made (as libzmq's).
+    const hello = pipe.inproc ? this.helloFrame() : null;
+    if (hello !== null) pipe.outbound.push([hello]);
     this.xAttach(pipe);
     this.deliverReceives();
     this.retrySends();
@@ -774,6 +861,12 @@ function coreSettings(socket: SocketBase): Omit<SocketCore, CoreMethod> {
  */
 export function socketCore(socket: SocketBase): SocketCore {
   return cores.get(socket)!;
+}
+
+/** @internal The bytes of a message option (hello, disconnect, hiccup); null or empty: none. */
+export function optionFrame(value: string | Uint8Array | null): Uint8Array | null {
+  if (value === null || value.length === 0) return null;
+  return typeof value === "string" ? utf8.encode(value) : value;
 }
 
 /** Sends between event-loop turns for socket types that never wait (see `yieldEvery`). */

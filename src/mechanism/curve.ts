@@ -64,15 +64,21 @@ import { askAuthenticator, peerError, refusal, type ZapSettings } from "./zap.ts
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { curveKeyPair, Pull, Push } from "@zmtp/zmq";
  * const server = curveKeyPair();
  * const client = curveKeyPair();
  * const pull = new Pull({ curveServer: true, curveSecretKey: server.secretKey });
+ * await pull.bind("tcp://127.0.0.1:*");
  * const push = new Push({
  *   curveServerKey: server.publicKey,
  *   curvePublicKey: client.publicKey,
  *   curveSecretKey: client.secretKey,
  * });
+ * push.connect(pull.lastEndpoint!);
+ * await push.send("encrypted on the wire");
+ * const [text] = await pull.receive();
+ * assert.equal(new TextDecoder().decode(text), "encrypted on the wire");
  * push.close();
  * pull.close();
  * ```
@@ -94,10 +100,13 @@ export function curveKeyPair(): { publicKey: string; secretKey: string } {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { curveKeyPair, curvePublicKey } from "@zmtp/zmq";
  * const { publicKey, secretKey } = curveKeyPair();
- * console.log(curvePublicKey(secretKey) === publicKey); // true
+ * assert.equal(curvePublicKey(secretKey), publicKey);
  * ```
+ *
+ * @throws {ZmqError} `EINVAL` when `secretKey` is not 40 Z85 characters or 32 bytes.
  */
 export function curvePublicKey(secretKey: string | Uint8Array): string {
   return z85Encode(x25519PublicKey(curveKeyBytes(secretKey, "secretKey")));

@@ -54,10 +54,10 @@ function roleOf(options: SecurityOptions): Role {
   return "null";
 }
 
-/** The mechanism the options select: `NULL`, `PLAIN` or `CURVE`. */
+/** The name of the mechanism a socket with these options uses: NULL, PLAIN or CURVE. */
 export function mechanismName(options: SecurityOptions): "NULL" | "PLAIN" | "CURVE" {
   const role = roleOf(options);
-  return role === "null" ? "NULL" : role.startsWith("plain") ? "PLAIN" : "CURVE";
+  return role === "null" ? "NULL" : role.startsWith("curve") ? "CURVE" : "PLAIN";
 }
 
 const utf8 = new TextEncoder();

@@ -24,9 +24,13 @@ const DIGITS: Uint8Array = (() => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { z85Encode } from "@zmtp/zmq";
- * z85Encode(new Uint8Array([0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b])); // "HelloWorld"
+ * const text = z85Encode(new Uint8Array([0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b]));
+ * assert.equal(text, "HelloWorld");
  * ```
+ *
+ * @throws {ZmqError} `EINVAL` unless `bytes` is a `Uint8Array` whose length is a multiple of 4.
  */
 export function z85Encode(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array)) {
@@ -59,9 +63,14 @@ export function z85Encode(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { z85Decode } from "@zmtp/zmq";
- * z85Decode("HelloWorld"); // Uint8Array [0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b]
+ * const bytes = z85Decode("HelloWorld");
+ * assert.deepEqual(bytes, new Uint8Array([0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b]));
  * ```
+ *
+ * @throws {ZmqError} `EINVAL` unless `text` is a string of a multiple of 5 Z85 characters
+ * whose groups fit in 32 bits.
  */
 export function z85Decode(text: string): Uint8Array {
   if (typeof text !== "string") throw zmqError("EINVAL", "z85Decode expects a string");

@@ -141,11 +141,17 @@ export function tagUserId(frames: Message, userId: string): void {
  *
  * @example
  * ```ts
- * import { messageUserId, Pull } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { messageUserId, Pull, Push } from "@zmtp/zmq";
+ * // The User-Id of an allowed PLAIN peer is its user name.
  * const pull = new Pull({ plainServer: true, authenticate: (r) => r.password === "secret" });
- * // ... after a PLAIN client "alice" connected and sent something:
- * // const msg = await pull.receive();
- * // messageUserId(msg) === "alice"
+ * await pull.bind("tcp://127.0.0.1:*");
+ * const push = new Push({ plainUsername: "alice", plainPassword: "secret" });
+ * push.connect(pull.lastEndpoint!);
+ * await push.send("hello");
+ * const msg = await pull.receive();
+ * assert.equal(messageUserId(msg), "alice");
+ * push.close();
  * pull.close();
  * ```
  */

@@ -61,6 +61,21 @@ export class Pipe {
   onReconnect: (() => void) | null = null;
   /** Set by the socket: {@link peer} was filled in (a handshake completed; again after each reconnection). */
   onPeer: (() => void) | null = null;
+  /**
+   * Set by the socket: a connection under this pipe completed its handshake
+   * (tcp, ipc, ws; again after each reconnection). Not called for inproc.
+   */
+  onConnected: (() => void) | null = null;
+  /**
+   * Set by the socket: the peer's connection ended by itself after its
+   * handshake (the engine failed, or the inproc peer left); libzmq's cue
+   * for ZMQ_DISCONNECT_MSG, ZMQ_HICCUP_MSG and ZMQ_ROUTER_NOTIFY.
+   */
+  onDisconnected: (() => void) | null = null;
+  /** True for a pipe this socket's `connect` made (libzmq's locally initiated). */
+  locallyInitiated = false;
+  /** True for an inproc pipe: its far end is a socket, not an engine. */
+  inproc = false;
   /** Set by the socket: the far end went away for good. */
   onTerminated: (() => void) | null = null;
   /** Set by the far end (engine session or inproc partner): the socket let go of the pipe. */
@@ -99,7 +114,9 @@ export class Pipe {
     const sum = (x: number, y: number) => (x === 0 || y === 0 ? 0 : x + y);
     const aToB = new MessageQueue<PipeItem>(sum(a.sendHwm, b.receiveHwm));
     const bToA = new MessageQueue<PipeItem>(sum(b.sendHwm, a.receiveHwm));
-    return [new Pipe(endpoint, bToA, aToB), new Pipe(endpoint, aToB, bToA)];
+    const pipes: [Pipe, Pipe] = [new Pipe(endpoint, bToA, aToB), new Pipe(endpoint, aToB, bToA)];
+    pipes[0].inproc = pipes[1].inproc = true;
+    return pipes;
   }
 
   /** True when a message can be written without exceeding the high-water mark. */
@@ -120,6 +137,16 @@ export class Pipe {
   setPeer(peer: PeerInfo): void {
     this.peer = peer;
     this.onPeer?.();
+  }
+
+  /** The session (or inproc partner) calls this when a handshaked connection is up. */
+  connected(): void {
+    this.onConnected?.();
+  }
+
+  /** The session (or inproc partner) calls this when a handshaked connection ended by itself. */
+  disconnected(): void {
+    if (!this.detached) this.onDisconnected?.();
   }
 
   /** The far end calls this when it is gone for good; the socket then drops the pipe. */

@@ -105,6 +105,16 @@ export class MessageQueue<T> {
     if (this.count === 1 && this.onData !== null) this.onData();
   }
 
+  /** Puts a message in front of the others, regardless of the high-water mark. */
+  unshift(item: T): void {
+    if (this.entries === this.items.length) this.grow();
+    this.head = (this.head - 1) & this.mask;
+    this.items[this.head] = item;
+    this.entries++;
+    this.count++;
+    if (this.count === 1 && this.onData !== null) this.onData();
+  }
+
   /** Appends every message of a batch regardless of the high-water mark, as {@link push}. */
   pushBatch(batch: MessageBatch<T>): void {
     const added = batch.remaining;

@@ -20,6 +20,35 @@ export class PeersById {
   readonly table: RoutingTable = new RoutingTable();
   /** Messages dropped for an unknown or full peer. */
   dropped = 0;
+  /** ZMQ_CONNECT_ROUTING_ID: the id the next pipe this socket connects gets, until used. */
+  private connectId: Uint8Array | null = null;
+
+  /**
+   * Names the next peer this socket connects to (libzmq's
+   * ZMQ_CONNECT_ROUTING_ID, consumed by the next locally made pipe).
+   * @throws {ZmqError} `EINVAL` for an empty, over-long or taken id.
+   */
+  nameNextConnection(id: Uint8Array | string): void {
+    const bytes = typeof id === "string" ? new TextEncoder().encode(id) : id;
+    if (bytes.length === 0 || bytes.length > 255) {
+      throw zmqError("EINVAL", "a connect routing id is 1 to 255 bytes");
+    }
+    if (this.table.has(bytes)) throw zmqError("EINVAL", "that routing id is already in use");
+    this.connectId = bytes;
+  }
+
+  /**
+   * Files a pipe this socket connected under the id {@link nameNextConnection}
+   * gave, and reads it; false when no id was given (or the pipe was accepted).
+   */
+  takeNamedConnection(pipe: Pipe): boolean {
+    const id = pipe.locallyInitiated ? this.connectId : null;
+    if (id === null) return false;
+    this.connectId = null;
+    this.table.add(id, pipe);
+    this.fq.attach(pipe);
+    return true;
+  }
 
   /**
    * Sends `msg` to the peer named by its first frame, without that frame.

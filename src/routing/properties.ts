@@ -46,11 +46,17 @@ export function groupOf(frame: Uint8Array): Uint8Array | undefined {
  *
  * @example
  * ```ts
- * import { messageRoutingId, Server } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Client, messageRoutingId, Server } from "@zmtp/zmq";
  * const server = new Server();
- * await server.bind("tcp://127.0.0.1:*");
- * // const request = await server.receive();
- * // await server.send("reply", { routingId: messageRoutingId(request) });
+ * await server.bind("inproc://routing-id-doc");
+ * const client = new Client();
+ * client.connect("inproc://routing-id-doc");
+ * await client.send("ping");
+ * const request = await server.receive();
+ * await server.send("pong", { routingId: messageRoutingId(request)! });
+ * assert.equal(new TextDecoder().decode((await client.receive())[0]), "pong");
+ * client.close();
  * server.close();
  * ```
  */
@@ -65,12 +71,18 @@ export function messageRoutingId(message: readonly Uint8Array[] | Uint8Array): n
  *
  * @example
  * ```ts
- * import { Dish, messageGroup } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Dish, messageGroup, Radio } from "@zmtp/zmq";
+ * const radio = new Radio();
+ * await radio.bind("inproc://group-doc");
  * const dish = new Dish();
+ * dish.connect("inproc://group-doc");
  * dish.join("weather");
- * // const msg = await dish.receive();
- * // messageGroup(msg) === "weather"
+ * await radio.send("sunny", { group: "weather" });
+ * const msg = await dish.receive();
+ * assert.equal(messageGroup(msg), "weather");
  * dish.close();
+ * radio.close();
  * ```
  */
 export function messageGroup(message: readonly Uint8Array[] | Uint8Array): string | undefined {

@@ -25,6 +25,19 @@ export interface PublisherSettings {
   readonly verboser?: boolean;
   /** Subscriptions reach the user only; the user applies them (XPUB). */
   readonly manual?: boolean;
+  /**
+   * As `manual`, and the first message sent after the user received a
+   * subscription goes only to the peer that sent it (XPUB's
+   * ZMQ_XPUB_MANUAL_LAST_VALUE: a last-value cache answers a newcomer alone).
+   */
+  readonly xpubManualLastValue?: boolean;
+  /**
+   * A multipart message from a peer is a subscription only when its first
+   * frame is one; otherwise all its frames are data (ZMQ_ONLY_FIRST_SUBSCRIBE).
+   * Without it every frame that starts with 0 or 1 is a subscription or
+   * cancel, as libzmq reads them.
+   */
+  readonly onlyFirstSubscribe?: boolean;
   /** Wait instead of dropping when a matching peer is at its high-water mark. */
   readonly noDrop: boolean;
   /** Send to the peers whose subscriptions do NOT match. */
@@ -74,7 +87,7 @@ export class PublisherCore {
     const target = this.dist.detach(pipe);
     if (target === undefined) return;
     const report = this.deliver ? this.reportCancel : null;
-    if (this.settings.manual) {
+    if (this.settings.manual || this.settings.xpubManualLastValue) {
       this.requested.removeAll(target, report, false);
       this.subscriptions.removeAll(target, null, false);
       if (this.lastFrom === target) this.lastFrom = null;
@@ -106,6 +119,7 @@ export class PublisherCore {
       }
       if ((msg = pipe.read()) === undefined) return;
       if (isSubscription(msg)) this.applySubscription(from, msg);
+      else if (msg.length > 1) this.readMultipart(from, msg);
       else if (this.deliver) this.queue(msg, from);
     }
   }
@@ -116,12 +130,32 @@ export class PublisherCore {
     return this.deliver && hwm > 0 && this.pending.length >= hwm;
   }
 
+  /**
+   * A multipart message read frame by frame, as libzmq's xpub_t does: a
+   * frame that starts with 1 or 0 subscribes or cancels (with
+   * `onlyFirstSubscribe`, only when the first frame did); the other frames
+   * go to the user (XPUB) as one message.
+   */
+  private readMultipart(from: DistTarget, msg: Message): void {
+    let processSubscribe = true;
+    const data: Uint8Array[] = [];
+    for (let i = 0; i < msg.length; i++) {
+      const frame = msg[i];
+      const subscription: boolean = (i === 0 || processSubscribe) && frame.length > 0 &&
+        frame[0] <= 1;
+      if (i === 0) processSubscribe = !this.settings.onlyFirstSubscribe || subscription;
+      if (subscription) this.applySubscription(from, [frame]);
+      else data.push(frame);
+    }
+    if (data.length > 0 && this.deliver) this.queue(data, from);
+  }
+
   private applySubscription(from: DistTarget, msg: Message): void {
     const frame = msg[0];
     const subscribe = frame[0] === 1;
     const prefix = frame.subarray(1);
     const settings = this.settings;
-    if (settings.manual) {
+    if (settings.manual || settings.xpubManualLastValue) {
       if (subscribe) this.requested.add(prefix, from);
       else this.requested.remove(prefix, from);
       if (this.deliver) this.queue(msg, from);
@@ -144,7 +178,7 @@ export class PublisherCore {
 
   private reportCancel = (prefix: Uint8Array): void => {
     this.queue(subscriptionMessage(false, prefix), null);
-    if (this.settings.manual) this.lastFrom = null;
+    if (this.settings.manual || this.settings.xpubManualLastValue) this.lastFrom = null;
   };
 
   /** The next subscription or upstream message for the user (XPUB). */
@@ -178,7 +212,16 @@ export class PublisherCore {
   send(msg: Message): boolean {
     const dist = this.dist;
     dist.startMatch();
-    this.subscriptions.match(msg[0], dist);
+    const last = this.settings.xpubManualLastValue ? this.lastFrom : null;
+    if (last !== null) {
+      // The last value for the newcomer alone, once (libzmq's _send_last_pipe).
+      this.lastFrom = null;
+      this.subscriptions.match(msg[0], {
+        match: (t) => {
+          if (t === last) dist.match(t);
+        },
+      });
+    } else this.subscriptions.match(msg[0], dist);
     if (this.settings.invertMatching) dist.invertMatch();
     if (this.settings.noDrop && !dist.matchedHaveRoom()) return false;
     dist.sendToMatching(msg);

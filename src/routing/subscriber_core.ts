@@ -55,14 +55,33 @@ export class SubscriberCore {
    * Never waits: a publisher at its high-water mark misses the message, as
    * in libzmq.
    */
-  send(msg: Message): void {
+  send(msg: Message, onlyFirstSubscribe = false): void {
     if (isSubscription(msg)) {
       const frame = msg[0];
       const prefix = frame.subarray(1);
       if (frame[0] === 1) this.subscriptions.add(prefix);
       else if (!this.subscriptions.remove(prefix)) return;
-    }
+    } else if (msg.length > 1) this.trackMultipart(msg, onlyFirstSubscribe);
     this.dist.sendToAll(msg);
+  }
+
+  /**
+   * libzmq's xsub_t reads a multipart message frame by frame: each frame
+   * that starts with 1 or 0 subscribes or cancels (remembered for
+   * reconnections); with `onlyFirstSubscribe` (ZMQ_ONLY_FIRST_SUBSCRIBE)
+   * only while the frames before were subscriptions, so a message whose
+   * first frame is data is data throughout. The message goes up whole.
+   */
+  private trackMultipart(msg: Message, onlyFirstSubscribe: boolean): void {
+    let processSubscribe = !onlyFirstSubscribe;
+    for (let i = 0; i < msg.length; i++) {
+      const frame = msg[i];
+      if (i > 0 && !processSubscribe) return;
+      if (frame.length > 0 && frame[0] === 1) this.subscriptions.add(frame.subarray(1));
+      else if (frame.length > 0 && frame[0] === 0) this.subscriptions.remove(frame.subarray(1));
+      else continue;
+      processSubscribe = true;
+    }
   }
 
   /** Subscribes (true) or cancels `prefix` upstream. */

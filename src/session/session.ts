@@ -118,6 +118,7 @@ export class ConnectSession implements EngineHandler {
   private openPipe(peer: PeerInfo | null): Pipe {
     const pipe = this.owner.newPipe(this.endpoint);
     pipe.peer = peer;
+    pipe.locallyInitiated = true;
     pipe.onReleased = () => this.pipeReleased(pipe);
     this.pipe = pipe;
     this.pipeConnected = false;
@@ -204,6 +205,7 @@ export class ConnectSession implements EngineHandler {
       if (this.pipeConnected) pipe.onReconnect?.();
     }
     this.pipeConnected = true;
+    pipe.connected();
     // Lingering: finish once the engine, which takes the pipe when this
     // returns, has written what the pipe holds.
     if (this.lingering) queueMicrotask(() => this.finishWhenDrained(engine));
@@ -213,6 +215,7 @@ export class ConnectSession implements EngineHandler {
   onStopped(engine: SessionEngine, stop: EngineStop): void {
     if (this.engine === engine) this.engine = null;
     reportStop(this.owner, this.endpoint, engine, stop);
+    if (stop.wasReady && !stop.requested) this.pipe?.disconnected();
     if (this.owner.immediate && this.pipe !== null && stop.wasReady) {
       this.pipe.terminate();
       this.pipe = null;
@@ -340,12 +343,14 @@ export class AcceptSession implements Binding {
         this.engines.set(engine, pipe);
         this.owner.attachPipe(pipe);
         this.owner.emit({ type: "handshake", address: this.endpoint, peer: engine.address });
+        pipe.connected();
         return pipe;
       },
       onStopped: (engine, stop) => {
         const pipe = this.engines.get(engine);
         this.engines.delete(engine);
         reportStop(this.owner, this.endpoint, engine, stop);
+        if (stop.wasReady && !stop.requested) pipe?.disconnected();
         pipe?.terminate();
       },
     };

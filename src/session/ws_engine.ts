@@ -367,23 +367,18 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
     this.scheduleFlush();
   }
 
-  /** Commands after the handshake. Heartbeats are WebSocket pings, not PING commands. */
+  /**
+   * Commands after the handshake. Heartbeats are WebSocket pings, not PING
+   * commands; what the socket type reads from commands (SUBSCRIBE at a
+   * publisher) it gets as messages.
+   */
   private handleCommand(command: Command): void {
-    switch (command.name) {
-      case "SUBSCRIBE":
-      case "CANCEL": {
-        const msg = new Uint8Array(command.data.length + 1);
-        msg[0] = command.name === "SUBSCRIBE" ? 1 : 0;
-        msg.set(command.data, 1);
-        this.onMessage([msg]);
-        return;
-      }
-      case "ERROR":
-        throw new ProtocolError(`peer sent ERROR: ${parseErrorReason(command.data)}`);
-      default:
-        // RFC 37: unknown commands (a ZMTP PING, too) are ignored.
-        return;
+    if (command.name === "ERROR") {
+      throw new ProtocolError(`peer sent ERROR: ${parseErrorReason(command.data)}`);
     }
+    // RFC 37: unknown commands (a ZMTP PING, too) are ignored.
+    const msg = this.config.wire.toMessage?.(command);
+    if (msg !== undefined) this.onMessage(msg);
   }
 
   // ---- writing -----------------------------------------------------------

@@ -21,6 +21,7 @@ export type ChannelOptions = SocketOptions;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Channel } from "@zmtp/zmq";
  * const a = new Channel();
  * const b = new Channel();
@@ -28,6 +29,7 @@ export type ChannelOptions = SocketOptions;
  * b.connect("inproc://channel-doc");
  * await b.send("ready");
  * const [signal] = await a.receive();
+ * assert.equal(new TextDecoder().decode(signal), "ready");
  * a.close();
  * b.close();
  * ```

@@ -6,15 +6,21 @@
  */
 
 import type { Message } from "../message.ts";
-import type { SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { LoadBalancer } from "../routing/load_balancer.ts";
-import { SocketBase } from "../socket.ts";
+import { optionFrame, SocketBase } from "../socket.ts";
+import type { HelloMessageOption, HiccupMessageOption } from "./draft_options.ts";
 import { receiveSingle, singleFrame } from "./single_frame.ts";
 
 /** Options of a {@link Client} socket. */
-export type ClientOptions = SocketOptions;
+export interface ClientOptions extends SocketOptions, HelloMessageOption, HiccupMessageOption {}
+
+const DEFAULTS: TypeDefaults<ClientOptions> = {
+  helloMessage: null,
+  hiccupMessage: null,
+};
 
 /**
  * Talks to one or more `Server`s: each message goes to the next server in
@@ -24,21 +30,42 @@ export type ClientOptions = SocketOptions;
  *
  * @example
  * ```ts
- * import { Client } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Client, messageRoutingId, Server } from "@zmtp/zmq";
+ * const server = new Server();
+ * await server.bind("tcp://127.0.0.1:*");
  * const client = new Client();
- * client.connect("tcp://127.0.0.1:5570");
+ * client.connect(server.lastEndpoint!);
  * await client.send("ping");
- * // const [reply] = await client.receive();
+ * const request = await server.receive();
+ * await server.send("pong", { routingId: messageRoutingId(request)! });
+ * const [reply] = await client.receive();
+ * assert.equal(new TextDecoder().decode(reply), "pong");
  * client.close();
+ * server.close();
  * ```
  */
 export class Client extends SocketBase {
+  /** See {@link ClientOptions.helloMessage}. */
+  declare helloMessage: string | Uint8Array | null;
+  /** See {@link ClientOptions.hiccupMessage}. */
+  declare hiccupMessage: string | Uint8Array | null;
   private readonly lb = new LoadBalancer();
   private readonly fq = new FairQueue();
 
   /** Creates a CLIENT socket. */
   constructor(options?: Partial<ClientOptions>) {
-    super("CLIENT", options);
+    super("CLIENT", options, DEFAULTS);
+  }
+
+  /** @internal ZMQ_HELLO_MSG. */
+  protected override helloFrame(): Uint8Array | null {
+    return optionFrame(this.helloMessage);
+  }
+
+  /** @internal ZMQ_HICCUP_MSG, for servers this socket connected to. */
+  protected override lostPeerFrame(pipe: Pipe): Uint8Array | null {
+    return pipe.locallyInitiated ? optionFrame(this.hiccupMessage) : null;
   }
 
   /** @internal A new server: send to it and read from it. */

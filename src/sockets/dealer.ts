@@ -10,10 +10,11 @@ import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { LoadBalancer } from "../routing/load_balancer.ts";
-import { SocketBase } from "../socket.ts";
+import { optionFrame, SocketBase } from "../socket.ts";
+import type { HelloMessageOption, HiccupMessageOption } from "./draft_options.ts";
 
 /** Options of a {@link Dealer} socket. */
-export interface DealerOptions extends SocketOptions {
+export interface DealerOptions extends SocketOptions, HelloMessageOption, HiccupMessageOption {
   /**
    * Send an empty message to each new peer as soon as it is attached, so a
    * ROUTER learns this socket's routing id before any real message
@@ -22,7 +23,11 @@ export interface DealerOptions extends SocketOptions {
   probeRouter: boolean;
 }
 
-const DEFAULTS: TypeDefaults<DealerOptions> = { probeRouter: false };
+const DEFAULTS: TypeDefaults<DealerOptions> = {
+  probeRouter: false,
+  helloMessage: null,
+  hiccupMessage: null,
+};
 
 /** The empty frame that probes and REQ/REP delimiters are made of. */
 export const EMPTY_FRAME: Uint8Array = new Uint8Array(0);
@@ -35,23 +40,44 @@ export const EMPTY_FRAME: Uint8Array = new Uint8Array(0);
  *
  * @example
  * ```ts
- * import { Dealer } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Dealer, Reply } from "@zmtp/zmq";
+ * const rep = new Reply();
+ * await rep.bind("tcp://127.0.0.1:*");
  * const dealer = new Dealer({ routingId: "worker-1" });
- * dealer.connect("tcp://127.0.0.1:5570");
+ * dealer.connect(rep.lastEndpoint!);
  * await dealer.send(["", "hello"]); // a REP peer needs the empty delimiter
- * const [, reply] = await dealer.receive();
+ * const [request] = await rep.receive();
+ * await rep.send(["echo ", request]);
+ * const [, ...reply] = await dealer.receive();
+ * assert.deepEqual(reply.map((f) => new TextDecoder().decode(f)), ["echo ", "hello"]);
  * dealer.close();
+ * rep.close();
  * ```
  */
 export class Dealer extends SocketBase {
   /** See {@link DealerOptions.probeRouter}. */
   declare probeRouter: boolean;
+  /** See {@link DealerOptions.helloMessage}. */
+  declare helloMessage: string | Uint8Array | null;
+  /** See {@link DealerOptions.hiccupMessage}. */
+  declare hiccupMessage: string | Uint8Array | null;
   private readonly fq = new FairQueue();
   private readonly lb = new LoadBalancer();
 
   /** Creates a DEALER socket. */
   constructor(options?: Partial<DealerOptions>) {
     super("DEALER", options, DEFAULTS);
+  }
+
+  /** @internal ZMQ_HELLO_MSG. */
+  protected override helloFrame(): Uint8Array | null {
+    return optionFrame(this.helloMessage);
+  }
+
+  /** @internal ZMQ_HICCUP_MSG, for peers this socket connected to. */
+  protected override lostPeerFrame(pipe: Pipe): Uint8Array | null {
+    return pipe.locallyInitiated ? optionFrame(this.hiccupMessage) : null;
   }
 
   /** @internal A new peer: probe it if asked, then read from it and send to it. */

@@ -41,13 +41,19 @@ function groupKey(group: Uint8Array): string {
  *
  * @example
  * ```ts
- * import { Dish, messageGroup } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Dish, messageGroup, Radio } from "@zmtp/zmq";
+ * const radio = new Radio();
+ * await radio.bind("inproc://dish-doc");
  * const dish = new Dish();
- * dish.connect("tcp://127.0.0.1:5572");
+ * dish.connect("inproc://dish-doc");
  * dish.join("temperature", "humidity");
- * // const msg = await dish.receive();
- * // console.log(messageGroup(msg), new TextDecoder().decode(msg[0]));
+ * await radio.send("62 %", { group: "humidity" });
+ * const msg = await dish.receive();
+ * assert.equal(messageGroup(msg), "humidity");
+ * assert.equal(new TextDecoder().decode(msg[0]), "62 %");
  * dish.close();
+ * radio.close();
  * ```
  */
 export class Dish extends SocketBase {

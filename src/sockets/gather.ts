@@ -20,10 +20,16 @@ export type GatherOptions = SocketOptions;
  *
  * @example
  * ```ts
- * import { Gather } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Gather, Scatter } from "@zmtp/zmq";
  * const gather = new Gather();
- * gather.connect("tcp://127.0.0.1:5571");
- * // const [result] = await gather.receive();
+ * await gather.bind("inproc://gather-doc");
+ * const scatter = new Scatter();
+ * scatter.connect("inproc://gather-doc");
+ * await scatter.send("result 1");
+ * const [result] = await gather.receive();
+ * assert.equal(new TextDecoder().decode(result), "result 1");
+ * scatter.close();
  * gather.close();
  * ```
  */

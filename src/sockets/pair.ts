@@ -19,6 +19,7 @@ export type PairOptions = SocketOptions;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Pair } from "@zmtp/zmq";
  * const a = new Pair();
  * const b = new Pair();
@@ -26,6 +27,7 @@ export type PairOptions = SocketOptions;
  * b.connect("inproc://step");
  * await b.send("ready");
  * const [signal] = await a.receive();
+ * assert.equal(new TextDecoder().decode(signal), "ready");
  * a.close();
  * b.close();
  * ```

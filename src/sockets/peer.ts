@@ -7,14 +7,26 @@
 
 import { zmqError } from "../errors.ts";
 import type { Message, MessageLike } from "../message.ts";
-import type { SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { addressed, RoutingIds } from "../routing/routing_ids.ts";
-import { SocketBase } from "../socket.ts";
+import { optionFrame, SocketBase } from "../socket.ts";
+import type {
+  DisconnectMessageOption,
+  HelloMessageOption,
+  HiccupMessageOption,
+} from "./draft_options.ts";
 import type { RoutedSendOptions } from "./server.ts";
 
 /** Options of a {@link Peer} socket. */
-export type PeerOptions = SocketOptions;
+export interface PeerOptions
+  extends SocketOptions, HelloMessageOption, DisconnectMessageOption, HiccupMessageOption {}
+
+const DEFAULTS: TypeDefaults<PeerOptions> = {
+  helloMessage: null,
+  disconnectMessage: null,
+  hiccupMessage: null,
+};
 
 /** Options of {@link Peer.connect}. */
 export interface PeerConnectOptions {
@@ -32,6 +44,7 @@ export interface PeerConnectOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { messageRoutingId, Peer } from "@zmtp/zmq";
  * const a = new Peer();
  * const b = new Peer();
@@ -40,18 +53,36 @@ export interface PeerConnectOptions {
  * await b.send("hello", { routingId: toA });
  * const msg = await a.receive();
  * await a.send("hello back", { routingId: messageRoutingId(msg)! });
+ * const [answer] = await b.receive();
+ * assert.equal(new TextDecoder().decode(answer), "hello back");
  * a.close();
  * b.close();
  * ```
  */
 export class Peer extends SocketBase {
+  /** See {@link PeerOptions.helloMessage}. */
+  declare helloMessage: string | Uint8Array | null;
+  /** See {@link PeerOptions.disconnectMessage}. */
+  declare disconnectMessage: string | Uint8Array | null;
+  /** See {@link PeerOptions.hiccupMessage}. */
+  declare hiccupMessage: string | Uint8Array | null;
   private readonly peers = new RoutingIds();
   /** The id the next pipe this socket connects gets (connect's `routingId`). */
   private connectId: number | undefined;
 
   /** Creates a PEER socket. */
   constructor(options?: Partial<PeerOptions>) {
-    super("PEER", options);
+    super("PEER", options, DEFAULTS);
+  }
+
+  /** @internal ZMQ_HELLO_MSG. */
+  protected override helloFrame(): Uint8Array | null {
+    return optionFrame(this.helloMessage);
+  }
+
+  /** @internal ZMQ_HICCUP_MSG for peers it connected to, ZMQ_DISCONNECT_MSG for peers it accepted. */
+  protected override lostPeerFrame(pipe: Pipe): Uint8Array | null {
+    return optionFrame(pipe.locallyInitiated ? this.hiccupMessage : this.disconnectMessage);
   }
 
   /**

@@ -36,10 +36,17 @@ const DEFAULTS: TypeDefaults<PublisherOptions> = { noDrop: false, invertMatching
  *
  * @example
  * ```ts
- * import { Publisher } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Publisher, Subscriber } from "@zmtp/zmq";
  * const pub = new Publisher();
- * await pub.bind("tcp://127.0.0.1:5556");
+ * await pub.bind("inproc://pub-doc");
+ * const sub = new Subscriber();
+ * sub.connect("inproc://pub-doc");
+ * sub.subscribe("weather.");
  * await pub.send(["weather.10001", "21 °C"]);
+ * const [topic] = await sub.receive();
+ * assert.equal(new TextDecoder().decode(topic), "weather.10001");
+ * sub.close();
  * pub.close();
  * ```
  */

@@ -19,13 +19,18 @@ export type PullOptions = SocketOptions;
  *
  * @example
  * ```ts
- * import { Pull } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Pull, Push } from "@zmtp/zmq";
  * const pull = new Pull();
- * await pull.bind("tcp://127.0.0.1:5558");
+ * await pull.bind("tcp://127.0.0.1:*");
+ * const push = new Push();
+ * push.connect(pull.lastEndpoint!);
+ * await push.send("resize image 7");
  * for await (const [task] of pull) {
- *   console.log(new TextDecoder().decode(task));
+ *   assert.equal(new TextDecoder().decode(task), "resize image 7");
  *   break;
  * }
+ * push.close();
  * pull.close();
  * ```
  */

@@ -20,11 +20,17 @@ export type PushOptions = SocketOptions;
  *
  * @example
  * ```ts
- * import { Push } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Pull, Push } from "@zmtp/zmq";
+ * const pull = new Pull();
+ * await pull.bind("tcp://127.0.0.1:*");
  * const push = new Push({ linger: 1000 });
- * push.connect("tcp://127.0.0.1:5557");
+ * push.connect(pull.lastEndpoint!);
  * await push.send(["task", "42"]);
+ * const [, task] = await pull.receive();
+ * assert.equal(new TextDecoder().decode(task), "42");
  * push.close();
+ * pull.close();
  * ```
  */
 export class Push extends SocketBase {

@@ -34,10 +34,19 @@ const utf8 = new TextEncoder();
  *
  * @example
  * ```ts
- * import { Radio } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Dish, messageGroup, Radio } from "@zmtp/zmq";
  * const radio = new Radio();
- * await radio.bind("tcp://127.0.0.1:*");
+ * await radio.bind("inproc://radio-doc");
+ * const dish = new Dish();
+ * dish.connect("inproc://radio-doc");
+ * dish.join("temperature");
+ * await radio.send("21.5", { group: "humidity" }); // nobody joined: dropped
  * await radio.send("21.5", { group: "temperature" });
+ * const msg = await dish.receive();
+ * assert.equal(messageGroup(msg), "temperature");
+ * assert.equal(new TextDecoder().decode(msg[0]), "21.5");
+ * dish.close();
  * radio.close();
  * ```
  */

@@ -26,13 +26,20 @@ export type ReplyOptions = SocketOptions;
  *
  * @example
  * ```ts
- * import { Reply } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Reply, Request } from "@zmtp/zmq";
  * const rep = new Reply();
- * await rep.bind("tcp://127.0.0.1:5555");
+ * await rep.bind("tcp://127.0.0.1:*");
+ * const req = new Request();
+ * req.connect(rep.lastEndpoint!);
+ * await req.send("Hello");
  * for await (const [request] of rep) {
  *   await rep.send(["World", request]);
  *   break;
  * }
+ * const reply = (await req.receive()).map((frame) => new TextDecoder().decode(frame));
+ * assert.deepEqual(reply, ["World", "Hello"]);
+ * req.close();
  * rep.close();
  * ```
  */

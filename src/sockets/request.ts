@@ -48,13 +48,20 @@ const DEFAULTS: TypeDefaults<RequestOptions> = {
  *
  * @example
  * ```ts
- * import { Request } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Reply, Request } from "@zmtp/zmq";
+ * const rep = new Reply();
+ * await rep.bind("tcp://127.0.0.1:*");
  * const req = new Request();
- * req.connect("tcp://127.0.0.1:5555");
+ * req.connect(rep.lastEndpoint!);
  * await req.send("Hello");
+ * const [request] = await rep.receive();
+ * await rep.send(["World"]);
  * const [reply] = await req.receive();
- * console.log(new TextDecoder().decode(reply));
+ * assert.equal(new TextDecoder().decode(request), "Hello");
+ * assert.equal(new TextDecoder().decode(reply), "World");
  * req.close();
+ * rep.close();
  * ```
  */
 export class Request extends SocketBase {

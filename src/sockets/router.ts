@@ -6,15 +6,23 @@
  * @module
  */
 
+import { zmqError } from "../errors.ts";
 import type { Message } from "../message.ts";
 import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { PeersById } from "../routing/peers_by_id.ts";
-import { COOPERATIVE_SEND_BATCH, SocketBase } from "../socket.ts";
+import { COOPERATIVE_SEND_BATCH, optionFrame, SocketBase } from "../socket.ts";
+import type { DisconnectMessageOption, HelloMessageOption } from "./draft_options.ts";
 import { EMPTY_FRAME } from "./dealer.ts";
 
 /** Options of a {@link Router} socket. */
-export interface RouterOptions extends SocketOptions {
+export interface RouterOptions extends SocketOptions, HelloMessageOption, DisconnectMessageOption {
+  /**
+   * Receive `[routingId, ""]` when a peer connects (bit 1) and when it
+   * disconnects (bit 2) over tcp, ipc or ws, as libzmq's ZMQ_ROUTER_NOTIFY
+   * (ZMQ_NOTIFY_CONNECT = 1, ZMQ_NOTIFY_DISCONNECT = 2; not over inproc).
+   */
+  routerNotify: number;
   /**
    * Report unroutable messages instead of dropping them: `send` rejects
    * with `EHOSTUNREACH` when no peer has the routing id, and waits (then
@@ -41,7 +49,22 @@ const DEFAULTS: TypeDefaults<RouterOptions> = {
   routerMandatory: false,
   routerHandover: false,
   probeRouter: false,
+  routerNotify: 0,
+  helloMessage: null,
+  disconnectMessage: null,
 };
+
+/** Options of {@link Router.connect}. */
+export interface RouterConnectOptions {
+  /**
+   * The routing id this peer gets here instead of the one it announces, so
+   * messages can be routed to it at once (libzmq's ZMQ_CONNECT_ROUTING_ID).
+   */
+  routingId?: Uint8Array | string;
+}
+
+const NOTIFY_CONNECT = 1;
+const NOTIFY_DISCONNECT = 2;
 
 /**
  * The addressable side of request-reply: messages arrive as
@@ -53,11 +76,18 @@ const DEFAULTS: TypeDefaults<RouterOptions> = {
  *
  * @example
  * ```ts
- * import { Router } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Request, Router } from "@zmtp/zmq";
  * const router = new Router();
- * await router.bind("tcp://127.0.0.1:5570");
- * const [client, empty, request] = await router.receive(); // from a REQ
+ * await router.bind("tcp://127.0.0.1:*");
+ * const req = new Request();
+ * req.connect(router.lastEndpoint!);
+ * await req.send("ping");
+ * const [client, empty, request] = await router.receive(); // a REQ sends an empty delimiter
  * await router.send([client, empty, "reply to ", request]);
+ * const reply = (await req.receive()).map((frame) => new TextDecoder().decode(frame));
+ * assert.deepEqual(reply, ["reply to ", "ping"]);
+ * req.close();
  * router.close();
  * ```
  */
@@ -68,6 +98,12 @@ export class Router extends SocketBase {
   declare routerHandover: boolean;
   /** See {@link RouterOptions.probeRouter}. */
   declare probeRouter: boolean;
+  /** See {@link RouterOptions.routerNotify}. */
+  declare routerNotify: number;
+  /** See {@link RouterOptions.helloMessage}. */
+  declare helloMessage: string | Uint8Array | null;
+  /** See {@link RouterOptions.disconnectMessage}. */
+  declare disconnectMessage: string | Uint8Array | null;
   /**
    * Pipes without a routing id yet: connecting pipes before their first
    * handshake, and peers whose id is taken (without `routerHandover`).
@@ -81,6 +117,42 @@ export class Router extends SocketBase {
   constructor(options?: Partial<RouterOptions>) {
     super("ROUTER", options, DEFAULTS);
     this.yieldEvery = COOPERATIVE_SEND_BATCH;
+    if (![0, 1, 2, 3].includes(this.routerNotify)) {
+      throw zmqError("EINVAL", "routerNotify is a sum of 1 (connect) and 2 (disconnect)");
+    }
+  }
+
+  /**
+   * Connects in the background; `options.routingId` names the peer here
+   * (routable at once), as libzmq's ZMQ_CONNECT_ROUTING_ID. An id already
+   * in use is `EINVAL`.
+   */
+  override connect(endpoint: string, options?: RouterConnectOptions): void {
+    if (options?.routingId !== undefined) this.peers.nameNextConnection(options.routingId);
+    super.connect(endpoint);
+  }
+
+  /** @internal ZMQ_HELLO_MSG. */
+  protected override helloFrame(): Uint8Array | null {
+    return optionFrame(this.helloMessage);
+  }
+
+  /** @internal ZMQ_DISCONNECT_MSG, for peers this socket accepted. */
+  protected override lostPeerFrame(pipe: Pipe): Uint8Array | null {
+    return pipe.locallyInitiated ? null : optionFrame(this.disconnectMessage);
+  }
+
+  /** @internal ZMQ_NOTIFY_CONNECT: an empty message from the peer that connected. */
+  protected override xConnected(pipe: Pipe): void {
+    if ((this.routerNotify & NOTIFY_CONNECT) !== 0) pipe.inbound.push([EMPTY_FRAME]);
+  }
+
+  /** @internal ZMQ_NOTIFY_DISCONNECT (before the disconnect message, as libzmq). */
+  protected override xDisconnected(pipe: Pipe): void {
+    if ((this.routerNotify & NOTIFY_DISCONNECT) !== 0 && !pipe.inproc) {
+      pipe.inbound.push([EMPTY_FRAME]);
+    }
+    super.xDisconnected(pipe);
   }
 
   /** Messages dropped for an unknown routing id or a peer at its high-water mark. */
@@ -91,6 +163,7 @@ export class Router extends SocketBase {
   /** @internal A new peer: probe it if asked, and identify it once its handshake is done. */
   protected xAttach(pipe: Pipe): void {
     if (this.probeRouter) pipe.write([EMPTY_FRAME]);
+    if (this.peers.takeNamedConnection(pipe)) return;
     this.anonymous.add(pipe);
     if (pipe.peer !== null) this.identify(pipe);
   }

@@ -22,11 +22,16 @@ export type ScatterOptions = SocketOptions;
  *
  * @example
  * ```ts
- * import { Scatter } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Gather, Scatter } from "@zmtp/zmq";
  * const scatter = new Scatter();
- * await scatter.bind("tcp://127.0.0.1:*");
- * // each Gather that connects gets its share:
- * // await scatter.send("task 1");
+ * await scatter.bind("inproc://scatter-doc");
+ * const gather = new Gather();
+ * gather.connect("inproc://scatter-doc");
+ * await scatter.send("task 1"); // each connected Gather gets its share
+ * const [task] = await gather.receive();
+ * assert.equal(new TextDecoder().decode(task), "task 1");
+ * gather.close();
  * scatter.close();
  * ```
  */

@@ -6,13 +6,19 @@
  */
 
 import type { Message, MessageLike } from "../message.ts";
-import type { SocketOptions } from "../options.ts";
+import type { SocketOptions, TypeDefaults } from "../options.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { addressed, RoutingIds } from "../routing/routing_ids.ts";
-import { type SendOptions, SocketBase } from "../socket.ts";
+import { optionFrame, type SendOptions, SocketBase } from "../socket.ts";
+import type { DisconnectMessageOption, HelloMessageOption } from "./draft_options.ts";
 
 /** Options of a {@link Server} socket. */
-export type ServerOptions = SocketOptions;
+export interface ServerOptions extends SocketOptions, HelloMessageOption, DisconnectMessageOption {}
+
+const DEFAULTS: TypeDefaults<ServerOptions> = {
+  helloMessage: null,
+  disconnectMessage: null,
+};
 
 /** Options of {@link Server.send} and `Peer.send`. */
 export interface RoutedSendOptions extends SendOptions {
@@ -29,21 +35,42 @@ export interface RoutedSendOptions extends SendOptions {
  *
  * @example
  * ```ts
- * import { messageRoutingId, Server } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Client, messageRoutingId, Server } from "@zmtp/zmq";
  * const server = new Server();
  * await server.bind("tcp://127.0.0.1:*");
- * // for await (const request of server) {
- * //   await server.send("pong", { routingId: messageRoutingId(request)! });
- * // }
+ * const client = new Client();
+ * client.connect(server.lastEndpoint!);
+ * await client.send("ping");
+ * for await (const request of server) {
+ *   await server.send("pong", { routingId: messageRoutingId(request)! });
+ *   break;
+ * }
+ * assert.equal(new TextDecoder().decode((await client.receive())[0]), "pong");
+ * client.close();
  * server.close();
  * ```
  */
 export class Server extends SocketBase {
+  /** See {@link ServerOptions.helloMessage}. */
+  declare helloMessage: string | Uint8Array | null;
+  /** See {@link ServerOptions.disconnectMessage}. */
+  declare disconnectMessage: string | Uint8Array | null;
   private readonly peers = new RoutingIds();
 
   /** Creates a SERVER socket. */
   constructor(options?: Partial<ServerOptions>) {
-    super("SERVER", options);
+    super("SERVER", options, DEFAULTS);
+  }
+
+  /** @internal ZMQ_HELLO_MSG. */
+  protected override helloFrame(): Uint8Array | null {
+    return optionFrame(this.helloMessage);
+  }
+
+  /** @internal ZMQ_DISCONNECT_MSG, for clients this socket accepted. */
+  protected override lostPeerFrame(pipe: Pipe): Uint8Array | null {
+    return pipe.locallyInitiated ? null : optionFrame(this.disconnectMessage);
   }
 
   /** Sends one frame to the client `options.routingId` names. */

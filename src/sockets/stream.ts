@@ -18,6 +18,12 @@ import type { ByteStream } from "../transport/byte_stream.ts";
 /** Options of a {@link Stream} socket. */
 export type StreamOptions = SocketOptions;
 
+/** Options of {@link Stream.connect}. */
+export interface StreamConnectOptions {
+  /** The id of the new connection, instead of a generated one (ZMQ_CONNECT_ROUTING_ID). */
+  routingId?: Uint8Array | string;
+}
+
 /**
  * A socket for raw byte-stream peers, with libzmq's ZMQ_STREAM semantics.
  * Each connection gets a 5-byte id. `receive()` yields `[id, data]` where
@@ -32,16 +38,20 @@ export type StreamOptions = SocketOptions;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Stream } from "@zmtp/zmq";
  * // A tiny HTTP server.
  * const server = new Stream();
- * await server.bind("tcp://127.0.0.1:8080");
+ * await server.bind("tcp://127.0.0.1:*");
+ * const url = server.lastEndpoint!.replace("tcp://", "http://");
+ * const response = fetch(url);
  * for await (const [id, data] of server) {
  *   if (data.length === 0) continue; // connect or disconnect notification
  *   await server.send([id, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nHello"]);
  *   await server.send([id, ""]); // close the connection
  *   break;
  * }
+ * assert.equal(await (await response).text(), "Hello");
  * server.close();
  * ```
  */
@@ -64,8 +74,22 @@ export class Stream extends SocketBase {
     return new RawEngine(stream, handler, address);
   }
 
-  /** @internal A new connection: give it an id. */
+  /**
+   * Connects in the background; the new connection's id is then in
+   * {@link routingId}. `options.routingId` chooses that id (libzmq's
+   * ZMQ_CONNECT_ROUTING_ID); one already in use is `EINVAL`.
+   */
+  override connect(endpoint: string, options?: StreamConnectOptions): void {
+    if (options?.routingId !== undefined) this.peers.nameNextConnection(options.routingId);
+    super.connect(endpoint);
+  }
+
+  /** @internal A new connection: give it an id (the one connect was given, if any). */
   protected xAttach(pipe: Pipe): void {
+    if (this.peers.takeNamedConnection(pipe)) {
+      this.routingId = pipe.routingId;
+      return;
+    }
     const id = this.peers.table.generateId();
     this.peers.table.add(id, pipe);
     this.routingId = id;

@@ -36,13 +36,20 @@ const DEFAULTS: TypeDefaults<SubscriberOptions> = {
  *
  * @example
  * ```ts
- * import { Subscriber } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Publisher, Subscriber } from "@zmtp/zmq";
+ * const pub = new Publisher();
+ * await pub.bind("inproc://weather");
  * const sub = new Subscriber();
- * sub.connect("tcp://127.0.0.1:5556");
+ * sub.connect("inproc://weather");
  * sub.subscribe("weather.10001");
+ * await pub.send(["weather.90210", "30 °C"]); // not subscribed: filtered out
+ * await pub.send(["weather.10001", "21 °C"]);
  * const [topic, reading] = await sub.receive();
- * console.log(new TextDecoder().decode(reading));
+ * assert.equal(new TextDecoder().decode(topic), "weather.10001");
+ * assert.equal(new TextDecoder().decode(reading), "21 °C");
  * sub.close();
+ * pub.close();
  * ```
  */
 export class Subscriber extends SocketBase {
@@ -58,6 +65,8 @@ export class Subscriber extends SocketBase {
   /**
    * Receives messages whose first frame starts with one of `prefixes`
    * (strings are UTF-8); with no argument, every message.
+   *
+   * @throws {ZmqError} `ETERM` when the socket is closed.
    */
   subscribe(...prefixes: MessageLike[]): void {
     this.change(true, prefixes);
@@ -66,6 +75,8 @@ export class Subscriber extends SocketBase {
   /**
    * Cancels one earlier `subscribe` of each prefix (no argument: of the
    * empty prefix). A prefix subscribed twice stays until cancelled twice.
+   *
+   * @throws {ZmqError} `ETERM` when the socket is closed.
    */
   unsubscribe(...prefixes: MessageLike[]): void {
     this.change(false, prefixes);

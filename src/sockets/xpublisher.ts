@@ -36,6 +36,21 @@ export interface XPublisherOptions extends SocketOptions {
   noDrop: boolean;
   /** Send each message to the subscribers that do NOT match it (ZMQ_INVERT_MATCHING). */
   invertMatching: boolean;
+  /**
+   * `manual`, and the first message sent after receiving a subscription
+   * goes only to the subscriber that sent it, if it matches (libzmq's
+   * ZMQ_XPUB_MANUAL_LAST_VALUE): a last-value cache answers a newcomer
+   * without repeating the value to everyone.
+   */
+  xpubManualLastValue: boolean;
+  /**
+   * In a multipart message from a subscriber, only a first frame that
+   * starts with 1 or 0 makes it a subscription; when the first frame is
+   * data, every frame is data (libzmq's ZMQ_ONLY_FIRST_SUBSCRIBE). Without
+   * it, each frame that starts with 1 or 0 subscribes or cancels, as
+   * libzmq reads them.
+   */
+  onlyFirstSubscribe: boolean;
 }
 
 const DEFAULTS: TypeDefaults<XPublisherOptions> = {
@@ -45,6 +60,8 @@ const DEFAULTS: TypeDefaults<XPublisherOptions> = {
   welcomeMessage: null,
   noDrop: false,
   invertMatching: false,
+  xpubManualLastValue: false,
+  onlyFirstSubscribe: false,
 };
 const utf8 = new TextEncoder();
 
@@ -58,13 +75,21 @@ const utf8 = new TextEncoder();
  *
  * @example
  * ```ts
- * import { XPublisher } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Subscriber, XPublisher } from "@zmtp/zmq";
  * const xpub = new XPublisher({ verbose: true });
- * await xpub.bind("tcp://127.0.0.1:5557");
- * const [event] = await xpub.receive(); // a subscriber connected and subscribed
+ * await xpub.bind("inproc://xpub-doc");
+ * const sub = new Subscriber();
+ * sub.connect("inproc://xpub-doc");
+ * sub.subscribe("prices");
+ * const [event] = await xpub.receive(); // the subscriber subscribed
  * const topic = new TextDecoder().decode(event.subarray(1));
- * console.log(event[0] === 1 ? "subscribe" : "cancel", topic);
+ * assert.equal(event[0], 1); // 1: subscribe, 0: cancel
+ * assert.equal(topic, "prices");
  * await xpub.send([topic, "first value"]);
+ * const [, value] = await sub.receive();
+ * assert.equal(new TextDecoder().decode(value), "first value");
+ * sub.close();
  * xpub.close();
  * ```
  */
@@ -81,6 +106,10 @@ export class XPublisher extends SocketBase {
   declare noDrop: boolean;
   /** See {@link XPublisherOptions.invertMatching}. */
   declare invertMatching: boolean;
+  /** See {@link XPublisherOptions.xpubManualLastValue}. */
+  declare xpubManualLastValue: boolean;
+  /** See {@link XPublisherOptions.onlyFirstSubscribe}. */
+  declare onlyFirstSubscribe: boolean;
   private readonly core = new PublisherCore(this, true);
 
   /** Creates an XPUB socket. */
@@ -92,13 +121,19 @@ export class XPublisher extends SocketBase {
   /**
    * With {@link manual}: subscribes the peer whose message was received
    * last to each prefix (no argument: to everything). Like libzmq's
-   * ZMQ_SUBSCRIBE on an XPUB socket. Throws `EINVAL` without `manual`.
+   * ZMQ_SUBSCRIBE on an XPUB socket.
+   *
+   * @throws {ZmqError} `EINVAL` without `manual`, `ETERM` when the socket is closed.
    */
   subscribe(...prefixes: MessageLike[]): void {
     this.manualChange(true, prefixes);
   }
 
-  /** With {@link manual}: cancels prefixes for the peer whose message was received last. */
+  /**
+   * With {@link manual}: cancels prefixes for the peer whose message was received last.
+   *
+   * @throws {ZmqError} `EINVAL` without `manual`, `ETERM` when the socket is closed.
+   */
   unsubscribe(...prefixes: MessageLike[]): void {
     this.manualChange(false, prefixes);
   }
@@ -121,7 +156,7 @@ export class XPublisher extends SocketBase {
   /** Applies manual subscriptions or cancels for the last peer; none means the empty prefix. */
   private manualChange(subscribe: boolean, prefixes: MessageLike[]): void {
     if (this.closed) throw zmqError("ETERM", "socket is closed");
-    if (!this.manual) {
+    if (!this.manual && !this.xpubManualLastValue) {
       throw zmqError("EINVAL", "XPublisher.subscribe/unsubscribe need the manual option");
     }
     if (prefixes.length === 0) prefixes = [""];

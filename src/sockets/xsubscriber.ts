@@ -13,11 +13,21 @@ import { SubscriberCore } from "../routing/subscriber_core.ts";
 import { SocketBase } from "../socket.ts";
 
 /** Options of an {@link XSubscriber} socket. */
-export type XSubscriberOptions = SocketOptions;
+export interface XSubscriberOptions extends SocketOptions {
+  /**
+   * In a multipart message sent up, only a first frame that starts with 1
+   * or 0 makes it a subscription or cancel; when the first frame is data,
+   * every frame is data (libzmq's ZMQ_ONLY_FIRST_SUBSCRIBE). Without it,
+   * each frame that starts with 1 or 0 subscribes or cancels, as libzmq
+   * reads them.
+   */
+  onlyFirstSubscribe: boolean;
+}
 
 const DEFAULTS: TypeDefaults<XSubscriberOptions> = {
   // Pending subscriptions are not worth waiting for on close (libzmq's xsub_t).
   linger: 0,
+  onlyFirstSubscribe: false,
 };
 
 /**
@@ -30,15 +40,23 @@ const DEFAULTS: TypeDefaults<XSubscriberOptions> = {
  *
  * @example
  * ```ts
- * import { XSubscriber } from "@zmtp/zmq";
+ * import assert from "node:assert/strict";
+ * import { Publisher, XSubscriber } from "@zmtp/zmq";
+ * const pub = new Publisher();
+ * await pub.bind("inproc://xsub-doc");
  * const xsub = new XSubscriber();
- * xsub.connect("tcp://127.0.0.1:5556");
- * await xsub.send(new Uint8Array([1, ...new TextEncoder().encode("weather.")]));
- * const message = await xsub.receive();
+ * xsub.connect("inproc://xsub-doc");
+ * await xsub.send(new Uint8Array([1, ...new TextEncoder().encode("weather.")])); // subscribe
+ * await pub.send(["weather.10001", "21 °C"]);
+ * const [topic] = await xsub.receive();
+ * assert.equal(new TextDecoder().decode(topic), "weather.10001");
  * xsub.close();
+ * pub.close();
  * ```
  */
 export class XSubscriber extends SocketBase {
+  /** See {@link XSubscriberOptions.onlyFirstSubscribe}. */
+  declare onlyFirstSubscribe: boolean;
   private readonly core = new SubscriberCore();
 
   /** Creates an XSUB socket. Its `linger` defaults to 0, as in libzmq. */
@@ -83,7 +101,7 @@ export class XSubscriber extends SocketBase {
 
   /** @internal Subscriptions, cancels and other messages go to every publisher; never waits. */
   protected override xSend(msg: Message): boolean {
-    this.core.send(msg);
+    this.core.send(msg, this.onlyFirstSubscribe);
     return true;
   }
 

@@ -133,7 +133,10 @@ export class InprocRegistry {
     const link: InprocLink = { connecter: socket, endpoint, near, far };
     if (socket.conflate) conflatePipe(near, socket.type);
     if (binder?.conflate) conflatePipe(far, binder.type);
+    near.locallyInitiated = true;
     near.onReleased = () => {
+      // The binder hears of it (its disconnect message), as from libzmq's inproc pipe.
+      far.disconnected();
       far.terminate();
       if (binder === undefined) this.forgetWaiting(name, link);
     };

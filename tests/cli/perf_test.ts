@@ -107,6 +107,28 @@ for _ in range(200):
   },
 });
 
+Deno.test("perf thr local fails with one line when the messages are not --size bytes", async () => {
+  const endpoint = `tcp://127.0.0.1:${freePort()}`;
+  const local = new CliProcess([
+    "perf",
+    "thr",
+    "local",
+    endpoint,
+    "--count",
+    "10",
+    "--size",
+    "100",
+  ]);
+  const remote = new CliProcess(["perf", "thr", "remote", endpoint, "--count", "10"]);
+  const { code, stderr } = await local.finished();
+  assert.equal(code, 1);
+  assert.equal(
+    stderr,
+    "zmtp perf: message of incorrect size received: 64 B in 1 frame(s), expected 100 B",
+  );
+  await remote.stop();
+});
+
 Deno.test("perf refuses a missing test, role or endpoint and a bad --size, exit status 2", async () => {
   const cases: [string[], RegExp][] = [
     [[], /thr or lat, got nothing/],

@@ -264,3 +264,71 @@ Deno.test("send without the permissions an ipc endpoint needs names the flags, e
   assert.match(stderr, new RegExp(`^zmtp send: .*--allow-read=${path}`));
   assert.doesNotMatch(stderr, /\n/);
 });
+
+Deno.test({
+  name: withPyzmq("recv as a CURVE server and as a PLAIN server takes messages from pyzmq clients"),
+  ignore: pyzmqMissing !== null,
+  fn: async () => {
+    const server = curveKeyPair();
+    const clients = [
+      {
+        flags: ["--curve-secret-key", server.secretKey],
+        setup: `
+pub, sec = zmq.curve_keypair()
+push.curve_serverkey = ${JSON.stringify(server.publicKey)}.encode()
+push.curve_publickey = pub
+push.curve_secretkey = sec`,
+      },
+      {
+        flags: ["--plain-server", "--plain-user", "admin", "--plain-password", "secret"],
+        setup: `
+push.plain_username = b"admin"
+push.plain_password = b"secret"`,
+      },
+    ];
+    for (const { flags, setup } of clients) {
+      const { recv, endpoint } = await boundRecv(["-n", "1", ...flags]);
+      const push = new PythonPeer(`
+import zmq
+ctx = zmq.Context()
+push = ctx.socket(zmq.PUSH)
+${setup.trim()}
+push.connect(${JSON.stringify(endpoint)})
+push.send_multipart([b"from", b"libzmq"])
+push.close(linger=10000)
+ctx.term()
+`);
+      assert.equal((await push.finished()).code, 0);
+      const { code, stdout, stderr } = await recv.finished();
+      assert.equal(code, 0, stderr);
+      assert.equal(stdout, "from\tlibzmq\n", flags[0]);
+    }
+  },
+});
+
+Deno.test("recv --plain-server refuses a client with the wrong password", async () => {
+  const credentials = ["--plain-user", "admin", "--plain-password"];
+  const { recv, endpoint } = await boundRecv([
+    "--plain-server",
+    ...credentials,
+    "secret",
+    "--timeout",
+    "1000",
+  ]);
+  const sent = await runCli([
+    "send",
+    "-q",
+    "-c",
+    endpoint,
+    ...credentials,
+    "guess",
+    "--timeout",
+    "300",
+    "x",
+  ]);
+  assert.equal(sent.code, 0, "queued; never delivered");
+  const { code, stdout, stderr } = await recv.finished();
+  assert.equal(code, 1);
+  assert.equal(stdout, "");
+  assert.match(stderr, /no message \(0 received\) within 1000 ms/);
+});

@@ -352,3 +352,25 @@ Deno.test("ws: our pings get libzmq's pongs, and libzmq's pings get ours: the li
   assert.deepEqual(texts(await within(5000, pair.receive())), ["still here"]);
   pair.close();
 });
+
+// ---- acceptWebSocket ------------------------------------------------------------------
+
+Deno.test("ws: a libzmq SUB reaches our PUB mounted in Deno.serve with acceptWebSocket", async () => {
+  await using peer = await LibzmqPeer.start();
+  const pub = new Publisher();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (request) => pub.acceptWebSocket(request),
+  );
+  const sub = await peer.socket("Subscriber");
+  await sub.call("subscribe", "A");
+  await sub.connect(`ws://127.0.0.1:${server.addr.port}/feed`);
+  const received = sub.receive(5000);
+  await eventually(() => pub.topicCount === 1, 5000, "libzmq's subscription");
+  await pub.send(["B", "no"]);
+  await pub.send(["A", "yes"]);
+  assert.deepEqual(texts(await received), ["A", "yes"]);
+  await sub.close();
+  pub.close();
+  await server.shutdown();
+});

@@ -264,7 +264,9 @@ async function writesStallUntilRead(
 ): Promise<void> {
   const raw = await accept();
   await within(5000, raw.handshake(peerType));
-  const body = new Uint8Array(4096);
+  // Not starting with 0 or 1: an XPUB reads such a frame of a multipart
+  // message as a cancel (as libzmq does, without onlyFirstSubscribe).
+  const body = new Uint8Array(4096).fill(0x42);
   const parts: Uint8Array[] = [];
   for (let i = 0; i < 256; i++) parts.push(message(String(i % 10).padStart(8, "0"), body));
   const chunk = concat(...parts);

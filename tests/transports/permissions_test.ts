@@ -289,3 +289,30 @@ Deno.test({
     assert.equal(code, 1);
   },
 });
+
+Deno.test("without --allow-net, ws bind rejects with EACCES naming --allow-net=host:port", async () => {
+  const port = freePort();
+  const report = await probe([], "bind", `ws://127.0.0.1:${port}/feed`);
+  assertRefused(report, [`--allow-net=127.0.0.1:${port}`]);
+  assert.equal(
+    report.message,
+    `bind ws://127.0.0.1:${port}/feed needs network access: run with --allow-net=127.0.0.1:${port}`,
+  );
+});
+
+Deno.test("with the flag the error named, the same ws bind works", async () => {
+  const port = freePort();
+  const flags = assertRefused(await probe([], "bind", `ws://127.0.0.1:${port}`), [
+    `--allow-net=127.0.0.1:${port}`,
+  ]);
+  assert.deepEqual(await probe(flags, "bind", `ws://127.0.0.1:${port}`), { ok: true });
+});
+
+Deno.test("without --allow-net, wss connect throws EACCES synchronously", async () => {
+  const report = await probe([], "connect", "wss://127.0.0.1:5555/feed");
+  assertRefused(report, ["--allow-net=127.0.0.1:5555"]);
+  assert.equal(
+    report.message,
+    "connect wss://127.0.0.1:5555/feed needs network access: run with --allow-net=127.0.0.1:5555",
+  );
+});
