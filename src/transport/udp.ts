@@ -228,7 +228,14 @@ function startSender(endpoint: UdpEndpoint, socket: TransportSocket): Connection
   const listen = listenDatagram(`connect ${endpoint.text}`);
   const { host, port, multicast, text } = endpoint;
   requireNet(`connect ${text}`, host, port);
-  const source = multicast ? interfaceAddress(endpoint.networkInterface ?? "*", text) : "0.0.0.0";
+  // The local address to send from: the multicast interface, or loopback for a
+  // loopback target (so --allow-net=127.0.0.1 is enough), else any.
+  const source = multicast
+    ? interfaceAddress(endpoint.networkInterface ?? "*", text)
+    : host.startsWith("127.")
+    ? "127.0.0.1"
+    : "0.0.0.0";
+  requireNet(`connect ${text}`, source, 0);
   let conn: DatagramSocket;
   try {
     // Bound to the interface's address, multicast leaves by that interface;

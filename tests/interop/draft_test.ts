@@ -270,3 +270,26 @@ async function freeUdpPort(): Promise<number> {
   await Promise.resolve();
   return port;
 }
+
+for (const binder of BINDERS) {
+  Deno.test(`SERVER (ours) and libzmq CLIENT over ws:// (${roles(binder)})`, async () => {
+    await using peer = await LibzmqPeer.start();
+    const client = await peer.socket("Client");
+    const server = new Server();
+    try {
+      if (binder === "ours") {
+        await server.bind("ws://127.0.0.1:*/draft");
+        await client.connect(server.lastEndpoint!);
+      } else {
+        server.connect(await client.bind("ws://127.0.0.1:*/draft"));
+      }
+      await client.send("ping over ws");
+      const request = await within(10000, server.receive());
+      assert.deepEqual(texts(request), ["ping over ws"]);
+      await server.send("pong over ws", { routingId: messageRoutingId(request)! });
+      assert.deepEqual(texts((await client.receiveWith()).frames), ["pong over ws"]);
+    } finally {
+      server.close();
+    }
+  });
+}

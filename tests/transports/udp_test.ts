@@ -130,3 +130,29 @@ Deno.test("udp: without --unstable-net the error names the flag", async () => {
   const text = new TextDecoder().decode(out.stdout);
   assert.match(text, /^ENOTSUP .*--unstable-net/);
 });
+
+Deno.test("udp: without the network permission the error names --allow-net", async () => {
+  const code = `
+    import { Dish, Radio } from "${new URL("../../mod.ts", import.meta.url).href}";
+    const dish = new Dish();
+    try { await dish.bind("udp://127.0.0.1:5999"); } catch (e) { console.log(e.code + " " + e.message); }
+    const radio = new Radio();
+    try { radio.connect("udp://127.0.0.1:5999"); } catch (e) { console.log(e.code + " " + e.message); }
+    dish.close();
+    radio.close();
+  `;
+  const file = await Deno.makeTempFile({ suffix: ".ts" });
+  await Deno.writeTextFile(file, code);
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", "--unstable-net", "--allow-read", file],
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+    assert.equal(lines.length, 2, lines.join("\n"));
+    for (const line of lines) assert.match(line, /^EACCES .*--allow-net=127\.0\.0\.1/);
+  } finally {
+    await Deno.remove(file);
+  }
+});

@@ -3,9 +3,7 @@ import { Client, messageRoutingId, Server, type ZmqError } from "../../../mod.ts
 import { texts, within } from "../../helpers.ts";
 import { TRANSPORTS } from "../../transports/cases.ts";
 
-const transports = TRANSPORTS.filter((t) =>
-  t.name === "tcp" || t.name === "ipc" || t.name === "inproc"
-);
+const transports = TRANSPORTS.filter((t) => ["tcp", "ipc", "ws", "inproc"].includes(t.name));
 
 for (const transport of transports) {
   Deno.test(`Client/Server over ${transport.name}: each client gets its own replies`, async () => {

@@ -3,7 +3,7 @@ import { Channel, messageRoutingId, Peer, type ZmqError } from "../../../mod.ts"
 import { texts, within } from "../../helpers.ts";
 import { TRANSPORTS } from "../../transports/cases.ts";
 
-const transports = TRANSPORTS.filter((t) => ["tcp", "ipc", "inproc"].includes(t.name));
+const transports = TRANSPORTS.filter((t) => ["tcp", "ipc", "ws", "inproc"].includes(t.name));
 
 for (const transport of transports) {
   Deno.test(`Peer over ${transport.name}: connectPeer's id addresses the peer at once`, async () => {

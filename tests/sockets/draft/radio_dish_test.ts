@@ -3,7 +3,7 @@ import { Dish, messageGroup, Radio, type ZmqError } from "../../../mod.ts";
 import { delay, texts, within } from "../../helpers.ts";
 import { TRANSPORTS } from "../../transports/cases.ts";
 
-const transports = TRANSPORTS.filter((t) => ["tcp", "ipc", "inproc"].includes(t.name));
+const transports = TRANSPORTS.filter((t) => ["tcp", "ipc", "ws", "inproc"].includes(t.name));
 
 /** Sends `probe` to `group` until the dish receives something (its join reached the radio). */
 async function untilJoined(radio: Radio, dish: Dish, group: string): Promise<void> {

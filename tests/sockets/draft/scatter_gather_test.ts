@@ -3,7 +3,7 @@ import { Gather, Scatter, type ZmqError } from "../../../mod.ts";
 import { texts, within } from "../../helpers.ts";
 import { TRANSPORTS } from "../../transports/cases.ts";
 
-const transports = TRANSPORTS.filter((t) => ["tcp", "ipc", "inproc"].includes(t.name));
+const transports = TRANSPORTS.filter((t) => ["tcp", "ipc", "ws", "inproc"].includes(t.name));
 
 for (const transport of transports) {
   Deno.test(`Scatter/Gather over ${transport.name}: round robin out, every message in`, async () => {
