@@ -14,6 +14,7 @@ import {
   proxy,
   ProxyStatistics,
   type SocketBase,
+  type SocketOptions,
   XPublisher,
   XSubscriber,
 } from "../mod.ts";
@@ -24,12 +25,10 @@ import {
   parseFlags,
   setup,
   shutdownSignal,
-  text,
   texts,
-  UsageError,
   writeLine,
 } from "./common.ts";
-import { curveKey } from "./sockets.ts";
+import { curveKey, WSS_FLAGS, WSS_FLAGS_USAGE, wssOptions } from "./sockets.ts";
 
 const USAGE = `zmtp relay: an edge pub/sub relay (XSUB frontend → XPUB backend)
 
@@ -46,24 +45,22 @@ Options:
   --frontend ENDPOINT        where publishers send; default tcp://*:5557
   --backend ENDPOINT         where subscribers connect; default tcp://*:5558
                              Any endpoint the library takes (tcp://, ipc://,
-                             …). It is bound, or connected to when it
-                             starts with ">" (">tcp://upstream:5556");
+                             ws://, wss://, …). It is bound, or connected
+                             to when it starts with ">"
+                             (">tcp://upstream:5556");
                              "@" binds explicitly. Repeat the flag or
                              separate endpoints with commas for several.
   --curve-secret-key Z85     serve CURVE on the backend: subscribers must
                              connect with curveServerKey set to the
                              matching public key (40 Z85 characters). The
                              frontend stays NULL (inside the trust boundary).
-  --wss-cert-pem FILE, --wss-key-pem FILE
-                             the certificate chain and private key (PEM
-                             files) for the wss:// endpoints the relay binds
-                             (run with --allow-read for the two files)
   --hwm N                    high-water mark per peer, messages; default 1000
   --linger MS                how long stopping keeps delivering queued
                              messages; default 1000 (-1: until delivered)
   --stats-interval SECONDS   print a stats line every SECONDS (0: never);
                              default 10
   -h, --help                 show this help and exit
+${WSS_FLAGS_USAGE}
 
 Stats lines (stdout), one per interval:
   stats: 12345 msg/s, 987 KB/s, 100 subscribers, 40 subscriptions, 0 dropped
@@ -78,17 +75,15 @@ is still delivered for up to --linger ms (a second signal stops it at once).
 Examples:
   zmtp relay --frontend tcp://*:5557 --backend tcp://*:5558
   zmtp relay --frontend '>tcp://upstream.example:5556' --backend tcp://*:5556 --stats-interval 1
-  zmtp relay --frontend tcp://*:5557 --backend ws://0.0.0.0:8080/feed   # browsers subscribe here
-  zmtp relay --backend wss://0.0.0.0:8443/feed --wss-cert-pem cert.pem --wss-key-pem key.pem
 `;
 
 /** The relay's settings, from the command line. */
 interface Settings {
+  /** Options both sockets take (wss certificates). */
+  shared: Partial<SocketOptions>;
   frontend: string[];
   backend: string[];
   curveSecretKey: string | undefined;
-  /** The PEM files for wss binds, both or neither. */
-  wssPemFiles: { cert: string; key: string } | undefined;
   hwm: number;
   linger: number;
   statsInterval: number;
@@ -99,23 +94,17 @@ function parseSettings(args: string[]): Settings | "help" {
     frontend: { type: "string", multiple: true },
     backend: { type: "string", multiple: true },
     "curve-secret-key": { type: "string" },
-    "wss-cert-pem": { type: "string" },
-    "wss-key-pem": { type: "string" },
     hwm: { type: "string" },
     linger: { type: "string" },
     "stats-interval": { type: "string" },
+    ...WSS_FLAGS,
   });
   if (values.help) return "help";
-  const cert = text(values["wss-cert-pem"]);
-  const key = text(values["wss-key-pem"]);
-  if ((cert === undefined) !== (key === undefined)) {
-    throw new UsageError("--wss-cert-pem and --wss-key-pem go together");
-  }
   return {
+    shared: wssOptions(values),
     frontend: endpointList(texts(values.frontend), "tcp://*:5557"),
     backend: endpointList(texts(values.backend), "tcp://*:5558"),
     curveSecretKey: curveKey(values["curve-secret-key"], "--curve-secret-key"),
-    wssPemFiles: cert === undefined ? undefined : { cert, key: key! },
     hwm: numberFlag(values.hwm, "--hwm", 1000, { integer: true }),
     linger: numberFlag(values.linger, "--linger", 1000, { min: -1, integer: true }),
     statsInterval: numberFlag(values["stats-interval"], "--stats-interval", 10),
@@ -147,24 +136,6 @@ export async function attachMarked(
       writeLine(`${side} listening on ${socket.lastEndpoint}`);
     }
   }
-}
-
-/** The wss certificate and key from their PEM files (nothing without them). */
-async function wssOptions(
-  files: { cert: string; key: string } | undefined,
-): Promise<{ wssCertPem?: string; wssKeyPem?: string }> {
-  if (files === undefined) return {};
-  const read = async (path: string, flag: string) => {
-    try {
-      return await Deno.readTextFile(path);
-    } catch (err) {
-      throw new UsageError(`${flag}: cannot read ${path}: ${(err as Error).message}`);
-    }
-  };
-  return {
-    wssCertPem: await read(files.cert, "--wss-cert-pem"),
-    wssKeyPem: await read(files.key, "--wss-key-pem"),
-  };
 }
 
 /** Prints one stats line per interval from the proxy's counters and the XPUB's. */
@@ -205,12 +176,7 @@ async function run(args: string[]): Promise<number> {
     return EXIT_OK;
   }
   const { hwm, linger, curveSecretKey } = settings;
-  const queues = {
-    receiveHighWaterMark: hwm,
-    sendHighWaterMark: hwm,
-    linger,
-    ...await wssOptions(settings.wssPemFiles),
-  };
+  const queues = { ...settings.shared, receiveHighWaterMark: hwm, sendHighWaterMark: hwm, linger };
   const frontend = new XSubscriber(queues);
   const backend = new XPublisher({
     ...queues,

@@ -56,7 +56,7 @@ const SHARED_FLAGS: Options = {
 };
 
 const SHARED_USAGE = `  -t, --type TYPE            the socket type: ${SOCKET_TYPE_NAMES.join(", ")}
-  -b, --bind ENDPOINT        bind (repeatable): tcp://*:5555, ipc:///tmp/s, …
+  -b, --bind ENDPOINT        bind (repeatable): tcp://*:5555, ipc:///tmp/s, ws://…
   -c, --connect ENDPOINT     connect (repeatable); peers may start in any order
   -f, --format FORMAT        text (default), json (an array of strings per line),
                              hex or base64 (each frame encoded)

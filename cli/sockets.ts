@@ -81,8 +81,57 @@ export function socketType(name: string): SocketType {
   return found;
 }
 
+/** The flags of {@link wssOptions}: certificates for wss:// endpoints. */
+export const WSS_FLAGS: Options = {
+  "wss-cert": { type: "string" },
+  "wss-key": { type: "string" },
+  "wss-trust": { type: "string" },
+  "wss-hostname": { type: "string" },
+};
+
+/** Help text for {@link WSS_FLAGS}. */
+export const WSS_FLAGS_USAGE = `wss:// (WebSocket over TLS):
+  --wss-cert FILE, --wss-key FILE
+                             to bind: the certificate chain and its private key (PEM)
+  --wss-trust FILE           to connect: a CA certificate (PEM) to trust besides
+                             the system's
+  --wss-hostname NAME        to connect: the name the server's certificate must
+                             carry (default: the endpoint's host)`;
+
+/** Socket options from the {@link WSS_FLAGS}: the PEM files read. */
+export function wssOptions(values: Record<string, unknown>): Partial<SocketOptions> {
+  const options: Partial<SocketOptions> = {};
+  const cert = readPem(values["wss-cert"], "--wss-cert");
+  const key = readPem(values["wss-key"], "--wss-key");
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new UsageError("--wss-cert and --wss-key go together");
+  }
+  if (cert !== undefined) options.wssCertPem = cert;
+  if (key !== undefined) options.wssKeyPem = key;
+  const trust = readPem(values["wss-trust"], "--wss-trust");
+  if (trust !== undefined) options.wssTrustPem = trust;
+  const hostname = text(values["wss-hostname"]);
+  if (hostname !== undefined) options.wssHostname = hostname;
+  return options;
+}
+
+/** The text of a PEM file named by a flag: a file that is not there is a usage error. */
+function readPem(value: unknown, flag: string): string | undefined {
+  const path = text(value);
+  if (path === undefined) return undefined;
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotCapable) {
+      throw new Error(`${flag} ${path} needs read access: run with --allow-read=${path}`);
+    }
+    throw new UsageError(`${flag}: cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
 /** The flags of {@link socketOptions}. */
 export const SOCKET_FLAGS: Options = {
+  ...WSS_FLAGS,
   "curve-server-key": { type: "string" },
   "curve-secret-key": { type: "string" },
   "curve-allow": { type: "string", multiple: true },
@@ -107,7 +156,8 @@ export const SOCKET_FLAGS_USAGE = `Security (default: none, the NULL mechanism):
 Queues:
   --hwm N                    high-water mark, messages per peer (default 1000)
   --linger MS                how long closing keeps delivering queued messages
-                             (default -1: until delivered; a second ^C quits at once)`;
+                             (default -1: until delivered; a second ^C quits at once)
+${WSS_FLAGS_USAGE}`;
 
 /** Socket options from the {@link SOCKET_FLAGS}; `announce` hears the CURVE server key. */
 export function socketOptions(
@@ -120,7 +170,7 @@ export function socketOptions(
     receiveHighWaterMark: hwm,
     linger: numberFlag(values.linger, "--linger", -1, { min: -1, integer: true }),
   };
-  return { ...options, ...security(values, announce) };
+  return { ...options, ...wssOptions(values), ...security(values, announce) };
 }
 
 function security(

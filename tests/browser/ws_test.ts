@@ -23,7 +23,7 @@ async function subscribeThroughRelay(scheme: "ws" | "wss"): Promise<void> {
   const certificate = scheme === "wss" ? await makeCertificate() : null;
   try {
     const tls = certificate
-      ? ["--wss-cert-pem", certificate.certFile, "--wss-key-pem", certificate.keyFile]
+      ? ["--wss-cert", certificate.certFile, "--wss-key", certificate.keyFile]
       : [];
     await using relay = await Relay.start([
       "--frontend",

@@ -11,8 +11,11 @@ Deno.test("zmtp --help lists every subcommand", async () => {
 });
 
 Deno.test("every subcommand has --help, exit status 0, no permission needed", async () => {
-  for (const name of SUBCOMMANDS) {
-    const { code, stdout, stderr } = await runCli([name, "--help"], { permissions: [] });
+  const results = await Promise.all(
+    SUBCOMMANDS.map((name) => runCli([name, "--help"], { permissions: [] })),
+  );
+  for (const [i, name] of SUBCOMMANDS.entries()) {
+    const { code, stdout, stderr } = results[i];
     assert.equal(code, 0, stderr);
     assert.match(stdout, new RegExp(`^zmtp ${name}: `), name);
     assert.match(stdout, /Usage:/, name);

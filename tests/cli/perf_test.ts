@@ -141,8 +141,9 @@ Deno.test("perf refuses a missing test, role or endpoint and a bad --size, exit 
       /option '--size' argument is ambiguous/,
     ],
   ];
-  for (const [args, expected] of cases) {
-    const { code, stderr } = await runCli(["perf", ...args]);
+  const results = await Promise.all(cases.map(([args]) => runCli(["perf", ...args])));
+  for (const [i, [, expected]] of cases.entries()) {
+    const { code, stderr } = results[i];
     assert.equal(code, 2, stderr);
     assert.match(stderr, expected);
     assert.doesNotMatch(stderr, /\n/, "one line");

@@ -113,8 +113,9 @@ Deno.test("proxy refuses a missing or unknown --mode and a missing side, exit st
     [["--mode", "queue", "--frontend", FREE], /--backend is required/],
     [["--mode", "queue", "--frontend", "udp://x", "--backend", FREE], /^zmtp proxy: frontend udp/],
   ];
-  for (const [args, expected] of cases) {
-    const { code, stderr } = await runCli(["proxy", ...args]);
+  const results = await Promise.all(cases.map(([args]) => runCli(["proxy", ...args])));
+  for (const [i, [, expected]] of cases.entries()) {
+    const { code, stderr } = results[i];
     assert.equal(code, 2, stderr);
     assert.match(stderr, expected);
   }

@@ -101,8 +101,9 @@ Deno.test("send and recv refuse a type that cannot go their way, a bad --format 
     [["send", "-c", "tcp://127.0.0.1:1", "--curve-server-key", "short", "x"], /40 Z85/],
     [["send", "-c", "tcp:/127.0.0.1:1", "x"], /^zmtp send: connect tcp:\/127\.0\.0\.1:1: /],
   ];
-  for (const [args, expected] of cases) {
-    const { code, stderr } = await runCli(args);
+  const results = await Promise.all(cases.map(([args]) => runCli(args)));
+  for (const [i, [args, expected]] of cases.entries()) {
+    const { code, stderr } = results[i];
     assert.equal(code, 2, `${args.join(" ")}: ${stderr}`);
     assert.match(stderr, expected);
     assert.doesNotMatch(stderr, /\n/, "one line");
@@ -331,4 +332,125 @@ Deno.test("recv --plain-server refuses a client with the wrong password", async 
   assert.equal(code, 1);
   assert.equal(stdout, "");
   assert.match(stderr, /no message \(0 received\) within 1000 ms/);
+});
+
+/** Why wss:// cannot be tested here (no openssl to make certificates), or null. */
+const opensslMissing = (() => {
+  try {
+    new Deno.Command("openssl", { args: ["version"], stdout: "null" }).outputSync();
+    return null;
+  } catch {
+    return "openssl is not installed";
+  }
+})();
+
+/** Makes, in `dir`, a CA and a certificate it signs for localhost and 127.0.0.1 (P-256 keys). */
+async function makeCertificates(dir: string): Promise<void> {
+  const openssl = async (...args: string[]) => {
+    const { success, stderr } = await new Deno.Command("openssl", {
+      args,
+      cwd: dir,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!success) throw new Error(`openssl ${args[0]}: ${new TextDecoder().decode(stderr)}`);
+  };
+  const key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  await openssl(
+    "req",
+    "-x509",
+    ...key,
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=zmtp test CA",
+  );
+  await openssl("req", ...key, "-keyout", "key.pem", "-out", "leaf.csr", "-subj", "/CN=localhost");
+  await Deno.writeTextFile(
+    `${dir}/ext.cnf`,
+    "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+  );
+  await openssl(
+    "x509",
+    "-req",
+    "-in",
+    "leaf.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "cert.pem",
+    "-days",
+    "1",
+    "-extfile",
+    "ext.cnf",
+  );
+}
+
+Deno.test({
+  name: `send and recv over wss:// with --wss-cert/--wss-key and --wss-trust/--wss-hostname${
+    opensslMissing ? ` (skipped: ${opensslMissing})` : ""
+  }`,
+  ignore: opensslMissing !== null,
+  fn: async (t) => {
+    const dir = await Deno.makeTempDir({ prefix: "zmtp-wss-" });
+    try {
+      await makeCertificates(dir);
+      const permissions = ["--allow-net=127.0.0.1", `--allow-read=${dir}`];
+      const recv = new CliProcess([
+        "recv",
+        "--bind",
+        "wss://127.0.0.1:*/feed",
+        "--wss-cert",
+        `${dir}/cert.pem`,
+        "--wss-key",
+        `${dir}/key.pem`,
+        "-n",
+        "1",
+      ], { permissions });
+      let endpoint = "";
+      await recv.waitForErrorLine((line) => {
+        endpoint = line.match(/listening on (\S+)$/)?.[1] ?? "";
+        return endpoint !== "";
+      });
+      const sent = await runCli([
+        "send",
+        "-c",
+        endpoint,
+        "--wss-trust",
+        `${dir}/ca.pem`,
+        "--wss-hostname",
+        "localhost",
+        "sealed\tin TLS",
+      ], { permissions });
+      assert.equal(sent.code, 0, sent.stderr);
+      const { code, stdout, stderr } = await recv.finished();
+      assert.equal(code, 0, stderr);
+      assert.equal(stdout, "sealed\tin TLS\n");
+      await t.step("a --wss-cert file that is not there is a usage error", async () => {
+        const { code, stderr } = await runCli(
+          [
+            "recv",
+            "-b",
+            "wss://127.0.0.1:*/",
+            "--wss-cert",
+            `${dir}/none.pem`,
+            "--wss-key",
+            `${dir}/key.pem`,
+          ],
+          { permissions },
+        );
+        assert.equal(code, 2);
+        assert.match(stderr, /--wss-cert: cannot read .*none\.pem/);
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
