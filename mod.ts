@@ -25,11 +25,12 @@
 
 export { ZmqError, type ZmqErrorCode } from "./src/errors.ts";
 export type { Message, MessageLike } from "./src/message.ts";
-export type { SocketOptions } from "./src/options.ts";
+export { ReconnectStop, type SocketOptions } from "./src/options.ts";
 export type { Authenticator, ZapReply, ZapRequest } from "./src/mechanism/zap_types.ts";
 export { curveKeyPair, curvePublicKey } from "./src/mechanism/curve.ts";
 export { z85Decode, z85Encode } from "./src/mechanism/z85.ts";
 export { messageUserId } from "./src/mechanism/zap.ts";
+export { messageProperty } from "./src/pipe/properties.ts";
 export type { SocketEvent, SocketEventType } from "./src/events.ts";
 export type { ZmtpSocketType } from "./src/wire/socket_types.ts";
 export { Context } from "./src/context.ts";

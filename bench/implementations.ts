@@ -23,13 +23,13 @@ export interface Work {
   warmupMs: number;
   durationMs: number;
   mechanism?: "null" | "curve";
-  pattern?: "reqrep" | "dealerrouter" | "handshake";
+  pattern?: "reqrep" | "dealerrouter" | "handshake" | "pub" | "router";
   subscribers?: number;
   count?: number;
 }
 
 /** The kinds of measurement. */
-export type Kind = "throughput" | "latency" | "fanout" | "memory" | "handshake";
+export type Kind = "throughput" | "latency" | "fanout" | "memory" | "handshake" | "connections";
 
 /** One implementation: a name and, per kind it supports, how to launch it. */
 export interface Implementation {
@@ -158,10 +158,68 @@ export const floor: Implementation = {
   },
 };
 
+/** Peers per client process of the connections suite (libzmq needs two descriptors a socket). */
+const PEERS_PER_CLIENT = 2500;
+
+/**
+ * Runs `argv` with the descriptor limit raised to the hard limit (thousands
+ * of connections need thousands of descriptors).
+ */
+function withDescriptors(argv: Argv): Argv {
+  return {
+    command: "sh",
+    args: [
+      "-c",
+      'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"',
+      "sh",
+      argv.command,
+      ...argv.args,
+    ],
+  };
+}
+
+/**
+ * The connections suite: `server` binds, and bench/c/conns (libzmq) makes
+ * the connections from separate processes, whichever library serves.
+ */
+export function connectionsLaunch(
+  server: (work: Work) => Argv,
+  connsProgram: string,
+): (work: Work) => Launch {
+  return (work) => ({
+    kind: "fleet",
+    server: withDescriptors(server(work)),
+    clients: (endpoint) => {
+      const total = work.count ?? 1;
+      const argvs: Argv[] = [];
+      for (let start = 0; start < total; start += PEERS_PER_CLIENT) {
+        const peers = Math.min(PEERS_PER_CLIENT, total - start);
+        argvs.push(withDescriptors({
+          command: connsProgram,
+          args: ["client", endpoint, work.pattern ?? "pub", String(peers), randomLoopback()],
+        }));
+      }
+      return argvs;
+    },
+  });
+}
+
+/** A random 127.x.y.z source address: fresh ephemeral ports for each client process. */
+function randomLoopback(): string {
+  const [a, b, c] = crypto.getRandomValues(new Uint8Array(3));
+  return `127.${1 + a % 254}.${b}.${1 + c % 254}`;
+}
+
+/** This library's server for the connections suite. */
+export function zmtpConnectionsServer(work: Work): Argv {
+  return deno(`${programs}zmtp_conns.ts`, ["--v8-flags=--expose-gc"])(flags(work, "server"));
+}
+
 /** libzmq's C API through the programs in bench/c/, built into `binDir`. */
 export function libzmqC(binDir: string, version: string): Implementation {
   const thr = `${binDir}/thr`;
   const lat = `${binDir}/lat`;
+  const conns = `${binDir}/conns`;
   const ms = (work: Work) => [String(work.warmupMs), String(work.durationMs)];
   const curve = (work: Work) => work.mechanism === "curve" ? ["curve"] : [];
   const latPair = (work: Work): Launch => ({
@@ -207,6 +265,10 @@ export function libzmqC(binDir: string, version: string): Implementation {
           },
       latency: (work) => latPair(work),
       handshake: (work) => latPair(work),
+      connections: connectionsLaunch((work) => ({
+        command: conns,
+        args: ["server", work.endpoint, work.pattern ?? "pub", String(work.count ?? 1)],
+      }), conns),
     },
   };
 }
@@ -236,7 +298,7 @@ export async function buildLibzmqC(): Promise<Implementation | string> {
   const flagsOut = await run("pkg-config", ["--cflags", "--libs", "libzmq"]);
   const binDir = await Deno.makeTempDir({ prefix: "zmtp-bench-c-" });
   const source = new URL("./c/", import.meta.url).pathname;
-  for (const program of ["thr", "lat"]) {
+  for (const program of ["thr", "lat", "conns"]) {
     const built = await run("cc", [
       "-O2",
       "-o",

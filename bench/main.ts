@@ -17,13 +17,16 @@ import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import {
   buildLibzmqC,
+  connectionsLaunch,
   floor,
   type Implementation,
   type Kind,
   type Work,
   zeromqJs,
   zmtp,
+  zmtpConnectionsServer,
 } from "./implementations.ts";
+import { chartsOf } from "./charts.ts";
 import { runLaunch } from "./protocol.ts";
 import {
   addRatios,
@@ -49,21 +52,33 @@ installed) and a raw Deno tcp floor. A full run takes about 4 minutes on
                      zeromq.js only, shorter windows (well under a minute)
   --sizes LIST       PUSH→PULL message sizes (default 64,1KiB,64KiB,1MiB)
   --transport LIST   PUSH→PULL transports (default tcp,ipc,inproc)
-  --suites LIST      push-pull,curve,handshake,pub-sub,latency,memory
-                     (default all)
+  --suites LIST      push-pull,curve,handshake,pub-sub,latency,memory,
+                     connections (default all)
   --runs N           runs per implementation and case; median and spread
                      reported (default 3)
   --warmup MS        traffic before each measuring window (default 200)
   --duration MS      length of each measuring window (default 1000)
   --count N          messages queued in the memory case (default 1000000)
   --json PATH        also write the results as JSON to PATH
+  --render PATH      measure nothing: rewrite bench/RESULTS.md and the charts
+                     from the results JSON of an earlier full run
   --help             this text
 
 Only a full run (no --quick, no selection) rewrites bench/RESULTS.md and
 bench/results/latest.json.
 `;
 
-const ALL_SUITES: Suite[] = ["push-pull", "curve", "handshake", "pub-sub", "latency", "memory"];
+const ALL_SUITES: Suite[] = [
+  "push-pull",
+  "curve",
+  "handshake",
+  "pub-sub",
+  "latency",
+  "memory",
+  "connections",
+];
+/** Peers of the connections suite. */
+const PEERS = [1000, 10_000];
 const ALL_SIZES = [64, 1024, 64 * 1024, 1024 * 1024];
 const ALL_TRANSPORTS = ["tcp", "ipc", "inproc"] as const;
 const SUBSCRIBERS = [1, 10, 100];
@@ -79,6 +94,8 @@ interface Settings {
   durationMs: number;
   count: number;
   json: string | undefined;
+  /** A results JSON to render instead of measuring. */
+  render: string | undefined;
   /** True when nothing was selected or shortened: the run may replace RESULTS.md. */
   full: boolean;
 }
@@ -97,6 +114,7 @@ function parseSettings(args: string[]): Settings | null {
       duration: { type: "string" },
       count: { type: "string" },
       json: { type: "string" },
+      render: { type: "string" },
     },
   });
   if (values.help) return null;
@@ -131,6 +149,7 @@ function parseSettings(args: string[]): Settings | null {
     durationMs: positive(values.duration ?? (quick ? "500" : "1000"), "--duration"),
     count: positive(values.count ?? "1000000", "--count"),
     json: values.json,
+    render: values.render,
     full: false,
   };
   settings.full = !quick && values.sizes === undefined && values.transport === undefined &&
@@ -244,6 +263,24 @@ function planCases(settings: Settings, c: Implementation | null): Case[] {
       label: `stalled consumer, ${settings.count} × 64 B queued`,
     });
   }
+  if (settings.suites.includes("connections") && c !== null && !settings.quick) {
+    // The peers are libzmq's (bench/c/conns.c) whichever library serves.
+    const zmtpServer: Implementation = {
+      ...zmtp,
+      launch: { connections: connectionsLaunch(zmtpConnectionsServer, `${c.binDir}/conns`) },
+    };
+    for (const pattern of ["pub", "router"] as const) {
+      for (const count of PEERS) {
+        cases.push({
+          suite: "connections",
+          kind: "connections",
+          work: { ...base, transport: "tcp", size: 0, pattern, count },
+          implementations: [zmtpServer, c],
+          label: `${count} idle peers on one ${pattern === "pub" ? "Publisher" : "Router"}`,
+        });
+      }
+    }
+  }
   return cases;
 }
 
@@ -259,13 +296,14 @@ function endpointFor(work: Work): string {
 /** Runs a case: each implementation in turn, `runs` times; one row per implementation. */
 async function runCase(item: Case, runs: number, log: (line: string) => void): Promise<Row[]> {
   const values = new Map<Implementation, Record<string, number>[]>();
-  const measured = item.kind === "memory" ? 1 : runs;
+  const measured = item.kind === "memory" || item.kind === "connections" ? 1 : runs;
   for (let run = 0; run < measured; run++) {
     for (const impl of item.implementations) {
       const launch = impl.launch[item.kind];
       if (launch === undefined) continue;
       const work = { ...item.work, endpoint: endpointFor(item.work) };
-      const timeout = work.warmupMs + work.durationMs + 30_000;
+      const timeout = work.warmupMs + work.durationMs +
+        (item.kind === "connections" ? 180_000 : 30_000);
       const result = await runLaunch(launch(work), timeout);
       const list = values.get(impl) ?? [];
       list.push(result);
@@ -284,6 +322,13 @@ function describeResult(kind: Kind, r: Record<string, number>): string {
       `p99.9 ${r.p999.toFixed(1)} µs`;
   }
   if (kind === "handshake") return `${Math.round(r.messages / r.seconds)} handshakes/s`;
+  if (kind === "connections") {
+    return `RSS ${(r.rssBytesPerConnection / 1000).toFixed(1)} KB per connection, ` +
+      `${Math.round(r.acceptedPerSecond)} accepted/s` +
+      (r.deliveryUs === undefined
+        ? ""
+        : `, delivered to all in ${(r.deliveryUs / 1000).toFixed(1)} ms`);
+  }
   if (kind === "memory") return `RSS ${(r.rssBytes / 1e6).toFixed(1)} MB, ${r.queued} queued`;
   return `${Math.round(r.messages / r.seconds).toLocaleString("en-US")} msgs/s`;
 }
@@ -312,6 +357,18 @@ function toRow(item: Case, impl: Implementation, results: Record<string, number>
     row.p90 = median.p90;
     row.p99 = median.p99;
     row.p999 = median.p999;
+  } else if (item.kind === "connections") {
+    const r = results[0];
+    row.unit = "KB";
+    row.runs = [r.rssBytesPerConnection / 1000];
+    Object.assign(row, summarize(row.runs));
+    row.connections = item.work.count;
+    row.pattern = item.work.pattern;
+    if (r.heapBytesPerConnection !== undefined) {
+      row.heapKilobytesPerConnection = r.heapBytesPerConnection / 1000;
+    }
+    row.acceptedPerSecond = r.acceptedPerSecond;
+    if (r.deliveryUs !== undefined) row.deliveryUs = r.deliveryUs;
   } else if (item.kind === "memory") {
     row.unit = "MB";
     row.runs = results.map((r) => r.rssBytes / 1e6);
@@ -459,6 +516,29 @@ function issue17Targets(
       (v) => v <= 1,
     ));
   }
+  for (const pattern of ["pub", "router"]) {
+    for (const connections of PEERS) {
+      const zmtp = find("connections", "zmtp", { pattern, connections });
+      const c = find("connections", "libzmq", { pattern, connections });
+      const what = `${connections.toLocaleString("en-US")} idle peers on a ${
+        pattern === "pub" ? "PUB" : "ROUTER"
+      }`;
+      targets.push(target(
+        `#17 ${what}: RSS per connection, zmtp ÷ libzmq C`,
+        over(zmtp?.median, c?.median),
+        "≤ 2.0",
+        (v) => v <= 2,
+      ));
+      if (pattern === "pub") {
+        targets.push(target(
+          `#17 ${what}: time to deliver one message to all, zmtp ÷ libzmq C`,
+          over(zmtp?.deliveryUs, c?.deliveryUs),
+          "≤ 1.0",
+          (v) => v <= 1,
+        ));
+      }
+    }
+  }
   for (const size of [65536, 1 << 20]) {
     targets.push(target(
       `#17 tcp ${formatSize(size)}: zmtp ÷ raw floor`,
@@ -508,6 +588,33 @@ function load(): number[] {
   return loadavg().map((x) => Math.round(x * 100) / 100);
 }
 
+/** The charts of a run, as images for RESULTS.md (files written by {@link writeReport}). */
+function chartsMarkdown(rows: Row[]): string {
+  const charts = chartsOf(rows);
+  if (charts.size === 0) return "";
+  const images = [...charts].map(([file, chart]) => `![${chart.title}](charts/${file})`);
+  return `\n## Charts\n\nEach bar is the median run; hover a bar for its value.\n\n${
+    images.join("\n\n")
+  }\n`;
+}
+
+/** Writes RESULTS.md, latest.json and the charts of a run. */
+async function writeReport(results: Results, json: string): Promise<void> {
+  await Deno.mkdir(`${root}bench/results`, { recursive: true });
+  await Deno.mkdir(`${root}bench/charts`, { recursive: true });
+  for (const [file, chart] of chartsOf(results.rows)) {
+    await Deno.writeTextFile(`${root}bench/charts/${file}`, chart.svg);
+  }
+  await Deno.writeTextFile(`${root}bench/results/latest.json`, json);
+  await Deno.writeTextFile(`${root}bench/RESULTS.md`, resultsMarkdown(results));
+  // Committed files: formatted as `deno fmt --check` expects (table columns padded).
+  await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--quiet", "bench/RESULTS.md", "bench/results/latest.json"],
+    cwd: root,
+  }).output();
+  console.log("wrote bench/RESULTS.md, bench/results/latest.json and bench/charts/");
+}
+
 function resultsMarkdown(results: Results): string {
   const m = results.machine;
   return `# Benchmark results
@@ -536,6 +643,7 @@ Do not edit: run the task again. How to read it and what the profile showed: [PR
 ## Targets
 
 ${markdownTargets(results.targets)}
+${chartsMarkdown(results.rows)}
 
 ## Results
 
@@ -559,6 +667,12 @@ async function main(): Promise<void> {
   }
   if (settings === null) {
     console.log(USAGE);
+    return;
+  }
+  if (settings.render !== undefined) {
+    const results: Results = JSON.parse(await Deno.readTextFile(settings.render));
+    results.targets = checkTargets(results.rows);
+    await writeReport(results, JSON.stringify(results, null, 2) + "\n");
     return;
   }
   const started = performance.now();
@@ -612,17 +726,7 @@ async function main(): Promise<void> {
   console.log(`\nload average after: ${loadAfter.join(" ")}; ${results.seconds.toFixed(0)} s`);
   const json = JSON.stringify(results, null, 2) + "\n";
   if (settings.json !== undefined) await Deno.writeTextFile(settings.json, json);
-  if (settings.full) {
-    await Deno.mkdir(`${root}bench/results`, { recursive: true });
-    await Deno.writeTextFile(`${root}bench/results/latest.json`, json);
-    await Deno.writeTextFile(`${root}bench/RESULTS.md`, resultsMarkdown(results));
-    // Committed files: formatted as `deno fmt --check` expects (table columns padded).
-    await new Deno.Command(Deno.execPath(), {
-      args: ["fmt", "--quiet", "bench/RESULTS.md", "bench/results/latest.json"],
-      cwd: root,
-    }).output();
-    console.log("wrote bench/RESULTS.md and bench/results/latest.json");
-  }
+  if (settings.full) await writeReport(results, json);
 }
 
 try {

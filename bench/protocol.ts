@@ -26,6 +26,15 @@ export type Launch =
   | { kind: "pair"; server: Argv; client: (endpoint: string) => Argv }
   | { kind: "solo"; program: Argv }
   | {
+    /**
+     * Many connections: the server binds, then every client is started; the
+     * result is the server's, with the largest `deliveryUs` any client reported.
+     */
+    kind: "fleet";
+    server: Argv;
+    clients: (endpoint: string) => Argv[];
+  }
+  | {
     /** The stalled consumer: the server is signalled (SIGUSR2) once the client has exited. */
     kind: "stall";
     server: Argv;
@@ -58,6 +67,16 @@ export async function runLaunch(launch: Launch, timeoutMs: number): Promise<Resu
     const bound = await serverLines.next();
     if (bound.done || typeof bound.value.endpoint !== "string") {
       throw new Error(`${what}: the server stopped before binding`);
+    }
+    if (launch.kind === "fleet") {
+      const clients = launch.clients(bound.value.endpoint).map(spawn);
+      children.push(...clients);
+      const [result, ...fromClients] = await Promise.all([
+        resultFrom(serverLines, what),
+        ...clients.map((c) => resultFrom(jsonLines(c.stdout), what)),
+      ]);
+      const delivery = fromClients.map((r) => r.deliveryUs).filter((d) => d !== undefined);
+      return delivery.length > 0 ? { ...result, deliveryUs: Math.max(...delivery) } : result;
     }
     const client = spawn(launch.client(bound.value.endpoint));
     children.push(client);

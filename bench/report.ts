@@ -6,7 +6,14 @@
  */
 
 /** The suites of the benchmark. */
-export type Suite = "push-pull" | "curve" | "handshake" | "pub-sub" | "latency" | "memory";
+export type Suite =
+  | "push-pull"
+  | "curve"
+  | "handshake"
+  | "pub-sub"
+  | "latency"
+  | "memory"
+  | "connections";
 
 /** One implementation in one case: several runs, the median and the spread. */
 export interface Row {
@@ -35,6 +42,11 @@ export interface Row {
   p90?: number;
   p99?: number;
   p999?: number;
+  /** Connections: how many idle peers, the JS heap per connection, accepts/s, delivery to all. */
+  connections?: number;
+  heapKilobytesPerConnection?: number;
+  acceptedPerSecond?: number;
+  deliveryUs?: number;
   /** Memory: messages that were queued, and the JS heap in MB. */
   queued?: number;
   heapMegabytes?: number;
@@ -94,7 +106,8 @@ export function addRatios(rows: Row[]): void {
 /** Same suite, transport, size and case parameters. */
 export function sameCase(a: Row, b: Row): boolean {
   return a.suite === b.suite && a.transport === b.transport && a.size === b.size &&
-    a.subscribers === b.subscribers && a.pattern === b.pattern && a.mechanism === b.mechanism;
+    a.subscribers === b.subscribers && a.pattern === b.pattern && a.mechanism === b.mechanism &&
+    a.connections === b.connections;
 }
 
 /** Human size: `64 B`, `1 KiB`, `1 MiB`. */
@@ -304,6 +317,35 @@ export function markdownTables(rows: Row[]): string {
           n(r.queued ?? 0),
           n(r.median, 1),
           n(r.heapMegabytes ?? 0, 1),
+        ]),
+      ),
+      "",
+    );
+  }
+  const conns = rows.filter((r) => r.suite === "connections");
+  if (conns.length > 0) {
+    out.push(
+      "### Many connections (idle libzmq peers in other processes, tcp)",
+      "",
+      table(
+        [
+          "socket",
+          "peers",
+          "implementation",
+          "RSS KB per connection",
+          "JS heap KB per connection",
+          "accepted/s",
+          "one message to all, ms",
+        ],
+        ["---", "--:", "---", "--:", "--:", "--:", "--:"],
+        conns.map((r) => [
+          r.pattern === "pub" ? "XPUB (as PUB)" : "ROUTER",
+          n(r.connections ?? 0),
+          r.implementation,
+          n(r.median, 1),
+          r.heapKilobytesPerConnection === undefined ? "" : n(r.heapKilobytesPerConnection, 1),
+          rate(r.acceptedPerSecond ?? 0),
+          r.deliveryUs === undefined ? "" : n(r.deliveryUs / 1000, 1),
         ]),
       ),
       "",

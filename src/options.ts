@@ -25,6 +25,12 @@ export interface SocketOptions {
   reconnectInterval: number;
   /** Upper bound for exponential reconnection back-off; 0: no back-off. */
   reconnectMaxInterval: number;
+  /**
+   * When to stop reconnecting (libzmq's ZMQ_RECONNECT_STOP), bits of
+   * {@link ReconnectStop}: after a refused connection, after a failed
+   * handshake, or (while lingering) once `disconnect` was called. 0: never.
+   */
+  reconnectStop: number;
   /** Ms a new connection may take to complete its handshake; 0: no limit. */
   handshakeInterval: number;
   /** Ms between ZMTP PINGs; 0: no heartbeats. */
@@ -42,6 +48,12 @@ export interface SocketOptions {
   /** TCP keep-alive: -1 leaves the OS default, 0 off, 1 on. */
   tcpKeepalive: number;
   /**
+   * libzmq's ZMQ_IPV6: a `tcp://*` bind listens on IPv6 and IPv4 (dual
+   * stack, `tcp://[::]:port`), and an interface name binds its IPv6
+   * address when it has one. IPv6 literals work either way.
+   */
+  ipv6: boolean;
+  /**
    * Keep only the newest message in each queue (a newer one replaces it; the
    * high-water marks do not apply; a multipart message is kept whole).
    * PUSH, PULL, PUB, SUB and DEALER only, as libzmq; other types refuse it.
@@ -53,6 +65,11 @@ export interface SocketOptions {
   socksUsername: string | null;
   /** SOCKS5 password (at most 255 bytes). */
   socksPassword: string | null;
+  /**
+   * Extra handshake properties (libzmq's ZMQ_METADATA), e.g. `{ "X-Region": "eu" }`:
+   * names start with `X-`, values are not empty. Peers read them with `messageProperty`.
+   */
+  metadata: Readonly<Record<string, string>>;
   /** PLAIN: act as the server. */
   plainServer: boolean;
   /** PLAIN client: user name. */
@@ -69,8 +86,22 @@ export interface SocketOptions {
   curveServerKey: string | Uint8Array | null;
   /** ZAP domain passed to `authenticate`. */
   zapDomain: string;
+  /**
+   * libzmq's ZMQ_ZAP_ENFORCE_DOMAIN: `authenticate` is asked only when
+   * `zapDomain` is set (CURVE accepts clients unasked otherwise), and a
+   * `zapDomain` without an `authenticate` handler refuses every peer.
+   */
+  zapEnforceDomain: boolean;
   /** ZAP handler deciding which peers a server socket accepts. */
   authenticate: Authenticator | null;
+  /** epgm: kbit/s of original data a publisher sends at most (ZMQ_RATE). */
+  rate: number;
+  /** epgm: ms that sent data stays repairable, and a receiver's window (ZMQ_RECOVERY_IVL). */
+  recoveryInterval: number;
+  /** epgm: IP time-to-live of multicast packets (ZMQ_MULTICAST_HOPS). */
+  multicastHops: number;
+  /** epgm: largest packet in bytes with its IP and UDP headers (ZMQ_MULTICAST_MAXTPDU). */
+  multicastMaxTransportDataUnit: number;
   /** wss bind: the server's certificate chain (PEM), as libzmq's ZMQ_WSS_CERT_PEM. */
   wssCertPem: string | null;
   /** wss bind: the server's private key (PEM), as libzmq's ZMQ_WSS_KEY_PEM. */
@@ -83,6 +114,16 @@ export interface SocketOptions {
   context: Context;
 }
 
+/** Bits of the `reconnectStop` option, libzmq's ZMQ_RECONNECT_STOP_* values. */
+export const ReconnectStop = {
+  /** Stop when a connection attempt is refused (ECONNREFUSED). */
+  connectionRefused: 1,
+  /** Stop when a connection ends before its handshake completed. */
+  handshakeFailed: 2,
+  /** Once `disconnect` was called, a lingering connection stops instead of reconnecting. */
+  afterDisconnect: 4,
+} as const;
+
 /** Defaults, as libzmq's. */
 export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   sendHighWaterMark: 1000,
@@ -92,6 +133,7 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   receiveTimeout: -1,
   reconnectInterval: 100,
   reconnectMaxInterval: 0,
+  reconnectStop: 0,
   handshakeInterval: 30000,
   heartbeatInterval: 0,
   heartbeatTimeout: -1,
@@ -101,9 +143,11 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   immediate: false,
   tcpKeepalive: -1,
   conflate: false,
+  ipv6: false,
   socksProxy: null,
   socksUsername: null,
   socksPassword: null,
+  metadata: {},
   plainServer: false,
   plainUsername: null,
   plainPassword: null,
@@ -112,7 +156,12 @@ export const DEFAULT_OPTIONS: Omit<SocketOptions, "context"> = {
   curveSecretKey: null,
   curveServerKey: null,
   zapDomain: "",
+  zapEnforceDomain: false,
   authenticate: null,
+  rate: 100,
+  recoveryInterval: 10000,
+  multicastHops: 1,
+  multicastMaxTransportDataUnit: 1500,
   wssCertPem: null,
   wssKeyPem: null,
   wssTrustPem: null,
@@ -144,4 +193,33 @@ export function applyOptions(
     if (!known.has(name)) throw zmqError("EINVAL", `unknown socket option "${name}"`);
     if (value !== undefined) (target as Record<string, unknown>)[name] = value;
   }
+}
+
+/**
+ * Checks the `metadata` option as libzmq checks ZMQ_METADATA: each name
+ * starts with `X-` and has more after it (at most 255 bytes in all), each
+ * value is a non-empty string. Returns a frozen copy.
+ */
+export function checkMetadata(
+  properties: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  if (properties === null || typeof properties !== "object") {
+    throw zmqError("EINVAL", "metadata must be an object of X- names and string values");
+  }
+  const copy: Record<string, string> = {};
+  for (const [name, value] of Object.entries(properties)) {
+    if (
+      !name.startsWith("X-") || name.length < 3 || name.length > 255 || !/^[\x21-\x7e]+$/.test(name)
+    ) {
+      throw zmqError(
+        "EINVAL",
+        `metadata name "${name}" must start with "X-" (as libzmq's ZMQ_METADATA)`,
+      );
+    }
+    if (typeof value !== "string" || value.length === 0) {
+      throw zmqError("EINVAL", `metadata "${name}" needs a non-empty string value`);
+    }
+    copy[name] = value;
+  }
+  return Object.freeze(copy);
 }

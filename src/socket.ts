@@ -18,7 +18,13 @@ import { type Message, type MessageLike, toMessage } from "./message.ts";
 import type { MechanismContext } from "./mechanism/mechanism.ts";
 import { checkSecurityOptions, createMechanism, mechanismName } from "./mechanism/select.ts";
 import { AcceptedWebSockets } from "./transport/ws_accept.ts";
-import { applyOptions, DEFAULT_OPTIONS, type SocketOptions, type TypeDefaults } from "./options.ts";
+import {
+  applyOptions,
+  checkMetadata,
+  DEFAULT_OPTIONS,
+  type SocketOptions,
+  type TypeDefaults,
+} from "./options.ts";
 import { conflatedQueues, conflatePipe } from "./pipe/conflate.ts";
 import { Pipe } from "./pipe/pipe.ts";
 import {
@@ -94,6 +100,8 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   receiveTimeout: number = DEFAULT_OPTIONS.receiveTimeout;
   /** See {@link SocketOptions.reconnectInterval}. */
   reconnectInterval: number = DEFAULT_OPTIONS.reconnectInterval;
+  /** See {@link SocketOptions.reconnectStop}. */
+  reconnectStop: number = DEFAULT_OPTIONS.reconnectStop;
   /** See {@link SocketOptions.reconnectMaxInterval}. */
   reconnectMaxInterval: number = DEFAULT_OPTIONS.reconnectMaxInterval;
   /** See {@link SocketOptions.handshakeInterval}. */
@@ -106,6 +114,14 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   heartbeatTimeToLive: number = DEFAULT_OPTIONS.heartbeatTimeToLive;
   /** See {@link SocketOptions.maxMessageSize}. */
   maxMessageSize: number = DEFAULT_OPTIONS.maxMessageSize;
+  /** See {@link SocketOptions.rate}. */
+  rate: number = DEFAULT_OPTIONS.rate;
+  /** See {@link SocketOptions.recoveryInterval}. */
+  recoveryInterval: number = DEFAULT_OPTIONS.recoveryInterval;
+  /** See {@link SocketOptions.multicastHops}. */
+  multicastHops: number = DEFAULT_OPTIONS.multicastHops;
+  /** See {@link SocketOptions.multicastMaxTransportDataUnit}. */
+  multicastMaxTransportDataUnit: number = DEFAULT_OPTIONS.multicastMaxTransportDataUnit;
   /** See {@link SocketOptions.routingId}. */
   routingId: Uint8Array | string | null = DEFAULT_OPTIONS.routingId;
   /** See {@link SocketOptions.immediate}. */
@@ -132,12 +148,27 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   }
 
   private conflating = DEFAULT_OPTIONS.conflate;
+  /** See {@link SocketOptions.ipv6}. */
+  ipv6: boolean = DEFAULT_OPTIONS.ipv6;
   /** See {@link SocketOptions.socksProxy}. */
   socksProxy: string | null = DEFAULT_OPTIONS.socksProxy;
   /** See {@link SocketOptions.socksUsername}. */
   socksUsername: string | null = DEFAULT_OPTIONS.socksUsername;
   /** See {@link SocketOptions.socksPassword}. */
   socksPassword: string | null = DEFAULT_OPTIONS.socksPassword;
+  /**
+   * See {@link SocketOptions.metadata}: a name that does not start with
+   * `X-`, or an empty value, is refused with `EINVAL` (as libzmq).
+   */
+  get metadata(): Readonly<Record<string, string>> {
+    return this.handshakeMetadata;
+  }
+
+  set metadata(properties: Readonly<Record<string, string>>) {
+    this.handshakeMetadata = checkMetadata(properties);
+  }
+
+  private handshakeMetadata: Readonly<Record<string, string>> = DEFAULT_OPTIONS.metadata;
   /** See {@link SocketOptions.plainServer}. */
   plainServer: boolean = DEFAULT_OPTIONS.plainServer;
   /** See {@link SocketOptions.plainUsername}. */
@@ -154,6 +185,8 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   curveServerKey: string | Uint8Array | null = DEFAULT_OPTIONS.curveServerKey;
   /** See {@link SocketOptions.zapDomain}. */
   zapDomain: string = DEFAULT_OPTIONS.zapDomain;
+  /** See {@link SocketOptions.zapEnforceDomain}. */
+  zapEnforceDomain: boolean = DEFAULT_OPTIONS.zapEnforceDomain;
   /** See {@link SocketOptions.authenticate}. */
   authenticate: SocketOptions["authenticate"] = DEFAULT_OPTIONS.authenticate;
   /** See {@link SocketOptions.wssCertPem}. */
@@ -722,12 +755,15 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     const context: MechanismContext = {
       socketType: this.type,
       routingId: this.routingIdBytes(),
+      metadata: this.handshakeMetadata,
       peerAddress,
     };
+    const mechanism = createMechanism(this as unknown as SocketOptions, context);
     return {
       socketType: this.type,
       routingId: context.routingId!,
-      mechanism: createMechanism(this as unknown as SocketOptions, context),
+      mechanism,
+      zmtp2Allowed: mechanism.name === "NULL" && this.zapDomain === "",
       maxMessageSize: this.maxMessageSize,
       handshakeInterval: this.handshakeInterval,
       heartbeatInterval: this.heartbeatInterval,

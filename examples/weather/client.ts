@@ -4,7 +4,11 @@
  *
  *   deno run --allow-net=127.0.0.1 examples/weather/client.ts [endpoint] [zipcode] [updates]
  *
- * Defaults: tcp://127.0.0.1:5556, zip code 10001, 100 updates.
+ * Defaults: tcp://127.0.0.1:5556, zip code 10001, 100 updates. Over PGM
+ * multicast, from the server's epgm example (this host's interface, the
+ * server's group and port):
+ *
+ *   deno run --unstable-net --allow-net examples/weather/client.ts "epgm://192.168.1.11;239.192.1.1:5556" 00007
  *
  * @module
  */

@@ -7,7 +7,10 @@
  * `endpoint` defaults to tcp://127.0.0.1:5556 (a port of `*` picks a free
  * one); zip codes are drawn from 00000 to `zipcodes` − 1 (default 100000).
  * The server prints the endpoint it publishes on, then runs until
- * interrupted.
+ * interrupted. Over PGM multicast (every subscriber on the segment gets
+ * each update from one send; libzmq's epgm subscribers too):
+ *
+ *   deno run --unstable-net --allow-net examples/weather/server.ts "epgm://192.168.1.10;239.192.1.1:5556" 10
  *
  * @module
  */

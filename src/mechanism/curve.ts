@@ -54,7 +54,14 @@ import {
   type MechanismContext,
 } from "./mechanism.ts";
 import { z85Decode, z85Encode } from "./z85.ts";
-import { askAuthenticator, peerError, refusal, type ZapSettings } from "./zap.ts";
+import {
+  askAuthenticator,
+  noHandlerRefusal,
+  peerError,
+  refusal,
+  zapDecision,
+  type ZapSettings,
+} from "./zap.ts";
 
 // ---- keys ------------------------------------------------------------------
 
@@ -401,7 +408,11 @@ export class CurveClient implements Mechanism {
       nonceOf(VOUCH_PREFIX, vouchNonce),
       concat(this.transient.publicKey, keys.serverKey),
     );
-    const metadata = readyData(this.context.socketType, this.context.routingId);
+    const metadata = readyData(
+      this.context.socketType,
+      this.context.routingId,
+      this.context.metadata,
+    );
     const nonce = shortNonce(2);
     const box = sealBox(
       sessionKey,
@@ -439,6 +450,7 @@ export class CurveServer implements Mechanism {
   readonly asServer = true;
   peerMetadata: Metadata = new Map();
   userId?: string;
+  zapMetadata?: Readonly<Record<string, string>>;
   codec?: CurveCodec;
   private state: "start" | "expect-hello" | "expect-initiate" | "authenticating" | "done" = "start";
   private backend!: X25519Backend;
@@ -541,7 +553,7 @@ export class CurveServer implements Mechanism {
     const box = sealBox(
       sessionKey,
       nonceOf(READY_PREFIX, readyNonce),
-      readyData(this.context.socketType, this.context.routingId),
+      readyData(this.context.socketType, this.context.routingId, this.context.metadata),
     );
     this.codec = new CurveCodec(
       sessionKey,
@@ -574,10 +586,11 @@ export class CurveServer implements Mechanism {
 
   /** ZAP with the client's long-term key; without a handler every client is let in, as libzmq. */
   private async authenticate(clientKey: Uint8Array): Promise<void> {
-    const authenticate = this.zap.authenticate;
-    if (authenticate === null) return;
+    const decision = zapDecision(this.zap, "CURVE");
+    if (decision === "refuse") throw noHandlerRefusal("CURVE");
+    if (decision === "skip") return;
     this.state = "authenticating";
-    const outcome = await askAuthenticator(authenticate, {
+    const outcome = await askAuthenticator(this.zap.authenticate!, {
       domain: this.zap.zapDomain,
       address: this.context.peerAddress,
       routingId: this.context.routingId ?? new Uint8Array(0),
@@ -587,5 +600,6 @@ export class CurveServer implements Mechanism {
     });
     if (outcome.statusCode !== 200) throw refusal(outcome, "CURVE");
     this.userId = outcome.userId;
+    this.zapMetadata = outcome.metadata;
   }
 }

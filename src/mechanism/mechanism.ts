@@ -76,6 +76,8 @@ export interface Mechanism {
   readonly peerMetadata: Metadata;
   /** The user id granted by authentication, if any. */
   readonly userId?: string;
+  /** Properties granted by authentication (`ZapReply.metadata`), if any. */
+  readonly zapMetadata?: Readonly<Record<string, string>>;
   /** Present when data frames must be transformed after the handshake. */
   readonly codec?: FrameCodec;
 }
@@ -86,6 +88,8 @@ export interface MechanismContext {
   socketType: string;
   /** Our routing id, sent as the `Identity` property. */
   routingId?: Uint8Array;
+  /** Extra properties to send (the socket's `metadata` option, `X-` names). */
+  metadata?: Readonly<Record<string, string>>;
   /** The peer's address, for ZAP requests. */
   peerAddress: string;
 }

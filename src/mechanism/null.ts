@@ -15,7 +15,14 @@ import {
   type Mechanism,
   type MechanismContext,
 } from "./mechanism.ts";
-import { askAuthenticator, peerError, refusal, type ZapSettings } from "./zap.ts";
+import {
+  askAuthenticator,
+  noHandlerRefusal,
+  peerError,
+  refusal,
+  zapDecision,
+  type ZapSettings,
+} from "./zap.ts";
 
 /** NULL: send READY, expect READY. */
 export class NullMechanism implements Mechanism {
@@ -23,6 +30,7 @@ export class NullMechanism implements Mechanism {
   readonly asServer = false;
   peerMetadata: Metadata = new Map();
   userId?: string;
+  zapMetadata?: Readonly<Record<string, string>>;
 
   /**
    * Creates the mechanism for one connection.
@@ -33,14 +41,14 @@ export class NullMechanism implements Mechanism {
 
   start(): HandshakeStep | Promise<HandshakeStep> {
     const zap = this.zap;
-    if (zap !== undefined && zap.authenticate !== null && zap.zapDomain !== "") {
-      return this.authenticateThenReady(zap);
-    }
+    const decision = zap === undefined ? "skip" : zapDecision(zap, "NULL");
+    if (decision === "refuse") throw noHandlerRefusal("NULL");
+    if (decision === "ask") return this.authenticateThenReady(zap!);
     return this.ready();
   }
 
   private ready(): HandshakeStep {
-    const data = readyData(this.context.socketType, this.context.routingId);
+    const data = readyData(this.context.socketType, this.context.routingId, this.context.metadata);
     return { send: [{ name: "READY", data }], done: false };
   }
 
@@ -54,6 +62,7 @@ export class NullMechanism implements Mechanism {
     });
     if (outcome.statusCode !== 200) throw refusal(outcome, "NULL");
     this.userId = outcome.userId;
+    this.zapMetadata = outcome.metadata;
     return this.ready();
   }
 

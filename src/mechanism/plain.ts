@@ -117,7 +117,11 @@ export class PlainClient implements Mechanism {
         throw new HandshakeError("protocol", "malformed PLAIN WELCOME");
       }
       this.state = "expect-ready";
-      const data = readyData(this.context.socketType, this.context.routingId);
+      const data = readyData(
+        this.context.socketType,
+        this.context.routingId,
+        this.context.metadata,
+      );
       return { send: [{ name: "INITIATE", data }], done: false };
     }
     if (command.name === "READY" && this.state === "expect-ready") {
@@ -135,6 +139,7 @@ export class PlainServer implements Mechanism {
   readonly asServer = true;
   peerMetadata: Metadata = new Map();
   userId?: string;
+  zapMetadata?: Readonly<Record<string, string>>;
   private state: "expect-hello" | "authenticating" | "expect-initiate" | "done" = "expect-hello";
 
   /** Creates the server side of one connection. */
@@ -152,7 +157,11 @@ export class PlainServer implements Mechanism {
     if (command.name === "INITIATE" && this.state === "expect-initiate") {
       this.peerMetadata = decodeMetadata(command.data);
       this.state = "done";
-      const data = readyData(this.context.socketType, this.context.routingId);
+      const data = readyData(
+        this.context.socketType,
+        this.context.routingId,
+        this.context.metadata,
+      );
       return { send: [{ name: "READY", data }], done: true };
     }
     throw unexpected(command, `server (${this.state})`);
@@ -179,6 +188,7 @@ export class PlainServer implements Mechanism {
     });
     if (outcome.statusCode !== 200) throw refusal(outcome, "PLAIN", libzmqPlainError);
     this.userId = outcome.userId;
+    this.zapMetadata = outcome.metadata;
     this.state = "expect-initiate";
     return { send: [{ name: "WELCOME", data: EMPTY }], done: false };
   }

@@ -41,6 +41,7 @@ export type SecurityOptions = Pick<
   | "curveSecretKey"
   | "curveServerKey"
   | "zapDomain"
+  | "zapEnforceDomain"
   | "authenticate"
 >;
 
@@ -85,6 +86,10 @@ export function checkSecurityOptions(options: SecurityOptions): void {
     throw zmqError("EINVAL", "authenticate must be a function");
   }
   const role = roleOf(options);
+  if (role === "plain-server" && options.zapEnforceDomain === true && !options.zapDomain) {
+    // libzmq asserts here; a PLAIN server that may ask no handler refuses everyone.
+    throw zmqError("EINVAL", "a PLAIN server with zapEnforceDomain needs a zapDomain");
+  }
   if (role === "curve-server") {
     const secret = requiredKey(options.curveSecretKey, "curveSecretKey", "a CURVE server");
     if (options.curvePublicKey !== null) checkKeyPair(options.curvePublicKey, secret);
@@ -136,7 +141,11 @@ export function createMechanism(options: SecurityOptions, context: MechanismCont
 }
 
 function buildMechanism(options: SecurityOptions, context: MechanismContext): Mechanism {
-  const zap = { authenticate: options.authenticate, zapDomain: options.zapDomain ?? "" };
+  const zap = {
+    authenticate: options.authenticate,
+    zapDomain: options.zapDomain ?? "",
+    enforceDomain: options.zapEnforceDomain === true,
+  };
   switch (roleOf(options)) {
     case "curve-server":
       return new CurveServer(

@@ -12,12 +12,13 @@
  * completes the handshake (encryption without authentication), PLAIN
  * refuses every client, NULL does no ZAP at all.
  *
- * This module also keeps the User-Id of received messages.
+ * A handler's User-Id and metadata become properties of the peer's
+ * messages (see `messageProperty`).
  *
  * @module
  */
 
-import type { Message } from "../message.ts";
+import { messageProperty } from "../pipe/properties.ts";
 import { HandshakeError } from "./mechanism.ts";
 import type { Authenticator, ZapReply, ZapRequest } from "./zap_types.ts";
 
@@ -27,6 +28,38 @@ export interface ZapSettings {
   authenticate: Authenticator | null;
   /** The socket's `zapDomain`. */
   zapDomain: string;
+  /**
+   * libzmq's ZMQ_ZAP_ENFORCE_DOMAIN: ask `authenticate` only when
+   * `zapDomain` is set, and refuse peers when a domain is set but no
+   * handler is.
+   */
+  enforceDomain?: boolean;
+}
+
+/**
+ * Whether a server asks its handler about a peer, by libzmq's rules:
+ * `"ask"`, `"skip"` (accept without asking) or `"refuse"`. NULL asks only
+ * when a domain is set; PLAIN and CURVE ask whenever there is a handler,
+ * unless `enforceDomain` and no domain. With `enforceDomain`, a domain but
+ * no handler refuses (libzmq: no ZAP handler is an error then).
+ */
+export function zapDecision(
+  zap: ZapSettings,
+  mechanism: "NULL" | "CURVE",
+): "ask" | "skip" | "refuse" {
+  const hasDomain = zap.zapDomain !== "";
+  if (zap.enforceDomain === true && !hasDomain) return "skip";
+  if (mechanism === "NULL" && !hasDomain) return "skip";
+  if (zap.authenticate !== null) return "ask";
+  return zap.enforceDomain === true ? "refuse" : "skip";
+}
+
+/** The failure of a peer refused because `zapEnforceDomain` wants a handler that is not set. */
+export function noHandlerRefusal(mechanism: string): HandshakeError {
+  return new HandshakeError(
+    "other",
+    `${mechanism} peer refused: zapEnforceDomain is on, zapDomain is set and there is no authenticate handler`,
+  );
 }
 
 /** The settled answer to one ZAP request. */
@@ -35,6 +68,8 @@ export interface ZapOutcome {
   statusText: string;
   /** The peer's User-Id when allowed (may be undefined). */
   userId?: string;
+  /** Properties for the peer's messages when allowed (`ZapReply.metadata`). */
+  metadata?: Readonly<Record<string, string>>;
 }
 
 const STATUS_CODES = new Set([200, 300, 400, 500]);
@@ -72,7 +107,18 @@ export async function askAuthenticator(
     statusCode: answer.statusCode,
     statusText: answer.statusText ?? (allowed ? "OK" : "Denied"),
     userId: allowed ? (answer.userId ?? defaultUserId(request)) : undefined,
+    metadata: allowed ? zapMetadata(answer.metadata) : undefined,
   };
+}
+
+/** A copy of the properties of a ZapReply, values as strings. */
+function zapMetadata(
+  metadata: Readonly<Record<string, string>> | undefined,
+): Readonly<Record<string, string>> | undefined {
+  if (metadata === undefined || metadata === null || typeof metadata !== "object") return undefined;
+  const copy: Record<string, string> = {};
+  for (const [name, value] of Object.entries(metadata)) copy[name] = String(value);
+  return copy;
 }
 
 function defaultUserId(request: ZapRequest): string | undefined {
@@ -119,23 +165,10 @@ export function peerError(mechanism: string, reason: string): HandshakeError {
 // ---- User-Id of received messages ------------------------------------------
 
 /**
- * User-Ids by the last frame of each message from an authenticated peer.
- * Only engines whose peer has a User-Id write here, so NULL connections (and
- * PLAIN/CURVE ones without a User-Id) pay nothing per message. Keyed by the
- * last frame rather than the frame array so that socket types which add or
- * strip envelope frames (ROUTER, REQ) keep the association.
- */
-const userIds = new WeakMap<Uint8Array, string>();
-
-/** @internal Records the User-Id of a message arriving from an authenticated peer. */
-export function tagUserId(frames: Message, userId: string): void {
-  userIds.set(frames[frames.length - 1], userId);
-}
-
-/**
  * The User-Id that `authenticate` gave the peer a received message came
  * from (libzmq's `zmq_msg_gets(msg, "User-Id")`), or undefined when the
- * peer has none (NULL security, no handler, or inproc).
+ * peer has none (NULL security, no handler, or inproc). The same as
+ * `messageProperty(message, "User-Id")`.
  *
  * Pass the message as `receive()` returned it, or its last frame.
  *
@@ -156,6 +189,5 @@ export function tagUserId(frames: Message, userId: string): void {
  * ```
  */
 export function messageUserId(message: readonly Uint8Array[] | Uint8Array): string | undefined {
-  const last = message instanceof Uint8Array ? message : message[message.length - 1];
-  return last === undefined ? undefined : userIds.get(last);
+  return messageProperty(message, "User-Id");
 }

@@ -44,6 +44,12 @@ export interface ZapReply {
    * key (Z85).
    */
   userId?: string;
+  /**
+   * Properties attached to the peer's messages when allowed (RFC 27's
+   * metadata frame, libzmq's ZAP reply metadata): `messageProperty(msg,
+   * name)` returns them.
+   */
+  metadata?: Record<string, string>;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface PeerInfo {
   zmtpMinor: number;
   /** The user id a ZAP handler gave this peer, if any. */
   userId?: string;
+  /** Properties a ZAP handler gave this peer (`ZapReply.metadata`), if any. */
+  zapMetadata?: Readonly<Record<string, string>>;
 }
 
 /** Queue items: a message, or a subscription change travelling as a message. */
@@ -47,8 +49,9 @@ export class Pipe {
   /** True once the socket stopped using this pipe. */
   detached = false;
   /**
-   * Set by a transport whose peers cannot say what they want (udp): a
-   * RADIO sends such a pipe every group (libzmq's subscribe_to_all).
+   * Set by a transport whose peers cannot say what they want (udp, epgm):
+   * a RADIO sends such a pipe every group, a PUB every message (libzmq's
+   * subscribe_to_all).
    */
   subscribeToAll = false;
   /**

@@ -76,6 +76,7 @@ export class PublisherCore {
   /** A new peer: send the welcome message, then read what it already sent. */
   attach(pipe: Pipe, welcome: Uint8Array | null): void {
     this.dist.attach(pipe);
+    if (pipe.subscribeToAll) this.subscriptions.add(new Uint8Array(0), this.dist.target(pipe)!);
     // Past the high-water mark on purpose: the queue is empty, as in libzmq.
     if (welcome !== null) pipe.outbound.push([welcome.slice()]);
     this.read(pipe);

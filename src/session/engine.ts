@@ -36,13 +36,23 @@ import {
   ProtocolError,
 } from "../wire/frame.ts";
 import {
-  checkGreetingPrefix,
   decodeGreeting,
-  encodeGreeting,
+  encodeGreetingTail,
+  encodeSignature,
   GREETING_SIZE,
+  peerProtocol,
+  SIGNATURE_SIZE,
+  VERSION_KNOWN_AT,
+  ZMTP2_GREETING_SIZE,
+  zmtp3Minor,
 } from "../wire/greeting.ts";
-import { metadataText } from "../wire/metadata.ts";
-import { compatibleSocketTypes, type ZmtpSocketType } from "../wire/socket_types.ts";
+import { type Metadata, metadataText } from "../wire/metadata.ts";
+import { encodeZmtp1Message, Zmtp1Decoder } from "../wire/zmtp1.ts";
+import {
+  compatibleSocketTypes,
+  ZMTP2_SOCKET_TYPES,
+  type ZmtpSocketType,
+} from "../wire/socket_types.ts";
 import {
   type FrameCodec,
   HandshakeError,
@@ -50,8 +60,15 @@ import {
   type HandshakeStep,
   type Mechanism,
 } from "../mechanism/mechanism.ts";
-import { tagUserId } from "../mechanism/zap.ts";
+import { StorageTagger } from "../pipe/properties.ts";
 import { EngineBase } from "./engine_base.ts";
+
+const utf8 = new TextEncoder();
+
+/** PUB and XPUB deliver to a ZMTP 1.0 peer without a subscription from it (as libzmq). */
+function isPublisher(type: ZmtpSocketType): boolean {
+  return type === "PUB" || type === "XPUB";
+}
 
 /** Stop encoding into a batch once it holds this many bytes. */
 const BATCH_BYTES = 256 * 1024;
@@ -68,9 +85,17 @@ export const MAX_HANDSHAKE_COMMAND = 64 * 1024;
 /** Settings the engine takes from its socket. */
 export interface EngineConfig {
   socketType: ZmtpSocketType;
-  /** Our routing id (empty when unset); a ZWS engine without mechanism sends it first. */
+  /**
+   * Our routing id (empty when unset): sized in our signature, sent to
+   * ZMTP 2.0 peers; a ZWS engine without mechanism sends it first.
+   */
   routingId: Uint8Array;
   mechanism: Mechanism;
+  /**
+   * ZMTP 2.0 peers may connect: they run no mechanism, so only with NULL
+   * security and no `zapDomain` (libzmq refuses them when ZAP is enabled).
+   */
+  zmtp2Allowed: boolean;
   /** Largest accepted incoming message in bytes; -1 for no limit. */
   maxMessageSize: number;
   /** A handshake not done within this many ms fails; 0 for no limit. */
@@ -148,8 +173,8 @@ export class Engine extends EngineBase implements FrameSink {
   private readonly encoder = new FrameEncoder();
   private readonly mechanism: Mechanism;
   private codec: FrameCodec | undefined;
-  /** The peer's User-Id from authentication; messages are tagged only when set. */
-  private userId: string | undefined;
+  /** Records which storage holds this connection's frames (message properties); set at READY. */
+  private tagger: StorageTagger | null = null;
   /** Commands received while the handshake runs, handled in order after each read. */
   private handshakeCommands: Command[] = [];
   /** Messages that arrived in the same read as the peer's last handshake command. */
@@ -160,6 +185,10 @@ export class Engine extends EngineBase implements FrameSink {
   private control: ((encoder: FrameEncoder) => void)[] = [];
   private ready = false;
   private peerMinor = 1;
+  /** A ZMTP 2.0 or 1.0 peer's socket type ("" when a 1.0 peer did not say), until its identity arrives. */
+  private zmtp2PeerType: string | null = null;
+  /** Set for a ZMTP 1.0 peer: its frames' decoder (our messages go out in 1.0 frames too). */
+  private zmtp1: Zmtp1Decoder | null = null;
   private handshakeTimer: Timer | undefined;
   private heartbeatTimer: Timer | undefined;
   private heartbeatDeadline: Timer | undefined;
@@ -202,18 +231,35 @@ export class Engine extends EngineBase implements FrameSink {
 
   // ---- reading -----------------------------------------------------------
 
+  /**
+   * The greeting goes out in steps, as libzmq sends it: the signature; the
+   * major version once the peer's signature arrived; then, by the peer's
+   * version byte, the rest of a ZMTP 3.1 greeting or, for a ZMTP 2.0 peer,
+   * our socket type. A ZMTP 3.x peer announcing major 2 or 4+ is answered
+   * as 3.1.
+   */
   private async run(): Promise<void> {
     const mechanism = this.mechanism;
-    this.control.push((e) => e.raw(encodeGreeting(mechanism.name, mechanism.asServer)));
-    this.scheduleFlush();
-    const greeting = decodeGreeting(await this.readGreeting());
-    if (greeting.mechanism !== mechanism.name) {
+    const greeting = new Uint8Array(GREETING_SIZE);
+    this.sendRaw(encodeSignature(this.config.routingId.length));
+    let filled = await this.readGreeting(greeting, 0, SIGNATURE_SIZE);
+    if (peerProtocol(greeting, filled) === "zmtp1") {
+      return this.runUnversioned(greeting.subarray(0, filled));
+    }
+    this.sendRaw(Uint8Array.of(3));
+    filled = await this.readGreeting(greeting, filled, VERSION_KNOWN_AT);
+    const protocol = peerProtocol(greeting, filled);
+    if (protocol !== "zmtp3") return this.runZmtp2(greeting, filled, protocol === "zmtp1");
+    this.sendRaw(encodeGreetingTail(mechanism.name, mechanism.asServer));
+    await this.readGreeting(greeting, filled, GREETING_SIZE);
+    const peer = decodeGreeting(greeting);
+    if (peer.mechanism !== mechanism.name) {
       throw new HandshakeError(
         "protocol",
-        `security mechanism mismatch: we use ${mechanism.name}, the peer ${greeting.mechanism}`,
+        `security mechanism mismatch: we use ${mechanism.name}, the peer ${peer.mechanism}`,
       );
     }
-    this.peerMinor = greeting.major > 3 ? 1 : greeting.minor;
+    this.peerMinor = zmtp3Minor(peer);
     const first = await mechanism.start();
     // A mechanism may await (key agreement, authenticate): the engine may have stopped meanwhile.
     if (this.stopped) return;
@@ -221,17 +267,122 @@ export class Engine extends EngineBase implements FrameSink {
     await this.readLoop();
   }
 
-  private async readGreeting(): Promise<Uint8Array> {
-    const greeting = new Uint8Array(GREETING_SIZE);
-    let filled = 0;
-    while (filled < GREETING_SIZE) {
-      const n = await this.stream.read(greeting.subarray(filled));
+  /**
+   * A ZMTP 2.0 peer (RFC 15), served as libzmq 4.3 serves one: the rest of
+   * our greeting is our socket type; no mechanism runs; each side's first
+   * message is its identity; subscriptions travel as messages. A peer
+   * with version byte 0 (ZMTP 1.0 with a greeting) is the same in ZMTP 1.0
+   * frames.
+   */
+  private async runZmtp2(greeting: Uint8Array, filled: number, zmtp1: boolean): Promise<void> {
+    this.checkLegacyAllowed(zmtp1 ? "1.0" : "2.0");
+    const ourType = ZMTP2_SOCKET_TYPES.indexOf(this.config.socketType);
+    if (ourType < 0) {
+      throw new HandshakeError("protocol", `ZMTP 2.0 has no ${this.config.socketType} sockets`);
+    }
+    this.sendRaw(Uint8Array.of(ourType));
+    await this.readGreeting(greeting, filled, ZMTP2_GREETING_SIZE);
+    const peerType = ZMTP2_SOCKET_TYPES[greeting[ZMTP2_GREETING_SIZE - 1]];
+    if (peerType === undefined) {
+      throw new HandshakeError("protocol", `unknown ZMTP 2.0 socket type ${greeting[11]}`);
+    }
+    this.peerMinor = 0;
+    this.zmtp2PeerType = peerType;
+    const identity = this.config.routingId;
+    if (zmtp1) {
+      this.zmtp1 = new Zmtp1Decoder(this.config.maxMessageSize);
+      this.sendRaw(encodeZmtp1Message([identity]));
+      return this.readZmtp1Loop();
+    }
+    this.control.push((e) => e.message([identity]));
+    this.scheduleFlush();
+    await this.readLoop();
+  }
+
+  /**
+   * A ZMTP 1.0 peer without a greeting (libzmq 2.x): our signature already
+   * went out as the header of our identity message (its size field is our
+   * routing id's length + 1), so its body follows; what the peer sent so
+   * far starts its stream of ZMTP 1.0 frames, its identity first. Its
+   * socket type is unknown; a PUB treats it as subscribed to everything,
+   * as libzmq does, since such a peer sends no subscriptions.
+   */
+  private async runUnversioned(received: Uint8Array): Promise<void> {
+    this.checkLegacyAllowed("1.0");
+    this.peerMinor = 0;
+    this.zmtp2PeerType = "";
+    this.zmtp1 = new Zmtp1Decoder(this.config.maxMessageSize);
+    this.sendRaw(this.config.routingId);
+    this.zmtp1.push(received, this.onZmtp1Message);
+    await this.readZmtp1Loop();
+  }
+
+  /** Old peers run no mechanism: only NULL security without ZAP lets them in (as libzmq). */
+  private checkLegacyAllowed(version: string): void {
+    if (!this.config.zmtp2Allowed) {
+      throw new HandshakeError(
+        "protocol",
+        `a ZMTP ${version} peer cannot use ${this.mechanism.name} security or ZAP`,
+      );
+    }
+  }
+
+  private onZmtp1Message = (frames: Uint8Array[]): void => {
+    this.onMessage(frames);
+  };
+
+  /** The read loop for ZMTP 1.0 frames. */
+  private async readZmtp1Loop(): Promise<void> {
+    const buffer = new Uint8Array(64 * 1024);
+    while (!this.stopped) {
+      const pipe = this.pipe;
+      if (pipe !== null && pipe.inbound.full) {
+        await this.roomToRead(pipe);
+        if (this.stopped) return;
+      }
+      const n = await this.stream.read(buffer);
+      if (n === null) {
+        if (!this.ready) throw new HandshakeError("other", "connection closed during handshake");
+        this.stop();
+        return;
+      }
+      this.reads++;
+      this.zmtp1!.push(buffer.subarray(0, n), this.onZmtp1Message);
+    }
+  }
+
+  /**
+   * Reads the peer's greeting up to `need` bytes (never past them: frames
+   * follow), refusing a ZMTP 1.0 peer as soon as its first bytes show it.
+   */
+  private async readGreeting(greeting: Uint8Array, filled: number, need: number): Promise<number> {
+    while (filled < need) {
+      const n = await this.stream.read(greeting.subarray(filled, need));
       if (n === null) throw new HandshakeError("other", "connection closed during greeting");
       filled += n;
-      const problem = checkGreetingPrefix(greeting, filled);
-      if (problem !== null) throw new HandshakeError("protocol", problem);
+      // A peer without a greeting shows itself in its first bytes.
+      if (filled < VERSION_KNOWN_AT && peerProtocol(greeting, filled) === "zmtp1") break;
     }
-    return greeting;
+    return filled;
+  }
+
+  /** Queues bytes of our greeting. */
+  private sendRaw(bytes: Uint8Array): void {
+    this.control.push((e) => e.raw(bytes));
+    this.scheduleFlush();
+  }
+
+  /** A ZMTP 2.0 peer's first message is its identity; with it, the handshake is done. */
+  private takeZmtp2Identity(frames: Uint8Array[]): void {
+    const peerType = this.zmtp2PeerType!;
+    const metadata: Metadata = new Map();
+    if (peerType !== "") metadata.set("socket-type", utf8.encode(peerType));
+    // A copy: the frame may be a view into the read buffer.
+    if (frames[0].length > 0) metadata.set("identity", frames[0].slice());
+    this.completeHandshake(metadata);
+    if (peerType === "" && isPublisher(this.config.socketType) && this.pipe !== null) {
+      this.onMessage([Uint8Array.of(1)]);
+    }
   }
 
   private async readLoop(): Promise<void> {
@@ -262,9 +413,12 @@ export class Engine extends EngineBase implements FrameSink {
 
   /** FrameSink: a complete data message. */
   onMessage(frames: Uint8Array[]): void {
-    if (this.userId !== undefined) tagUserId(frames, this.userId);
     const pipe = this.pipe;
-    if (pipe !== null) pipe.inbound.push(frames);
+    if (pipe !== null) {
+      this.tagger!.tag(frames[frames.length - 1].buffer);
+      pipe.inbound.push(frames);
+    } else if (this.stopped) return;
+    else if (this.zmtp2PeerType !== null) this.takeZmtp2Identity(frames);
     else if (this.handshakeCommands.length > 0) this.early.push(frames);
     else {
       // Only what follows the peer's last handshake command (in the same
@@ -277,7 +431,8 @@ export class Engine extends EngineBase implements FrameSink {
   /** FrameSink: the messages of one read, queued as they are (each is built when taken). */
   onMessages(run: FrameRun): void {
     const pipe = this.pipe;
-    if (pipe !== null && this.userId === undefined) {
+    if (pipe !== null) {
+      this.tagger!.tag(run.storage);
       pipe.inbound.pushBatch(run);
       return;
     }
@@ -286,6 +441,7 @@ export class Engine extends EngineBase implements FrameSink {
 
   /** FrameSink: a command frame; during the handshake, decoding pauses after it. */
   onCommand(body: Uint8Array): boolean {
+    if (this.zmtp2PeerType !== null) throw new ProtocolError("command frame from a ZMTP 2.0 peer");
     const command = parseCommand(body);
     if (this.ready && this.handshakeCommands.length === 0) {
       this.handleCommand(command);
@@ -333,11 +489,12 @@ export class Engine extends EngineBase implements FrameSink {
     if (step.done && !this.ready) this.completeHandshake();
   }
 
-  private completeHandshake(): void {
+  private completeHandshake(metadata: Metadata = this.mechanism.peerMetadata): void {
     if (this.ready) return;
-    const metadata = this.mechanism.peerMetadata;
     const socketType = metadataText(metadata, "Socket-Type") ?? "";
-    if (!compatibleSocketTypes(this.config.socketType, socketType)) {
+    // A ZMTP 1.0 peer without a greeting names no socket type: nothing to check (as libzmq).
+    const unnamed = this.zmtp2PeerType === "";
+    if (!unnamed && !compatibleSocketTypes(this.config.socketType, socketType)) {
       throw new HandshakeError(
         "protocol",
         `a ${this.config.socketType} socket cannot talk to a ${socketType || "nameless"} peer`,
@@ -351,6 +508,7 @@ export class Engine extends EngineBase implements FrameSink {
       address: this.address,
       zmtpMinor: this.peerMinor,
       userId: this.mechanism.userId,
+      zapMetadata: this.mechanism.zapMetadata,
     };
     const pipe = this.handler.onReady(this, peer);
     // The socket may have refused the peer and closed us inside onReady.
@@ -358,13 +516,17 @@ export class Engine extends EngineBase implements FrameSink {
     this.ready = true;
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
-    this.userId = peer.userId;
+    const tagger = new StorageTagger(peer);
+    this.tagger = tagger;
     this.codec = this.mechanism.codec;
     if (this.codec !== undefined) this.decoder.raw = true;
     this.servePipe(pipe);
     // After the handshake a command is held to the same limit as a message (as libzmq).
     this.decoder.maxCommandSize = this.config.maxMessageSize;
-    for (const msg of this.early) pipe.inbound.push(msg);
+    for (const msg of this.early) {
+      tagger.tag(msg[msg.length - 1].buffer);
+      pipe.inbound.push(msg);
+    }
     this.early = [];
     this.startHeartbeats();
     this.scheduleFlush();
@@ -432,6 +594,14 @@ export class Engine extends EngineBase implements FrameSink {
     const pipe = this.pipe;
     if (pipe === null) return;
     const queue = pipe.outbound;
+    if (this.zmtp1 !== null) {
+      while (encoder.size < BATCH_BYTES) {
+        const msg = queue.shift();
+        if (msg === undefined) break;
+        encoder.raw(encodeZmtp1Message(msg));
+      }
+      return;
+    }
     const codec = this.codec;
     const toCommand = this.config.wire.toCommand;
     if (codec === undefined && toCommand === undefined) {

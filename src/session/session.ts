@@ -7,7 +7,9 @@
  */
 
 import type { Timer } from "../timer.ts";
+import { ZmqError } from "../errors.ts";
 import type { SocketEvent } from "../events.ts";
+import { ReconnectStop } from "../options.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import type { Binding } from "../transport/registry.ts";
 import { isListenerClosedError } from "../transport/byte_stream.ts";
@@ -19,6 +21,8 @@ export interface SessionOwner extends EngineFactory {
   readonly immediate: boolean;
   readonly reconnectInterval: number;
   readonly reconnectMaxInterval: number;
+  /** libzmq's ZMQ_RECONNECT_STOP bits (see `ReconnectStop`). */
+  readonly reconnectStop: number;
   readonly linger: number;
   /** A new pipe sized with the socket's high-water marks. */
   newPipe(endpoint: string): Pipe;
@@ -178,6 +182,15 @@ export class ConnectSession implements EngineHandler {
     });
     // libzmq's connecter reports closing the socket of a failed attempt.
     this.owner.emit({ type: "close", address: this.endpoint });
+    const refused = err instanceof ZmqError && err.code === "ECONNREFUSED";
+    const bits = this.owner.reconnectStop;
+    if (
+      refused && ((bits & ReconnectStop.connectionRefused) !== 0 ||
+        (this.lingering && (bits & ReconnectStop.afterDisconnect) !== 0))
+    ) {
+      this.finish();
+      return;
+    }
     this.retry();
   }
 
@@ -221,6 +234,13 @@ export class ConnectSession implements EngineHandler {
       this.pipe = null;
     }
     if (this.stopped && !this.lingering) return;
+    if (
+      !stop.wasReady && !stop.requested &&
+      (this.owner.reconnectStop & ReconnectStop.handshakeFailed) !== 0
+    ) {
+      this.finish();
+      return;
+    }
     this.retry();
   }
 

@@ -48,7 +48,7 @@ import {
   type HandshakeStep,
   type Mechanism,
 } from "../mechanism/mechanism.ts";
-import { tagUserId } from "../mechanism/zap.ts";
+import { StorageTagger } from "../pipe/properties.ts";
 import type { WsChannel } from "../transport/ws_channel.ts";
 import {
   type EngineConfig,
@@ -75,7 +75,8 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
   private readonly mechanism: Mechanism;
   private pipe: Pipe | null = null;
   private codec: FrameCodec | undefined;
-  private userId: string | undefined;
+  /** Records which storage holds this connection's frames (message properties); set when ready. */
+  private tagger: StorageTagger | null = null;
   /** True for bare `ZWS2.0`: no mechanism, the first message is the peer's routing id. */
   private bare = false;
   private handshakeCommands: Command[] = [];
@@ -177,9 +178,9 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
   /** FrameSink: a complete data message. */
   onMessage(frames: Uint8Array[]): void {
     this.reads++;
-    if (this.userId !== undefined) tagUserId(frames, this.userId);
     const pipe = this.pipe;
     if (pipe !== null) {
+      this.tagger!.tag(frames[frames.length - 1].buffer);
       pipe.inbound.push(frames);
       if (pipe.inbound.full) this.holdReading(pipe);
     } else if (this.bare && !this.ready) this.completeBare(frames);
@@ -191,7 +192,8 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
   onMessages(run: FrameRun): void {
     this.reads++;
     const pipe = this.pipe;
-    if (pipe !== null && this.userId === undefined) {
+    if (pipe !== null) {
+      this.tagger!.tag(run.storage);
       pipe.inbound.pushBatch(run);
       if (pipe.inbound.full) this.holdReading(pipe);
       return;
@@ -345,6 +347,7 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
       address: this.address,
       zmtpMinor: 1,
       userId: this.mechanism.userId,
+      zapMetadata: this.mechanism.zapMetadata,
     });
   }
 
@@ -354,14 +357,18 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
     this.ready = true;
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
-    this.userId = peer.userId;
+    const tagger = new StorageTagger(peer);
+    this.tagger = tagger;
     this.codec = this.bare ? undefined : this.mechanism.codec;
     if (this.codec !== undefined) this.decoder.raw = true;
     this.pipe = pipe;
     this.decoder.maxCommandSize = this.config.maxMessageSize;
     pipe.outbound.onData = this.scheduleFlush;
     pipe.inbound.onSpace = this.wakeReader;
-    for (const msg of this.early) pipe.inbound.push(msg);
+    for (const msg of this.early) {
+      tagger.tag(msg[msg.length - 1].buffer);
+      pipe.inbound.push(msg);
+    }
     this.early = [];
     this.startHeartbeats();
     this.scheduleFlush();

@@ -32,6 +32,8 @@ export interface IpcEndpoint {
   path: string;
   /** True for a Linux abstract socket: no file, nothing to remove. */
   abstract: boolean;
+  /** True for `ipc://*` (bind only): a fresh path in a new temporary directory, as libzmq. */
+  wildcard: boolean;
   text: string;
 }
 
@@ -60,10 +62,11 @@ const utf8 = new TextEncoder();
  * Parses the address of an ipc endpoint (a path, or `@name`).
  * @throws {ZmqError} `EINVAL` for an empty, generated (`*`), too long or NUL-bearing path.
  */
-export function parseIpc(address: string, text: string): IpcEndpoint {
+export function parseIpc(address: string, text: string, forBind = false): IpcEndpoint {
   if (address.length === 0) throw zmqError("EINVAL", `ipc endpoint "${text}" has no path`);
   if (address === "*") {
-    throw zmqError("EINVAL", `"${text}": a generated ipc path is not supported; name a path`);
+    if (!forBind) throw zmqError("EINVAL", `cannot connect to "${text}": name the path`);
+    return { transport: "ipc", path: "", abstract: false, wildcard: true, text };
   }
   if (address.includes("\0")) throw zmqError("EINVAL", `ipc path in "${text}" contains a NUL byte`);
   const size = utf8.encode(address).length;
@@ -83,7 +86,35 @@ export function parseIpc(address: string, text: string): IpcEndpoint {
     throw zmqError("EINVAL", `abstract ipc sockets ("${text}") exist only on Linux`);
   }
   const path = abstract ? "\0" + address.slice(1) : address;
-  return { transport: "ipc", path, abstract, text };
+  return { transport: "ipc", path, abstract, wildcard: false, text };
+}
+
+/**
+ * `ipc://*`: a socket file named `socket` in a new temporary directory
+ * (libzmq makes `tmpXXXXXX` the same way, in $TMPDIR). The directory goes
+ * when the listener does.
+ */
+function freshPath(text: string): { ep: IpcEndpoint; removeDir: () => void } {
+  let dir: string;
+  try {
+    dir = Deno.makeTempDirSync({ prefix: "tmp" });
+  } catch (err) {
+    throw fromDenoError(
+      err,
+      `bind ${text}`,
+      "--allow-write (to make a temporary directory) and the ipc permissions for the path in it",
+    );
+  }
+  const path = `${dir}/socket`;
+  const removeDir = () => {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch { /* already gone */ }
+  };
+  return {
+    ep: { transport: "ipc", path, abstract: false, wildcard: false, text: `ipc://${path}` },
+    removeDir,
+  };
 }
 
 /** Fails with EACCES unless Deno lets us use the socket (see the module documentation). */
@@ -170,22 +201,36 @@ export const ipcTransport: Transport<IpcEndpoint> = streamTransport<IpcEndpoint>
   scheme: "ipc",
   parse: parseIpc,
 
-  async listen(ep: IpcEndpoint) {
+  async listen(given: IpcEndpoint) {
+    let ep = given;
+    let removeDir = () => {};
+    if (given.wildcard) ({ ep, removeDir } = freshPath(given.text));
     const what = `bind ${ep.text}`;
-    requireAccess(what, ep);
+    try {
+      requireAccess(what, ep);
+    } catch (err) {
+      removeDir();
+      throw err;
+    }
     const key = `ipc:${ep.path}`;
     await released(key);
     let listener: Deno.UnixListener;
     try {
       listener = listenUnix(ep, what);
     } catch (err) {
-      if (!(err instanceof ZmqError) || err.code !== "EADDRINUSE") throw err;
+      if (!(err instanceof ZmqError) || err.code !== "EADDRINUSE") {
+        removeDir();
+        throw err;
+      }
       await removeIfStale(ep, what);
       listener = listenUnix(ep, what);
     }
     if (ep.abstract) return wrapListener(listener, ep.text, key);
     const inode = inodeOf(ep.path);
-    return wrapListener(listener, ep.text, key, defaultLink, () => removeOwnFile(ep.path, inode));
+    return wrapListener(listener, ep.text, key, defaultLink, () => {
+      removeOwnFile(ep.path, inode);
+      removeDir();
+    });
   },
 
   checkConnect(ep: IpcEndpoint): void {

@@ -29,6 +29,13 @@ function granted(descriptor: Deno.PermissionDescriptor): boolean {
   }
 }
 
+/** True when Deno lets us list the network interfaces (`--allow-sys=networkInterfaces`). */
+export function canListInterfaces(): boolean {
+  const permissions = (globalThis as { Deno?: typeof Deno }).Deno?.permissions;
+  if (typeof permissions?.querySync !== "function") return false;
+  return granted({ name: "sys", kind: "networkInterfaces" });
+}
+
 /** The `host:port` text Deno checks, with brackets around IPv6 addresses. */
 export function netTarget(host: string, port: number): string {
   return `${host.includes(":") ? `[${host}]` : host}:${port}`;

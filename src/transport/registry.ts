@@ -57,6 +57,7 @@ import { zmqError } from "../errors.ts";
 import type { SessionOwner } from "../session/session.ts";
 import type { ZmtpSocketType } from "../wire/socket_types.ts";
 import type { InprocRegistry, InprocSocket } from "./inproc.ts";
+import { epgmTransport, pgmTransport } from "./epgm.ts";
 import { inprocTransport } from "./inproc.ts";
 import { ipcTransport } from "./ipc.ts";
 import type { SocksOptions } from "./socks.ts";
@@ -76,11 +77,20 @@ export interface Endpoint {
 
 /** What a transport may use of the socket that binds or connects. */
 export interface TransportSocket extends SessionOwner, InprocSocket, SocksOptions {
+  /** libzmq's ZMQ_IPV6: `*` binds both IPv4 and IPv6. */
+  readonly ipv6: boolean;
   readonly type: ZmtpSocketType;
   /** The socket's context's inproc names. */
   readonly inproc: InprocRegistry;
   /** Throws `EINVAL` when the security options cannot work (for transports that run a mechanism). */
   checkSecurity(): void;
+  /** Largest accepted frame (for transports that decode frames themselves). */
+  readonly maxMessageSize: number;
+  /** Multicast options (epgm): the socket options of the same names. */
+  readonly rate: number;
+  readonly recoveryInterval: number;
+  readonly multicastHops: number;
+  readonly multicastMaxTransportDataUnit: number;
 }
 
 /** A listening endpoint of one socket. */
@@ -126,6 +136,8 @@ const TRANSPORTS: ReadonlyMap<string, Transport> = new Map<string, Transport>([
   [ipcTransport.scheme, ipcTransport],
   [inprocTransport.scheme, inprocTransport],
   [udpTransport.scheme, udpTransport],
+  [epgmTransport.scheme, epgmTransport],
+  [pgmTransport.scheme, pgmTransport],
   [wsPlainTransport.scheme, wsPlainTransport],
   [wssTransport.scheme, wssTransport],
 ]);

@@ -66,9 +66,14 @@ export function commandBody(name: string, data: Uint8Array): Uint8Array {
 }
 
 /** The data of a READY command carrying our socket type and routing id. */
-export function readyData(socketType: string, routingId?: Uint8Array): Uint8Array {
+export function readyData(
+  socketType: string,
+  routingId?: Uint8Array,
+  extra: Readonly<Record<string, string>> = {},
+): Uint8Array {
   const props: [string, Uint8Array | string][] = [["Socket-Type", socketType]];
   if (routingId !== undefined && routingId.length > 0) props.push(["Identity", routingId]);
+  for (const [name, value] of Object.entries(extra)) props.push([name, value]);
   return encodeMetadata(props);
 }
 

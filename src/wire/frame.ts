@@ -32,10 +32,14 @@ export const FLAG_LONG = 2;
 /** Frame flag: this frame is a command, not message data. */
 export const FLAG_COMMAND = 4;
 
-/** Size of the decoder's read buffers. */
+/** Largest size of the decoder's read buffers (they start small and grow with the traffic). */
 export const SLAB_SIZE = 256 * 1024;
+/** Smallest read buffer: what an idle connection holds while its read is pending. */
+export const MIN_SLAB_SIZE = 4 * 1024;
 /** A read is not started into less room than this (or a quarter slab); a fresh slab is used instead. */
 const MIN_READ_ROOM = 16 * 1024;
+/** After this many reads in a row that used under an eighth of the slab, the next slab is halved. */
+const SHRINK_AFTER = 8;
 /** Own storage for a large frame starts at least this big (or at the frame's size). */
 const MIN_OWN_STORAGE = 64 * 1024;
 /** Largest frame this implementation accepts (JavaScript buffers are limited anyway). */
@@ -111,6 +115,11 @@ export class FrameRun extends MessageBatch<Uint8Array[]> {
     super(count);
   }
 
+  /** The storage every frame of the run is a view into. */
+  get storage(): ArrayBufferLike {
+    return this.buf.buffer;
+  }
+
   /** Takes the next message. */
   next(): Uint8Array[] {
     const spans = this.spans;
@@ -146,11 +155,21 @@ export class FrameRun extends MessageBatch<Uint8Array[]> {
 }
 
 /** Initial capacity (in numbers) of the decoder's frame offset list. */
-const INITIAL_SPANS = 1024;
+const INITIAL_SPANS = 64;
 
 /** Incremental frame decoder; see the module documentation. */
 export class FrameDecoder {
   private buf: Uint8Array;
+  /**
+   * Size of the next slab: doubles after a read that filled all the room it
+   * was given, halves after {@link SHRINK_AFTER} small reads in a row, between
+   * {@link MIN_SLAB_SIZE} and the maximum. A busy connection reads into large
+   * slabs (few reads, many frames each); an idle one holds a small one.
+   */
+  private slabTarget: number;
+  private smallReads = 0;
+  /** Room offered to the read in progress, to tell a full read from a short one. */
+  private offered = 0;
   private start = 0;
   private end = 0;
   /** True once a view into `buf` was handed out: `buf` must then not be reused. */
@@ -178,7 +197,7 @@ export class FrameDecoder {
    * frame into a fresh slab); half a slab leaves a fresh slab room to read.
    */
   private readonly ownStorageThreshold: number;
-  private readonly minReadRoom: number;
+  private readonly minSlab: number;
   /**
    * In raw mode every frame goes to {@link FrameSink.onFrame} unassembled,
    * as a view valid only during the call; CURVE turns this on after its
@@ -188,13 +207,18 @@ export class FrameDecoder {
 
   /**
    * @param maxMessageSize largest accepted frame in bytes (-1: no limit), as libzmq's ZMQ_MAXMSGSIZE
-   * @param slabSize size of each read buffer
+   * @param slabSize largest size of a read buffer
    */
   constructor(public maxMessageSize = -1, private readonly slabSize = SLAB_SIZE) {
     if (!(slabSize >= 16)) throw new RangeError("slab size must be at least 16 bytes");
-    this.buf = new Uint8Array(slabSize);
+    this.minSlab = Math.min(MIN_SLAB_SIZE, slabSize);
+    this.slabTarget = this.minSlab;
+    this.buf = EMPTY;
     this.ownStorageThreshold = Math.floor(slabSize / 2);
-    this.minReadRoom = Math.min(MIN_READ_ROOM, Math.floor(slabSize / 4));
+  }
+
+  private minReadRoom(): number {
+    return Math.min(MIN_READ_ROOM, this.slabTarget >>> 2);
   }
 
   /** True while the bytes received so far end inside a message. */
@@ -206,12 +230,22 @@ export class FrameDecoder {
   readTarget(): Uint8Array {
     const p = this.pending;
     if (p !== null) return p.storage.subarray(p.filled);
-    if (this.buf.length - this.end < this.minReadRoom) this.renewBuffer();
-    return this.buf.subarray(this.end);
+    // Renew when the room is short, or when the slab is far larger than the
+    // traffic needs: a pending read holds its slab for as long as it waits.
+    const length = this.buf.length;
+    const oversized = length > 4 * this.slabTarget &&
+      this.end - this.start <= this.slabTarget >>> 1;
+    if (length - this.end < this.minReadRoom() || oversized) {
+      this.renewBuffer();
+    }
+    const target = this.buf.subarray(this.end);
+    this.offered = target.length;
+    return target;
   }
 
   /** Records that `n` bytes were read into {@link readTarget} and decodes what is complete. */
   commit(n: number, sink: FrameSink): void {
+    this.adapt(n);
     const p = this.pending;
     if (p !== null) {
       p.filled += n;
@@ -225,6 +259,20 @@ export class FrameDecoder {
     }
     this.end += n;
     this.decode(sink);
+  }
+
+  /** Sizes the next slab to the read just made (see {@link slabTarget}). */
+  private adapt(n: number): void {
+    const target = this.slabTarget;
+    if (n >= this.offered && this.pending === null) {
+      this.slabTarget = Math.min(this.slabSize, target * 2);
+      this.smallReads = 0;
+    } else if (n < target >>> 3 && ++this.smallReads >= SHRINK_AFTER) {
+      this.slabTarget = Math.max(this.minSlab, target >>> 1);
+      this.smallReads = 0;
+    } else if (n >= target >>> 3) {
+      this.smallReads = 0;
+    }
   }
 
   /** Decodes the frames held back when the sink's `onCommand` asked to stop. */
@@ -427,10 +475,12 @@ export class FrameDecoder {
   /** Starts a fresh read buffer, carrying over the bytes of an incomplete frame. */
   private renewBuffer(): void {
     const rest = this.buf.subarray(this.start, this.end);
-    if (!this.shared && rest.length < this.buf.length) {
+    // Room for the incomplete frame (under half the largest slab) and a read behind it.
+    const size = Math.min(this.slabSize, Math.max(this.slabTarget, 2 * rest.length));
+    if (!this.shared && size === this.buf.length && rest.length < this.buf.length) {
       this.buf.copyWithin(0, this.start, this.end);
     } else {
-      const next = new Uint8Array(this.slabSize);
+      const next = new Uint8Array(size);
       next.set(rest);
       this.buf = next;
       this.shared = false;
@@ -453,12 +503,30 @@ function growStorage(p: PendingBody): void {
 }
 
 /**
+ * Full-size batch buffers of idle encoders, shared by all of them: a
+ * connection holds one only while it has bytes to write, so thousands of idle
+ * connections hold none. A few are kept; smaller buffers are not pooled.
+ */
+const idleBatchBuffers: Uint8Array[] = [];
+const BATCH_CAPACITY = 64 * 1024;
+/**
+ * A batch buffer starts this small (a handshake, a request, one published
+ * message to each of thousands of peers) and doubles as batches fill it.
+ */
+const MIN_BATCH_CAPACITY = 512;
+const IDLE_BATCH_BUFFERS_KEPT = 16;
+
+/**
  * Encodes messages into batches: many frames into one buffer, so one write
  * carries many messages. Bodies at least {@link DIRECT_WRITE_THRESHOLD} bytes
  * long are not copied; they become chunks of their own, written as they are.
+ *
+ * The batch buffer is taken from a shared pool when encoding starts and
+ * given back when {@link take} finds nothing to write: the caller wrote the
+ * previous chunks before asking again, so nothing refers to it any more.
  */
 export class FrameEncoder {
-  private buf: Uint8Array;
+  private buf: Uint8Array = EMPTY;
   /** Start of the part of `buf` not yet turned into a chunk. */
   private mark = 0;
   private pos = 0;
@@ -466,9 +534,17 @@ export class FrameEncoder {
   /** Bytes in `chunks` (buffer runs already cut, and bodies passed through). */
   private chunkBytes = 0;
 
-  /** Creates an encoder with a batch buffer of `capacity` bytes (it grows when needed). */
-  constructor(capacity = 64 * 1024) {
-    this.buf = new Uint8Array(capacity);
+  /** Size of the next batch buffer: grows while batches fill it, up to the maximum. */
+  private capacity: number;
+  /** Largest batch since the buffer was last given back: an idle spell after small batches shrinks it. */
+  private peak = 0;
+
+  /**
+   * Creates an encoder whose batch buffers grow up to `maxCapacity` bytes as
+   * batches fill them (a single larger frame gets a buffer of its size).
+   */
+  constructor(private readonly maxCapacity = BATCH_CAPACITY) {
+    this.capacity = Math.min(MIN_BATCH_CAPACITY, maxCapacity);
   }
 
   /** Bytes encoded since the last {@link take}. */
@@ -518,16 +594,38 @@ export class FrameEncoder {
 
   /**
    * Returns the encoded chunks, to be written in order, and starts over.
-   * The chunks stay valid until the next call to an encoding method.
+   * The chunks stay valid until the next call to an encoding method or to
+   * `take`: write them before asking again (an empty answer gives the
+   * batch buffer back to the shared pool).
    */
   take(): Uint8Array[] {
     this.cut();
     const chunks = this.chunks;
+    if (chunks.length === 0) {
+      this.release();
+      return chunks;
+    }
+    if (this.chunkBytes > this.peak) this.peak = this.chunkBytes;
     this.chunks = [];
     this.mark = 0;
     this.pos = 0;
     this.chunkBytes = 0;
     return chunks;
+  }
+
+  /** Gives the batch buffer back to the pool (nothing is encoded and unwritten). */
+  private release(): void {
+    const buf = this.buf;
+    this.buf = EMPTY;
+    if (this.peak < this.capacity >>> 3) {
+      this.capacity = Math.max(Math.min(MIN_BATCH_CAPACITY, this.maxCapacity), this.capacity >>> 1);
+    }
+    this.peak = 0;
+    this.mark = 0;
+    this.pos = 0;
+    if (buf.length === BATCH_CAPACITY && idleBatchBuffers.length < IDLE_BATCH_BUFFERS_KEPT) {
+      idleBatchBuffers.push(buf);
+    }
   }
 
   private header(flags: number, size: number, reserve: number): void {
@@ -564,13 +662,24 @@ export class FrameEncoder {
   }
 
   private ensure(room: number): void {
-    if (this.pos + room <= this.buf.length) return;
-    // Chunks already cut still point into the old buffer, which stays alive
-    // through them; the new buffer continues after it.
-    this.cut();
-    this.buf = new Uint8Array(Math.max(this.buf.length, room));
+    const old = this.buf;
+    if (this.pos + room <= old.length) return;
+    // While buffers still grow, the run encoded so far moves into the bigger
+    // one, so a batch stays one chunk (one write). At full size, the run is cut
+    // instead: chunks already cut still point into the old buffer, which stays
+    // alive through them, and the new buffer continues after it.
+    const growing = old.length > 0 && old.length < this.maxCapacity;
+    if (old.length > 0) this.capacity = Math.min(this.maxCapacity, this.capacity * 2);
+    if (!growing) this.cut();
+    const carried = this.pos - this.mark;
+    const size = Math.max(this.capacity, room + carried);
+    const next = size === BATCH_CAPACITY && idleBatchBuffers.length > 0
+      ? idleBatchBuffers.pop()!
+      : new Uint8Array(size);
+    if (carried > 0) next.set(old.subarray(this.mark, this.pos));
+    this.buf = next;
     this.mark = 0;
-    this.pos = 0;
+    this.pos = carried;
   }
 }
 

@@ -87,3 +87,22 @@ export function canSend(type: ZmtpSocketType): boolean {
 export function canReceive(type: ZmtpSocketType): boolean {
   return SOCKET_TYPES[type].canReceive;
 }
+
+/**
+ * ZMTP 2.0 (RFC 15) names socket types by number in its greeting: these,
+ * by number. Draft types have none, so they cannot talk to a 2.0 peer.
+ */
+export const ZMTP2_SOCKET_TYPES: readonly string[] = [
+  "PAIR",
+  "PUB",
+  "SUB",
+  "REQ",
+  "REP",
+  "DEALER",
+  "ROUTER",
+  "PULL",
+  "PUSH",
+  "XPUB",
+  "XSUB",
+  "STREAM",
+];

@@ -138,7 +138,9 @@ Deno.test("handshake:error:protocol: not ZMTP, an incompatible socket type, data
   const log = new EventLog(pull);
   await pull.bind(TCP);
   const attempts: Uint8Array[][] = [
-    [new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n")],
+    // Not ZMTP: a first byte other than 0xFF starts a ZMTP 1.0 frame (as in
+    // libzmq), and a zero length is no frame at all.
+    [new Uint8Array([0, 0, 0])],
     [greeting(), ready("PUB")],
     [greeting(), message("too early")],
   ];
@@ -156,6 +158,19 @@ Deno.test("handshake:error:protocol: not ZMTP, an incompatible socket type, data
     assert.equal(failure.address, pull.lastEndpoint);
     assert.ok(failure.error instanceof Error);
   }
+  assert.equal(log.has("handshake"), false);
+  pull.close();
+});
+
+Deno.test("an HTTP request reads as a ZMTP 1.0 peer (as in libzmq) and is dropped at handshakeInterval", async () => {
+  const pull = new Pull({ handshakeInterval: 200 });
+  const log = new EventLog(pull);
+  await pull.bind(TCP);
+  const raw = await RawClient.connect(pull.lastEndpoint!);
+  await raw.write(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+  await within(5000, raw.closedByPeer());
+  raw.close();
+  await log.waitFor("handshake:error:other");
   assert.equal(log.has("handshake"), false);
   pull.close();
 });

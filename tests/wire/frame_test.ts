@@ -7,7 +7,9 @@ import {
   FrameDecoder,
   FrameEncoder,
   type FrameSink,
+  MIN_SLAB_SIZE,
   ProtocolError,
+  SLAB_SIZE,
 } from "../../src/wire/frame.ts";
 import { pattern } from "../helpers.ts";
 
@@ -253,7 +255,8 @@ Deno.test("a partial large frame after complete ones in one read does not lose t
   const bytes = takeBytes(encoder);
   const sink = recorder();
   const reads = [200_009 + 9 + 1000, 60_000, 1_000_000];
-  feedInPieces(new FrameDecoder(-1, 512 * 1024), bytes, sink, () => reads.shift()!);
+  // (Read buffers start small and grow: the first reads are cut to their room.)
+  feedInPieces(new FrameDecoder(-1, 512 * 1024), bytes, sink, () => reads.shift() ?? bytes.length);
   assert.deepEqual(sink.events, decodeWhole(bytes));
   assert.equal(sink.events.length, 3);
 });
@@ -405,4 +408,31 @@ Deno.test("size counts every byte of the batch, across batch buffers", () => {
   for (let i = 0; i < 100; i++) encoder.message([pattern(100, i)]);
   assert.equal(encoder.size, 100 * 102);
   assert.equal(takeBytes(encoder).length, 100 * 102);
+});
+
+Deno.test("read buffers grow while reads fill them and shrink back once reads are small", () => {
+  const decoder = new FrameDecoder();
+  const sink = recorder();
+  assert.equal(decoder.readTarget().length, MIN_SLAB_SIZE, "a new connection holds a small buffer");
+  const encoder = new FrameEncoder();
+  for (let i = 0; i < 20_000; i++) encoder.message([pattern(64, i)]);
+  const burst = takeBytes(encoder);
+  let offset = 0;
+  let largest = 0;
+  while (offset < burst.length) {
+    const target = decoder.readTarget();
+    largest = Math.max(largest, target.length);
+    const n = Math.min(target.length, burst.length - offset);
+    target.set(burst.subarray(offset, offset + n));
+    offset += n;
+    decoder.commit(n, sink);
+  }
+  assert.ok(largest > SLAB_SIZE / 2, `reads that fill their room grow the buffer (${largest})`);
+  const small = new Uint8Array([0, 1, 0x61]); // a one-byte message
+  for (let i = 0; i < 64; i++) decoder.feed(small, sink);
+  assert.ok(
+    decoder.readTarget().length <= MIN_SLAB_SIZE,
+    "small reads bring the buffer back to the smallest size",
+  );
+  assert.equal(sink.events.length, 20_064);
 });
