@@ -16,7 +16,7 @@ import type { Argv, Launch } from "./protocol.ts";
 
 /** One case to measure; each implementation reads the fields it needs. */
 export interface Work {
-  transport: "tcp" | "ipc" | "inproc";
+  transport: "tcp" | "ipc" | "inproc" | "ws";
   /** Where the server binds (tcp port 0 / `*`, or an ipc path); unused for inproc. */
   endpoint: string;
   size: number;
@@ -129,6 +129,20 @@ export const zmtp: Implementation = {
       ),
       client: (endpoint) => deno(`${programs}zmtp_stall.ts`)(flags(work, "sender", endpoint)),
     }),
+  },
+};
+
+/**
+ * This library's ws bind side on the platform's WebSocket: the receiver
+ * takes its peers through `Deno.serve` + `acceptWebSocket`
+ * (`Deno.upgradeWebSocket`) instead of our own RFC 6455 framing over
+ * `Deno.listen`. ws cases only: it shows which bind side is faster.
+ */
+export const zmtpAccept: Implementation = {
+  name: "zmtp, bind via Deno.upgradeWebSocket",
+  key: "zmtp-accept",
+  launch: {
+    throughput: pair(deno(`${programs}zmtp_thr.ts`), "receiver-accept", "sender"),
   },
 };
 
