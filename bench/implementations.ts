@@ -13,6 +13,7 @@
  */
 
 import type { Argv, Launch } from "./protocol.ts";
+import { buildNpm } from "../npm/build.ts";
 
 /** One case to measure; each implementation reads the fields it needs. */
 export interface Work {
@@ -162,6 +163,57 @@ export const zeromqJs: Implementation = {
     }),
   },
 };
+
+/**
+ * This library on Node or Bun (`command`): the package built into
+ * dist/bench-npm/ (see {@link buildRuntimeRows}), tcp and ipc on node:net.
+ */
+function zmtpOn(runtime: "Node" | "Bun", command: string): Implementation {
+  const program = (file: string) => (args: string[]): Argv => ({
+    command,
+    args: [`${programs}${file}`, ...args],
+  });
+  return {
+    name: `zmtp (${runtime})`,
+    key: `zmtp-${runtime.toLowerCase()}`,
+    launch: {
+      throughput: pairOrSolo(program("zmtp_node_thr.mjs"), "receiver", "sender"),
+      latency: pair(program("zmtp_node_lat.mjs"), "server", "client"),
+    },
+  };
+}
+
+/**
+ * The Node and Bun rows: builds the package they load (as `deno task
+ * build:npm` does, without declarations) and finds the runtimes; a missing
+ * one is a skip with its reason.
+ */
+export async function buildRuntimeRows(): Promise<{ rows: Implementation[]; skips: string[] }> {
+  await buildNpm(new URL("../dist/bench-npm/", import.meta.url).pathname, {
+    declarations: false,
+  });
+  const rows: Implementation[] = [];
+  const skips: string[] = [];
+  const runs = async (command: string) =>
+    await new Deno.Command(command, { args: ["--version"], stdout: "null" }).output()
+      .then((out) => out.success, () => false);
+  if (await runs("node")) rows.push(zmtpOn("Node", "node"));
+  else skips.push("zmtp (Node): no node on PATH");
+  const bun = [
+    Deno.env.get("BUN") ?? "",
+    new URL("../.tools/node_modules/.bin/bun", import.meta.url).pathname,
+    "bun",
+  ];
+  let found = false;
+  for (const candidate of bun.filter((c) => c !== "")) {
+    if (!await runs(candidate)) continue;
+    rows.push(zmtpOn("Bun", candidate));
+    found = true;
+    break;
+  }
+  if (!found) skips.push("zmtp (Bun): no bun (npm install --no-save --prefix .tools bun@1.4.4)");
+  return { rows, skips };
+}
 
 /** The floor: ZMTP's frame bytes through Deno.connect, no ZeroMQ (tcp only). */
 export const floor: Implementation = {

@@ -17,6 +17,7 @@ import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import {
   buildLibzmqC,
+  buildRuntimeRows,
   connectionsLaunch,
   floor,
   type Implementation,
@@ -192,7 +193,11 @@ interface Case {
   label: string;
 }
 
-function planCases(settings: Settings, c: Implementation | null): Case[] {
+function planCases(
+  settings: Settings,
+  c: Implementation | null,
+  runtimes: Implementation[] = [],
+): Case[] {
   const cases: Case[] = [];
   const base = { warmupMs: settings.warmupMs, durationMs: settings.durationMs, endpoint: "" };
   const quickImpls = [zmtp, zeromqJs];
@@ -207,7 +212,7 @@ function planCases(settings: Settings, c: Implementation | null): Case[] {
         const impls = settings.quick
           ? quickImpls
           : transport === "tcp"
-          ? withC([zmtp, zeromqJs, floor])
+          ? withC([zmtp, ...runtimes, zeromqJs, floor])
           : transport === "ws" // Debian's libzmq (the C rows) is built without ws
           ? [zmtp, zmtpAccept, zeromqJs]
           : withC([zmtp, zeromqJs]);
@@ -260,7 +265,7 @@ function planCases(settings: Settings, c: Implementation | null): Case[] {
         suite: "latency",
         kind: "latency",
         work: { ...base, transport: "tcp", size: 64, pattern },
-        implementations: withC([zmtp, zeromqJs]),
+        implementations: withC([zmtp, ...runtimes, zeromqJs]),
         label: `${pattern === "reqrep" ? "REQ/REP" : "DEALER/ROUTER"} latency tcp 64 B`,
       });
     }
@@ -443,6 +448,25 @@ function checkTargets(rows: Row[]): Target[] {
       (v) => v >= 1,
     ));
   }
+  // Issue 19: this library on Node against zeromq.js (also on Node).
+  for (const [size, goal] of [[64, 5], [65536, 1]] as const) {
+    targets.push(target(
+      `Node tcp ${formatSize(size)}: zmtp (Node) ÷ zeromq.js`,
+      ratio(thr("zmtp-node", "tcp", size), thr("zeromq.js", "tcp", size)),
+      `≥ ${goal.toFixed(1)}`,
+      (v) => v >= goal,
+    ));
+  }
+  targets.push(target(
+    "Node REQ/REP p50: zeromq.js ÷ zmtp (Node)",
+    ratio(
+      find("latency", "zmtp-node", { pattern: "reqrep" }),
+      find("latency", "zeromq.js", { pattern: "reqrep" }),
+      true,
+    ),
+    "≥ 1.0 (p50 ≤ zeromq.js)",
+    (v) => v >= 1,
+  ));
   for (const pattern of ["reqrep", "dealerrouter"]) {
     targets.push(target(
       `${pattern === "reqrep" ? "REQ/REP" : "DEALER/ROUTER"} p50: zeromq.js ÷ zmtp`,
@@ -723,10 +747,19 @@ async function main(): Promise<void> {
       cDir = built.binDir ?? null;
     }
   }
+  let runtimes: Implementation[] = [];
+  if (!settings.quick) {
+    const built = await buildRuntimeRows();
+    runtimes = built.rows;
+    for (const reason of built.skips) {
+      skipped.push({ what: reason.slice(0, reason.indexOf(":")), reason });
+      console.log(`skipped: ${reason}`);
+    }
+  }
   ipcDir = await Deno.makeTempDir({ prefix: "zmtp-bench-ipc-" });
   const rows: Row[] = [];
   try {
-    for (const item of planCases(settings, c)) {
+    for (const item of planCases(settings, c, runtimes)) {
       console.log(item.label);
       rows.push(...await runCase(item, settings.runs, (line) => console.log(line)));
     }

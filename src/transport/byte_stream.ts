@@ -18,6 +18,11 @@ export interface ByteStream {
   write(data: Uint8Array): Promise<number>;
   /** Closes the stream; a pending read then ends (with null or a closed-stream error). */
   close(): void;
+  /**
+   * Writes all of `chunks` in one go, on streams that can (node:net: corked,
+   * one flush); resolves once the OS has all of them, so they may be reused.
+   */
+  writeChunks?(chunks: readonly Uint8Array[]): Promise<void>;
   /** TCP keep-alive, on streams that have it (tcp; not ipc). */
   setKeepAlive?(enable: boolean): void;
 }
@@ -70,5 +75,6 @@ export async function writeChunks(
   stream: ByteStream,
   chunks: readonly Uint8Array[],
 ): Promise<void> {
+  if (stream.writeChunks !== undefined) return stream.writeChunks(chunks);
   for (let i = 0; i < chunks.length; i++) await writeAll(stream, chunks[i]);
 }

@@ -25,7 +25,9 @@ interface NodeSocket {
   once(event: "connect", listener: () => void): void;
   once(event: "error", listener: (err: Error) => void): void;
   removeAllListeners(event: string): void;
-  write(data: Uint8Array, callback: (err?: Error | null) => void): boolean;
+  write(data: Uint8Array, callback?: (err?: Error | null) => void): boolean;
+  cork(): void;
+  uncork(): void;
   pause(): void;
   resume(): void;
   destroy(): void;
@@ -266,6 +268,20 @@ class NodeSocketStream implements ByteStream {
     if (this.ended) return Promise.reject(closedStream());
     return new Promise((resolve, reject) => {
       this.socket.write(data, (err) => err ? reject(err) : resolve(data.length));
+    });
+  }
+
+  /** One corked batch: Node hands every chunk to the OS in one writev. */
+  writeChunks(chunks: readonly Uint8Array[]): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.ended) return Promise.reject(closedStream());
+    const socket = this.socket;
+    return new Promise((resolve, reject) => {
+      socket.cork();
+      const last = chunks.length - 1;
+      for (let i = 0; i < last; i++) socket.write(chunks[i]);
+      socket.write(chunks[last], (err) => err ? reject(err) : resolve());
+      socket.uncork();
     });
   }
 
