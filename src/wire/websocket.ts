@@ -1,7 +1,7 @@
 /**
  * WebSocket (RFC 6455) as bytes: the opening handshake's HTTP messages and
  * the frame codec, for a ws transport that runs over a plain byte stream
- * (`Deno.connect`, `Deno.listen`) instead of a platform `WebSocket`.
+ * (a tcp connection or listener) instead of a platform `WebSocket`.
  *
  * ```
  * byte 0   FIN(1) RSV1-3(3) opcode(4)
