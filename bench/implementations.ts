@@ -16,7 +16,7 @@ import type { Argv, Launch } from "./protocol.ts";
 
 /** One case to measure; each implementation reads the fields it needs. */
 export interface Work {
-  transport: "tcp" | "ipc" | "inproc";
+  transport: "tcp" | "ipc" | "inproc" | "ws";
   /** Where the server binds (tcp port 0 / `*`, or an ipc path); unused for inproc. */
   endpoint: string;
   size: number;

@@ -51,7 +51,7 @@ installed) and a raw Deno tcp floor. A full run takes about 4 minutes on
   --quick            tcp PUSH→PULL at 64 B and 64 KiB, this library and
                      zeromq.js only, shorter windows (well under a minute)
   --sizes LIST       PUSH→PULL message sizes (default 64,1KiB,64KiB,1MiB)
-  --transport LIST   PUSH→PULL transports (default tcp,ipc,inproc)
+  --transport LIST   PUSH→PULL transports (default tcp,ipc,inproc,ws)
   --suites LIST      push-pull,curve,handshake,pub-sub,latency,memory,
                      connections (default all)
   --runs N           runs per implementation and case; median and spread
@@ -80,7 +80,7 @@ const ALL_SUITES: Suite[] = [
 /** Peers of the connections suite. */
 const PEERS = [1000, 10_000];
 const ALL_SIZES = [64, 1024, 64 * 1024, 1024 * 1024];
-const ALL_TRANSPORTS = ["tcp", "ipc", "inproc"] as const;
+const ALL_TRANSPORTS = ["tcp", "ipc", "inproc", "ws"] as const;
 const SUBSCRIBERS = [1, 10, 100];
 const root = new URL("../", import.meta.url).pathname;
 
@@ -88,7 +88,7 @@ interface Settings {
   quick: boolean;
   suites: Suite[];
   sizes: number[];
-  transports: ("tcp" | "ipc" | "inproc")[];
+  transports: (typeof ALL_TRANSPORTS[number])[];
   runs: number;
   warmupMs: number;
   durationMs: number;
@@ -139,7 +139,7 @@ function parseSettings(args: string[]): Settings | null {
         if (!(ALL_TRANSPORTS as readonly string[]).includes(t)) {
           throw new Error(`unknown transport ${t}`);
         }
-        return t as "tcp" | "ipc" | "inproc";
+        return t as typeof ALL_TRANSPORTS[number];
       })
       : quick
       ? ["tcp"]
@@ -199,6 +199,8 @@ function planCases(settings: Settings, c: Implementation | null): Case[] {
           ? quickImpls
           : transport === "tcp"
           ? withC([zmtp, zeromqJs, floor])
+          : transport === "ws"
+          ? [zmtp, zeromqJs] // Debian's libzmq has no ws (a draft transport there)
           : withC([zmtp, zeromqJs]);
         cases.push({
           suite: "push-pull",
@@ -289,6 +291,7 @@ let ipcCounter = 0;
 
 function endpointFor(work: Work): string {
   if (work.transport === "tcp") return "tcp://127.0.0.1:*";
+  if (work.transport === "ws") return "ws://127.0.0.1:*/thr";
   if (work.transport === "ipc") return `ipc://${ipcDir}/s${ipcCounter++}.sock`;
   return "";
 }
