@@ -13,7 +13,7 @@ if (ignore) console.log("NOTE: udp tests skipped: Deno's UDP API needs --unstabl
 
 /** Sends until the dish has one (udp is lossy and the first datagrams may race the bind). */
 async function firstOf(radio: Radio, dish: Dish, group: string): Promise<Uint8Array[]> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 250; i++) {
     await radio.send(`probe`, { group });
     try {
       return await dish.receive({ signal: AbortSignal.timeout(20) });
