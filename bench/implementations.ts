@@ -132,6 +132,20 @@ export const zmtp: Implementation = {
   },
 };
 
+/**
+ * This library's ws bind side on the platform's WebSocket: the receiver
+ * takes its peers through `Deno.serve` + `acceptWebSocket`
+ * (`Deno.upgradeWebSocket`) instead of our own RFC 6455 framing over
+ * `Deno.listen`. ws cases only: it shows which bind side is faster.
+ */
+export const zmtpAccept: Implementation = {
+  name: "zmtp, bind via Deno.upgradeWebSocket",
+  key: "zmtp-accept",
+  launch: {
+    throughput: pair(deno(`${programs}zmtp_thr.ts`), "receiver-accept", "sender"),
+  },
+};
+
 /** zeromq.js 6.8.0: Node processes (inproc: one process, as the inproc transport requires). */
 export const zeromqJs: Implementation = {
   name: "zeromq.js 6.8.0 (Node)",

@@ -24,6 +24,7 @@ import {
   type Work,
   zeromqJs,
   zmtp,
+  zmtpAccept,
   zmtpConnectionsServer,
 } from "./implementations.ts";
 import { chartsOf } from "./charts.ts";
@@ -51,7 +52,8 @@ installed) and a raw Deno tcp floor. A full run takes about 9 minutes on
   --quick            tcp PUSH→PULL at 64 B and 64 KiB, this library and
                      zeromq.js only, shorter windows (well under a minute)
   --sizes LIST       PUSH→PULL message sizes (default 64,1KiB,64KiB,1MiB)
-  --transport LIST   PUSH→PULL transports (default tcp,ipc,inproc,ws)
+  --transport LIST   PUSH→PULL transports (default tcp,ipc,inproc,ws; ws at
+                     64 B and 64 KiB unless --sizes is given)
   --suites LIST      push-pull,curve,handshake,pub-sub,latency,memory,
                      connections (default all)
   --runs N           runs per implementation and case; median and spread
@@ -81,6 +83,8 @@ const ALL_SUITES: Suite[] = [
 const PEERS = [1000, 10_000];
 const ALL_SIZES = [64, 1024, 64 * 1024, 1024 * 1024];
 const ALL_TRANSPORTS = ["tcp", "ipc", "inproc", "ws"] as const;
+/** ws rows in a full run: the sizes issue 13 asks for. */
+const WS_SIZES = [64, 64 * 1024];
 const SUBSCRIBERS = [1, 10, 100];
 const root = new URL("../", import.meta.url).pathname;
 
@@ -88,7 +92,7 @@ interface Settings {
   quick: boolean;
   suites: Suite[];
   sizes: number[];
-  transports: (typeof ALL_TRANSPORTS[number])[];
+  transports: ("tcp" | "ipc" | "inproc" | "ws")[];
   runs: number;
   warmupMs: number;
   durationMs: number;
@@ -98,6 +102,8 @@ interface Settings {
   render: string | undefined;
   /** True when nothing was selected or shortened: the run may replace RESULTS.md. */
   full: boolean;
+  /** True when --sizes chose the sizes (ws then uses them too). */
+  sizesGiven: boolean;
 }
 
 function parseSettings(args: string[]): Settings | null {
@@ -139,7 +145,7 @@ function parseSettings(args: string[]): Settings | null {
         if (!(ALL_TRANSPORTS as readonly string[]).includes(t)) {
           throw new Error(`unknown transport ${t}`);
         }
-        return t as typeof ALL_TRANSPORTS[number];
+        return t as "tcp" | "ipc" | "inproc" | "ws";
       })
       : quick
       ? ["tcp"]
@@ -151,6 +157,7 @@ function parseSettings(args: string[]): Settings | null {
     json: values.json,
     render: values.render,
     full: false,
+    sizesGiven: values.sizes !== undefined,
   };
   settings.full = !quick && values.sizes === undefined && values.transport === undefined &&
     values.suites === undefined && values.runs === undefined && values.warmup === undefined &&
@@ -194,13 +201,15 @@ function planCases(settings: Settings, c: Implementation | null): Case[] {
   ) => (c !== null && !settings.quick ? [...impls, c] : impls);
   if (settings.suites.includes("push-pull")) {
     for (const transport of settings.transports) {
-      for (const size of settings.sizes) {
+      // ws: 64 B and 64 KiB unless --sizes says otherwise.
+      const sizes = transport === "ws" && !settings.sizesGiven ? WS_SIZES : settings.sizes;
+      for (const size of sizes) {
         const impls = settings.quick
           ? quickImpls
           : transport === "tcp"
           ? withC([zmtp, zeromqJs, floor])
-          : transport === "ws"
-          ? [zmtp, zeromqJs] // Debian's libzmq has no ws (a draft transport there)
+          : transport === "ws" // Debian's libzmq (the C rows) is built without ws
+          ? [zmtp, zmtpAccept, zeromqJs]
           : withC([zmtp, zeromqJs]);
         cases.push({
           suite: "push-pull",
@@ -291,8 +300,8 @@ let ipcCounter = 0;
 
 function endpointFor(work: Work): string {
   if (work.transport === "tcp") return "tcp://127.0.0.1:*";
-  if (work.transport === "ws") return "ws://127.0.0.1:*/thr";
   if (work.transport === "ipc") return `ipc://${ipcDir}/s${ipcCounter++}.sock`;
+  if (work.transport === "ws") return "ws://127.0.0.1:*/bench";
   return "";
 }
 
@@ -439,6 +448,26 @@ function checkTargets(rows: Row[]): Target[] {
       `${pattern === "reqrep" ? "REQ/REP" : "DEALER/ROUTER"} p50: zeromq.js ÷ zmtp`,
       ratio(find("latency", "zmtp", { pattern }), find("latency", "zeromq.js", { pattern }), true),
       "≥ 1.0 (p50 ≤ zeromq.js)",
+      (v) => v >= 1,
+    ));
+  }
+  targets.push(target(
+    "ws 64 B: zmtp ÷ zeromq.js (both over ws)",
+    ratio(thr("zmtp", "ws", 64), thr("zeromq.js", "ws", 64)),
+    "≥ 5",
+    (v) => v >= 5,
+  ));
+  targets.push(target(
+    "64 B: zmtp ws ÷ zmtp tcp",
+    ratio(thr("zmtp", "ws", 64), thr("zmtp", "tcp", 64)),
+    "≥ 0.5",
+    (v) => v >= 0.5,
+  ));
+  for (const size of [64, 65536]) {
+    targets.push(target(
+      `ws ${formatSize(size)} bind: own framing over Deno.listen ÷ Deno.upgradeWebSocket`,
+      ratio(thr("zmtp", "ws", size), thr("zmtp-accept", "ws", size)),
+      "≥ 1 (the bind keeps the faster)",
       (v) => v >= 1,
     ));
   }

@@ -198,7 +198,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   /** See {@link SocketOptions.wssHostname}. */
   wssHostname: string | null = DEFAULT_OPTIONS.wssHostname;
 
-  /** The context whose `inproc://` names this socket uses. */
+  /** The context whose in-process endpoint names this socket uses. */
   readonly context: Context;
   /** The ZMTP socket type, e.g. `PUSH`. */
   readonly type: ZmtpSocketType;
@@ -362,10 +362,10 @@ export abstract class SocketBase implements AsyncIterable<Message> {
 
   /**
    * Stops listening on an endpoint, named as `lastEndpoint` reported it
-   * (for `tcp://host:*`, the real port: the wildcard form is `ENOENT`, as
+   * (for a wildcard port, the real one: the wildcard form is `ENOENT`, as
    * in libzmq), and closes the connections accepted there. Resolves once
-   * the address is free to be bound again (for ipc: once the socket file
-   * is removed).
+   * the address is free to be bound again (a Unix socket file is removed
+   * by then).
    */
   unbind(endpoint: string): Promise<void> {
     try {
@@ -684,7 +684,6 @@ export abstract class SocketBase implements AsyncIterable<Message> {
     // Settings (high-water marks, linger, reconnection, …) are read through
     // to the socket itself; the methods are the socket's private ones.
     const methods: Pick<SocketCore, CoreMethod> = {
-      inproc: this.context.inproc,
       newPipe: (endpoint) => this.newPipe(endpoint),
       attachPipe: (pipe) => this.attachPipe(pipe),
       detachPipe: (pipe) => this.removePipe(pipe),
@@ -872,7 +871,6 @@ export interface SocketCore extends TransportSocket {
 
 /** The members of a {@link SocketCore} that are not the socket's public settings. */
 type CoreMethod =
-  | "inproc"
   | "newPipe"
   | "attachPipe"
   | "detachPipe"

@@ -5,6 +5,9 @@
  *   counts `--size`-byte messages through the window and prints `{"result"}`.
  * - `--role sender`: PUSH connects to `--endpoint` and sends until killed.
  * - `--role inproc`: both in this process over `inproc://`.
+ * - `--role receiver-accept`: as receiver, but the PULL takes its ws peers
+ *   through `Deno.serve` and `acceptWebSocket` (Deno.upgradeWebSocket)
+ *   instead of binding; prints `{"endpoint": "ws://127.0.0.1:port/bench"}`.
  *
  * `--mechanism curve` makes the PULL a CURVE server and the PUSH its client
  * (keys: curve_keys.json, libzmq's test keys).
@@ -53,6 +56,15 @@ if (flags.role === "receiver") {
   const pull = new Pull(serverSecurity);
   await pull.bind(flags.endpoint);
   say({ endpoint: pull.lastEndpoint });
+  await receive(pull);
+  Deno.exit(0);
+} else if (flags.role === "receiver-accept") {
+  const pull = new Pull(serverSecurity);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (request) => pull.acceptWebSocket(request),
+  );
+  say({ endpoint: `ws://127.0.0.1:${server.addr.port}/bench` });
   await receive(pull);
   Deno.exit(0);
 } else if (flags.role === "sender") {

@@ -62,7 +62,7 @@ export class LoadBalancer {
 
   /** True when some pipe has room. */
   get hasRoom(): boolean {
-    return this.slots.size > 0;
+    return this.end.next !== this.end;
   }
 
   /**
@@ -70,7 +70,8 @@ export class LoadBalancer {
    * full (or there is none), in which case the caller waits.
    */
   send(msg: PipeItem): boolean {
-    while (this.slots.size > 0) {
+    const end = this.end;
+    while (end.next !== end) {
       let slot = this.current;
       if (slot.pipe === null) slot = this.current = slot.next;
       const pipe = slot.pipe!;

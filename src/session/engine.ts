@@ -13,7 +13,7 @@
  */
 
 import type { Timer } from "../timer.ts";
-import { type ByteStream, isClosedError } from "../transport/byte_stream.ts";
+import { type ByteStream, isClosedError, writeChunks } from "../transport/byte_stream.ts";
 import type { Message } from "../message.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import type { WireAdapter } from "../wire/adapter.ts";
@@ -61,7 +61,7 @@ import {
   type Mechanism,
 } from "../mechanism/mechanism.ts";
 import { StorageTagger } from "../pipe/properties.ts";
-import { EngineBase } from "./engine_base.ts";
+import { EngineBase, handshakeFailureOf } from "./engine_base.ts";
 
 const utf8 = new TextEncoder();
 
@@ -203,12 +203,12 @@ export class Engine extends EngineBase implements FrameSink {
    * @param address the peer's address, for events and ZAP
    */
   constructor(
-    stream: ByteStream,
+    private readonly stream: ByteStream,
     private readonly config: EngineConfig,
     handler: EngineHandler,
-    address: string,
+    readonly address: string,
   ) {
-    super(stream, handler, address);
+    super(handler);
     this.mechanism = config.mechanism;
     this.decoder = new FrameDecoder(config.maxMessageSize);
     this.decoder.maxCommandSize = MAX_HANDSHAKE_COMMAND;
@@ -573,11 +573,17 @@ export class Engine extends EngineBase implements FrameSink {
     this.scheduleFlush();
   }
 
-  /** EngineBase: our commands, then queued messages, encoded into one batch. */
-  protected takeOutput(): Uint8Array[] {
+  /** EngineBase: our commands, then queued messages, encoded into one batch and written. */
+  protected writeBatch(): Promise<void> | null {
     const encoder = this.encoder;
     this.encodeBatch(encoder);
-    return encoder.take();
+    const chunks = encoder.take();
+    return chunks.length === 0 ? null : writeChunks(this.stream, chunks);
+  }
+
+  /** EngineBase: closes the byte stream. */
+  protected closeTransport(): void {
+    this.stream.close();
   }
 
   /** EngineBase: a write failed. */
@@ -714,14 +720,4 @@ export class Engine extends EngineBase implements FrameSink {
     if (!this.ready && !requested) stop.handshakeFailure = handshakeFailureOf(stop.error);
     this.handler.onStopped(this, stop);
   }
-}
-
-/**
- * The kind of a handshake that ended with `error` (undefined: the connection
- * dropped), as libzmq reports it: a timeout or a lost connection is "other";
- * a peer that broke the protocol is "protocol".
- */
-function handshakeFailureOf(error: unknown): HandshakeFailure {
-  if (error instanceof HandshakeError) return error.kind;
-  return error === undefined ? "other" : "protocol";
 }

@@ -2,17 +2,16 @@
  * What every engine shares (libzmq's stream_engine_base_t): serving one
  * pipe, pausing reads while the pipe's inbound queue is full, writing the
  * pipe's outbound queue in batches (one flush per burst, not per message),
- * lingering, and tearing down. The ZMTP engine and STREAM's raw engine say
- * only how bytes become messages and back; an engine for a message
- * transport (one ZMTP frame per WebSocket message) overrides
- * {@link EngineBase.writeChunks} too.
+ * lingering, and tearing down. The ZMTP, raw (STREAM) and WebSocket
+ * engines say only how messages become bytes or frames and back
+ * ({@link EngineBase.writeBatch}) and how their transport closes.
  *
  * @module
  */
 
 import { nextTurn } from "../timer.ts";
 import type { Pipe } from "../pipe/pipe.ts";
-import { type ByteStream, writeAll } from "../transport/byte_stream.ts";
+import { HandshakeError, type HandshakeFailure } from "../mechanism/mechanism.ts";
 import type { EngineHandler, SessionEngine } from "./engine.ts";
 import { DrainWaiters } from "./output.ts";
 
@@ -37,23 +36,23 @@ export abstract class EngineBase implements SessionEngine {
    */
   protected yieldAfterWrite = true;
 
-  /**
-   * @param stream the connection's bytes
-   * @param handler the session that owns this engine
-   * @param address the peer's address, for events
-   */
-  constructor(
-    protected readonly stream: ByteStream,
-    protected readonly handler: EngineHandler,
-    readonly address: string,
-  ) {}
+  /** @param handler the session that owns this engine */
+  constructor(protected readonly handler: EngineHandler) {}
 
+  /** The peer's address, for events. */
+  abstract readonly address: string;
   /** Starts the engine; the outcome goes to its handler. */
   abstract start(): void;
   /** Closes the connection now (our decision: not reported as a disconnection). */
   abstract close(): void;
-  /** The next batch of bytes to write (empty when nothing is queued). */
-  protected abstract takeOutput(): Uint8Array[];
+  /**
+   * Takes what is queued (our commands, then messages, up to a batch) and
+   * writes it; resolves once written. Null when nothing is queued: no
+   * promise is made for an empty batch.
+   */
+  protected abstract writeBatch(): Promise<void> | null;
+  /** Closes the transport under the engine (errors ignored by the caller). */
+  protected abstract closeTransport(): void;
   /** A write failed: end the engine. */
   protected abstract writeFailed(error: unknown): void;
 
@@ -72,7 +71,7 @@ export abstract class EngineBase implements SessionEngine {
   protected servePipe(pipe: Pipe): void {
     this.pipe = pipe;
     pipe.outbound.onData = this.scheduleFlush;
-    pipe.inbound.onSpace = this.wakeReader;
+    pipe.inbound.onSpace = this.wakeReadLoop;
   }
 
   /** Resolves once `pipe`'s inbound queue has room again (or the engine stopped). */
@@ -88,7 +87,7 @@ export abstract class EngineBase implements SessionEngine {
     return this.resumeReading !== null;
   }
 
-  private wakeReader = (): void => {
+  private wakeReadLoop = (): void => {
     const resume = this.resumeReading;
     this.resumeReading = null;
     resume?.();
@@ -108,9 +107,9 @@ export abstract class EngineBase implements SessionEngine {
   private async flushLoop(): Promise<void> {
     try {
       while (!this.stopped) {
-        const chunks = this.takeOutput();
-        if (chunks.length === 0) break;
-        await this.writeChunks(chunks);
+        const writing = this.writeBatch();
+        if (writing === null) break;
+        await writing;
         // A write to a local socket completes at once, so without a pause the
         // next batch would hold only what the producer queued in the few
         // microtasks since: many small writes. One event-loop turn lets a
@@ -126,11 +125,6 @@ export abstract class EngineBase implements SessionEngine {
     if (!this.hasPendingOutput) this.drainWaiters.release();
   }
 
-  /** Writes one batch, in order. */
-  protected async writeChunks(chunks: Uint8Array[]): Promise<void> {
-    for (let i = 0; i < chunks.length; i++) await writeAll(this.stream, chunks[i]);
-  }
-
   /**
    * Closes the connection and lets go of the pipe's notifications; wakes a
    * paused reader and everyone waiting for the output to drain. The caller
@@ -138,14 +132,24 @@ export abstract class EngineBase implements SessionEngine {
    */
   protected teardown(): void {
     try {
-      this.stream.close();
+      this.closeTransport();
     } catch { /* already closed */ }
     const pipe = this.pipe;
     if (pipe !== null) {
       pipe.outbound.onData = null;
       pipe.inbound.onSpace = null;
     }
-    this.wakeReader();
+    this.wakeReadLoop();
     this.drainWaiters.release();
   }
+}
+
+/**
+ * The kind of a handshake that ended with `error` (undefined: the connection
+ * dropped), as libzmq reports it: a timeout or a lost connection is "other";
+ * a peer that broke the protocol is "protocol".
+ */
+export function handshakeFailureOf(error: unknown): HandshakeFailure {
+  if (error instanceof HandshakeError) return error.kind;
+  return error === undefined ? "other" : "protocol";
 }

@@ -83,6 +83,8 @@ interface Source {
   timer: ReturnType<typeof setTimeout> | undefined;
   timerAt: number;
   spmrTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last SPMR went out (ms, performance.now()). */
+  spmrAt: number;
   lastHeard: number;
 }
 
@@ -190,6 +192,7 @@ export class PgmReceiver {
         timer: undefined,
         timerAt: Infinity,
         spmrTimer: undefined,
+        spmrAt: -Infinity,
         lastHeard: now,
       };
       this.#sources.set(key, source);
@@ -234,9 +237,6 @@ export class PgmReceiver {
     }
     this.#advanceTrail(source, data.trail);
     if (sqnBefore(sqn, source.next)) return; // duplicate, or from before we joined
-    if (sqnDistance(sqn, source.next) >= this.#options.windowSqns * 2 + 1024) {
-      return; // implausibly far ahead: not from the stream we follow
-    }
     this.#advanceLead(source, sqn);
     source.missing.delete(sqn);
     if (!source.window.has(sqn)) source.window.set(sqn, data.tsdu);
@@ -272,6 +272,11 @@ export class PgmReceiver {
   /** Packets up to `lead` exist: those not received are missing from now on. */
   #advanceLead(source: Source, lead: number): void {
     if (source.next === null || !sqnBefore(source.lead, lead)) return;
+    if (sqnDistance(lead, source.next) > this.#options.windowSqns * 2 + 1024) {
+      // Far beyond anything a window could bridge (we were cut off, or the
+      // packet lies): start again just before it, without a loop per packet.
+      this.#restartAt(source, lead);
+    }
     const now = performance.now();
     let sqn = (source.lead + 1) >>> 0;
     // Never hold more than a window's worth: the oldest go (received or not), as in OpenPGM.
@@ -305,13 +310,11 @@ export class PgmReceiver {
     if (next === null || !sqnBefore(next, trail)) return;
     if (sqnDistance(trail, next) > this.#options.windowSqns) {
       // Far behind the source: start again at its trail.
-      const lost = sqnDistance(trail, next);
-      source.window.clear();
-      source.missing.clear();
-      source.reader.reset();
-      source.next = trail;
-      if (sqnBefore(source.lead, trail)) source.lead = (trail - 1) >>> 0;
-      this.#events.lost(source.key, lost);
+      const lead = source.lead;
+      this.#restartAt(source, trail);
+      if (sqnBefore(trail, lead) && sqnDistance(lead, trail) <= this.#options.windowSqns) {
+        this.#advanceLead(source, lead);
+      }
       return;
     }
     this.#loseUpTo(source, trail);
@@ -324,6 +327,17 @@ export class PgmReceiver {
       if (!source.window.has(s)) source.window.set(s, LOST);
       source.missing.delete(s);
     }
+  }
+
+  /** Forgets the window and follows the stream from `sqn` (which is missing until it comes). */
+  #restartAt(source: Source, sqn: number): void {
+    const lost = sqnDistance(sqn, source.next!);
+    source.window.clear();
+    source.missing.clear();
+    source.reader.reset();
+    source.next = sqn;
+    source.lead = (sqn - 1) >>> 0;
+    this.#events.lost(source.key, lost);
   }
 
   /** Drops everything before `sqn`, received or not: the window is full. */
@@ -399,7 +413,9 @@ export class PgmReceiver {
       switch (missing.state) {
         case Repair.BackOff:
           if (source.nla === null) {
-            // No SPM yet, so nowhere to send a NAK: wait for one.
+            // No SPM yet, so nowhere to send a NAK: ask again (OpenPGM asks
+            // once) and wait for one.
+            if (now - source.spmrAt >= PGM_TIMING.nakRepeatInterval) this.#sendSpmr(source);
             missing.deadline = now + PGM_TIMING.nakRepeatInterval;
             continue;
           }
@@ -450,6 +466,7 @@ export class PgmReceiver {
 
   #sendSpmr(source: Source): void {
     if (this.#closed) return;
+    source.spmrAt = performance.now();
     const spmr = encodeSpmr({
       sourcePort: this.#link.port,
       destinationPort: source.header.sourcePort,

@@ -33,6 +33,9 @@ import {
   windowSqns,
 } from "./pgm_link.ts";
 
+/** Ms between SPMs at most while data flows without a pause. */
+const SPM_DURING_DATA = 1000;
+
 /** A source's settings (libzmq's socket options). */
 export interface PgmSourceOptions {
   /** ZMQ_RATE, kbit/s of original data. */
@@ -95,6 +98,7 @@ export class PgmSource {
   #lead = 0xffffffff;
   #trail = 0;
   #spmSqn = 0;
+  #lastSpm = 0;
   /** Index of the next heartbeat interval; -1 between heartbeat runs (ambient SPMs). */
   #heartbeat = -1;
   #spmTimer: ReturnType<typeof setTimeout> | undefined;
@@ -186,6 +190,10 @@ export class PgmSource {
     this.#lead = sqn;
     this.#rate.take(packet.length + IP_UDP_HEADER_SIZE);
     this.#link.multicast(packet);
+    // Data that never pauses for a heartbeat still carries an SPM each
+    // second (OpenPGM waits for the 30 s ambient one): a receiver whose
+    // SPMR or its answer was lost learns where to NAK without that wait.
+    if (performance.now() - this.#lastSpm >= SPM_DURING_DATA) this.#sendSpm(false);
     this.#restartHeartbeat();
   }
 
@@ -206,6 +214,7 @@ export class PgmSource {
       fin,
     }));
     this.#spmSqn = (this.#spmSqn + 1) >>> 0;
+    this.#lastSpm = performance.now();
   }
 
   #scheduleSpm(delay: number): void {

@@ -14,8 +14,9 @@
  */
 
 import { concatBytes } from "../message.ts";
-import { type ByteStream, isClosedError } from "../transport/byte_stream.ts";
+import { type ByteStream, isClosedError, writeChunks } from "../transport/byte_stream.ts";
 import type { PeerInfo } from "../pipe/pipe.ts";
+import { StorageTagger } from "../pipe/properties.ts";
 import type { EngineHandler, EngineStop } from "./engine.ts";
 import { EngineBase } from "./engine_base.ts";
 
@@ -38,11 +39,18 @@ export class RawEngine extends EngineBase {
    * @param handler the session that owns this engine
    * @param address the peer's address, for events
    */
-  constructor(stream: ByteStream, handler: EngineHandler, address: string) {
-    super(stream, handler, address);
+  constructor(
+    private readonly stream: ByteStream,
+    handler: EngineHandler,
+    readonly address: string,
+  ) {
+    super(handler);
     // Raw bytes are written as soon as they are queued.
     this.yieldAfterWrite = false;
   }
+
+  /** Peer-Address for the messages of this connection (libzmq gives STREAM messages one too). */
+  private tagger: StorageTagger | null = null;
 
   /** Attaches to the session's pipe at once (there is no handshake) and starts reading. */
   start(): void {
@@ -53,6 +61,7 @@ export class RawEngine extends EngineBase {
       address: this.address,
       zmtpMinor: 0,
     };
+    this.tagger = new StorageTagger(peer);
     this.servePipe(this.handler.onReady(this, peer));
     this.notify();
     this.scheduleFlush();
@@ -85,6 +94,7 @@ export class RawEngine extends EngineBase {
       const n = await stream.read(this.slab.subarray(start));
       if (n === null || this.stopped) return;
       this.slabUsed = start + n;
+      this.tagger!.tag(this.slab.buffer);
       pipe.inbound.push([this.slab.subarray(start, start + n)]);
     }
   }
@@ -93,7 +103,10 @@ export class RawEngine extends EngineBase {
   private notify(): void {
     const pipe = this.pipe;
     // A fresh array each time: the socket puts the connection id in front of it.
-    if (pipe !== null && !pipe.detached) pipe.inbound.push([new Uint8Array(0)]);
+    if (pipe === null || pipe.detached) return;
+    const empty = new Uint8Array(0);
+    this.tagger?.tag(empty.buffer);
+    pipe.inbound.push([empty]);
   }
 
   // ---- writing -------------------------------------------------------------
@@ -103,11 +116,22 @@ export class RawEngine extends EngineBase {
     this.stop(true, error);
   }
 
+  /** EngineBase: writes a batch of queued messages (see {@link takeBatch}). */
+  protected writeBatch(): Promise<void> | null {
+    const chunks = this.takeBatch();
+    return chunks.length === 0 ? null : writeChunks(this.stream, chunks);
+  }
+
+  /** EngineBase: closes the byte stream. */
+  protected closeTransport(): void {
+    this.stream.close();
+  }
+
   /**
-   * EngineBase: takes queued messages up to a batch: runs of small frames
-   * become one buffer, large frames stay as they are.
+   * Takes queued messages up to a batch: runs of small frames become one
+   * buffer, large frames stay as they are.
    */
-  protected takeOutput(): Uint8Array[] {
+  private takeBatch(): Uint8Array[] {
     const queue = this.pipe!.outbound;
     const chunks: Uint8Array[] = [];
     let small: Uint8Array[] = [];

@@ -17,8 +17,9 @@
  * @module
  */
 
-import { nextTurn, type Timer } from "../timer.ts";
-import { DrainWaiters } from "./output.ts";
+import type { Timer } from "../timer.ts";
+import { isClosedError } from "../transport/byte_stream.ts";
+import { EngineBase, handshakeFailureOf } from "./engine_base.ts";
 import type { Message } from "../message.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import { errorData, parseCommand, parseErrorReason } from "../wire/command.ts";
@@ -44,7 +45,6 @@ import {
 import {
   type FrameCodec,
   HandshakeError,
-  type HandshakeFailure,
   type HandshakeStep,
   type Mechanism,
 } from "../mechanism/mechanism.ts";
@@ -55,13 +55,10 @@ import {
   type EngineHandler,
   type EngineStop,
   MAX_HANDSHAKE_COMMAND,
-  type SessionEngine,
 } from "./engine.ts";
 
 /** Stop encoding into a batch once it holds this many bytes. */
 const BATCH_BYTES = 256 * 1024;
-/** After a write, fewer queued messages than this wait one event-loop turn for more. */
-const YIELD_BELOW = 256;
 /** How long a failing engine waits for its ERROR command to be written. */
 const ERROR_FLUSH_MS = 500;
 /** WebSocket close codes (RFC 6455 7.4.1). */
@@ -70,10 +67,9 @@ const CLOSE_PROTOCOL_ERROR = 1002;
 const CLOSE_TOO_BIG = 1009;
 
 /** One ZWS connection; see the module documentation. */
-export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
+export class WsEngine extends EngineBase implements FrameSink, ZwsControl {
   private readonly decoder: ZwsDecoder;
   private readonly mechanism: Mechanism;
-  private pipe: Pipe | null = null;
   private codec: FrameCodec | undefined;
   /** Records which storage holds this connection's frames (message properties); set when ready. */
   private tagger: StorageTagger | null = null;
@@ -86,8 +82,6 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
   /** Our own frames waiting for the next batch (handshake, ERROR, pongs, pings). */
   private control: ((channel: WsChannel) => void)[] = [];
   private ready = false;
-  private stopped = false;
-  private flushing = false;
   private held = false;
   private closeSent = false;
   /** True once the opening handshake is done: frames can be sent. */
@@ -97,7 +91,6 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
   private heartbeatDeadline: Timer | undefined;
   /** Counts arrivals; heartbeat timers compare it instead of reading a clock. */
   private reads = 0;
-  private readonly drainWaiters = new DrainWaiters();
 
   /**
    * @param channel the WebSocket connection, opening handshake not yet done
@@ -107,8 +100,9 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
   constructor(
     private readonly channel: WsChannel,
     private readonly config: EngineConfig,
-    private readonly handler: EngineHandler,
+    handler: EngineHandler,
   ) {
+    super(handler);
     this.mechanism = config.mechanism;
     this.decoder = new ZwsDecoder(this, this, config.maxMessageSize);
     this.decoder.maxCommandSize = MAX_HANDSHAKE_COMMAND;
@@ -127,17 +121,6 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
       }, this.config.handshakeInterval);
     }
     this.run().catch((err) => this.fail(err));
-  }
-
-  /** True while the engine has messages it has not yet written. */
-  get hasPendingOutput(): boolean {
-    return this.flushing || (this.pipe !== null && this.pipe.outbound.length > 0);
-  }
-
-  /** Resolves once everything queued so far is written, or the engine stopped. */
-  drained(): Promise<void> {
-    if (this.stopped || !this.hasPendingOutput) return Promise.resolve();
-    return this.drainWaiters.wait();
   }
 
   /** Closes the connection now (our decision: not reported as a disconnection). */
@@ -390,29 +373,21 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
 
   // ---- writing -----------------------------------------------------------
 
-  private scheduleFlush = (): void => {
-    if (this.flushing || this.stopped) return;
-    this.flushing = true;
-    queueMicrotask(this.flush);
-  };
-
-  private flush = (): void => {
-    this.flushLoop().catch((err) => this.fail(err));
-  };
-
-  private async flushLoop(): Promise<void> {
+  /** EngineBase: our frames, then queued messages, into the channel; one flush per batch. */
+  protected writeBatch(): Promise<void> | null {
     const channel = this.channel;
-    try {
-      while (!this.stopped) {
-        this.encodeBatch(channel);
-        if (channel.queuedBytes === 0) break;
-        await channel.flush();
-        if (this.pipe !== null && this.pipe.outbound.length < YIELD_BELOW) await nextTurn();
-      }
-    } finally {
-      this.flushing = false;
-    }
-    if (!this.hasPendingOutput) this.drainWaiters.release();
+    this.encodeBatch(channel);
+    return channel.queuedBytes === 0 ? null : channel.flush();
+  }
+
+  /** EngineBase: closes the WebSocket. */
+  protected closeTransport(): void {
+    this.channel.close();
+  }
+
+  /** EngineBase: a write failed. */
+  protected writeFailed(error: unknown): void {
+    this.fail(error);
   }
 
   private encodeBatch(channel: WsChannel): void {
@@ -498,36 +473,10 @@ export class WsEngine implements FrameSink, ZwsControl, SessionEngine {
     clearTimeout(this.handshakeTimer);
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.heartbeatDeadline);
-    try {
-      this.channel.close();
-    } catch { /* already closed */ }
-    const pipe = this.pipe;
-    if (pipe !== null) {
-      pipe.outbound.onData = null;
-      pipe.inbound.onSpace = null;
-    }
-    this.drainWaiters.release();
+    this.teardown();
     const stop: EngineStop = { wasReady: this.ready, requested };
     if (error !== undefined && !isClosedError(error)) stop.error = error;
     if (!this.ready && !requested) stop.handshakeFailure = handshakeFailureOf(stop.error);
     this.handler.onStopped(this, stop);
   }
-}
-
-/** Errors that only mean "the connection went away" (by name: no `Deno` in a browser). */
-const CLOSED_ERRORS = new Set([
-  "BadResource",
-  "Interrupted",
-  "ConnectionReset",
-  "BrokenPipe",
-  "UnexpectedEof",
-]);
-
-function isClosedError(err: unknown): boolean {
-  return err instanceof Error && CLOSED_ERRORS.has(err.name);
-}
-
-function handshakeFailureOf(error: unknown): HandshakeFailure {
-  if (error instanceof HandshakeError) return error.kind;
-  return error === undefined ? "other" : "protocol";
 }

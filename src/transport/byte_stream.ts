@@ -64,3 +64,11 @@ export async function writeAll(stream: ByteStream, chunk: Uint8Array): Promise<v
     offset += await stream.write(offset === 0 ? chunk : chunk.subarray(offset));
   }
 }
+
+/** Writes `chunks` completely, in order. */
+export async function writeChunks(
+  stream: ByteStream,
+  chunks: readonly Uint8Array[],
+): Promise<void> {
+  for (let i = 0; i < chunks.length; i++) await writeAll(stream, chunks[i]);
+}

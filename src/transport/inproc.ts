@@ -50,19 +50,19 @@ export const inprocTransport: Transport<InprocEndpoint> = {
   },
 
   bind(endpoint: InprocEndpoint, socket: TransportSocket): Promise<Binding> {
-    socket.inproc.bind(endpoint.name, endpoint.text, socket);
+    socket.context.inproc.bind(endpoint.name, endpoint.text, socket);
     return Promise.resolve({
       endpoint: endpoint.text,
       // As libzmq: the name is released; pipes already made stay connected.
       close: () => {
-        socket.inproc.unbind(endpoint.name, socket);
+        socket.context.inproc.unbind(endpoint.name, socket);
         return RESOLVED;
       },
     });
   },
 
   connect(endpoint: InprocEndpoint, socket: TransportSocket): Connection {
-    const pipe = socket.inproc.connect(endpoint.name, endpoint.text, socket);
+    const pipe = socket.context.inproc.connect(endpoint.name, endpoint.text, socket);
     // Only the pipe this socket connected: a binder cannot disconnect its peers (as libzmq).
     return { stop: () => socket.detachPipe(pipe) };
   },

@@ -56,7 +56,8 @@
 import { zmqError } from "../errors.ts";
 import type { SessionOwner } from "../session/session.ts";
 import type { ZmtpSocketType } from "../wire/socket_types.ts";
-import type { InprocRegistry, InprocSocket } from "./inproc.ts";
+import type { Context } from "../context.ts";
+import type { InprocSocket } from "./inproc.ts";
 import { epgmTransport, pgmTransport } from "./epgm.ts";
 import { inprocTransport } from "./inproc.ts";
 import { ipcTransport } from "./ipc.ts";
@@ -80,8 +81,8 @@ export interface TransportSocket extends SessionOwner, InprocSocket, SocksOption
   /** libzmq's ZMQ_IPV6: `*` binds both IPv4 and IPv6. */
   readonly ipv6: boolean;
   readonly type: ZmtpSocketType;
-  /** The socket's context's inproc names. */
-  readonly inproc: InprocRegistry;
+  /** The socket's context: what in-process transports share. */
+  readonly context: Context;
   /** Throws `EINVAL` when the security options cannot work (for transports that run a mechanism). */
   checkSecurity(): void;
   /** Largest accepted frame (for transports that decode frames themselves). */

@@ -1,7 +1,7 @@
 /**
  * WebSocket (RFC 6455) as bytes: the opening handshake's HTTP messages and
  * the frame codec, for a ws transport that runs over a plain byte stream
- * (`Deno.connect`, `Deno.listen`) instead of a platform `WebSocket`.
+ * (a tcp connection or listener) instead of a platform `WebSocket`.
  *
  * ```
  * byte 0   FIN(1) RSV1-3(3) opcode(4)
@@ -260,27 +260,33 @@ function listHas(value: string | undefined, token: string): boolean {
  * over the aligned middle.
  */
 export function applyMask(buf: Uint8Array, start: number, end: number, mask: number): void {
-  const m0 = mask >>> 24, m1 = (mask >>> 16) & 0xff, m2 = (mask >>> 8) & 0xff, m3 = mask & 0xff;
-  const bytes = [m0, m1, m2, m3];
-  let i = start;
-  // Bytes up to a 4-byte boundary of the underlying buffer.
-  while (i < end && ((buf.byteOffset + i) & 3) !== 0) {
-    buf[i] ^= bytes[(i - start) & 3];
-    i++;
+  if (end - start < WORD_MASK_MIN) {
+    maskBytes(buf, start, end, mask, 0);
+    return;
   }
+  // Bytes up to a 4-byte boundary of the underlying buffer, then whole words.
+  const lead = Math.min(end - start, (4 - ((buf.byteOffset + start) & 3)) & 3);
+  maskBytes(buf, start, start + lead, mask, 0);
+  let i = start + lead;
   const words = (end - i) >>> 2;
-  if (words > 0) {
-    const phase = (i - start) & 3;
-    // The mask as it lines up from here, in the platform's byte order (little-endian).
-    const word = bytes[phase] | bytes[(phase + 1) & 3] << 8 | bytes[(phase + 2) & 3] << 16 |
-      bytes[(phase + 3) & 3] << 24;
-    const view = new Int32Array(buf.buffer, buf.byteOffset + i, words);
-    for (let w = 0; w < words; w++) view[w] ^= word;
-    i += words * 4;
-  }
-  while (i < end) {
-    buf[i] ^= bytes[(i - start) & 3];
-    i++;
+  // The mask as it lines up from here, rotated, in little-endian word order.
+  const rotated = lead === 0 ? mask : ((mask << (lead * 8)) | (mask >>> (32 - lead * 8))) >>> 0;
+  const word =
+    ((rotated & 0xff) << 24 | (rotated >>> 8 & 0xff) << 16 | (rotated >>> 16 & 0xff) << 8 |
+      rotated >>> 24) | 0;
+  const view = new Int32Array(buf.buffer, buf.byteOffset + i, words);
+  for (let w = 0; w < words; w++) view[w] ^= word;
+  i += words * 4;
+  maskBytes(buf, i, end, mask, (i - start) & 3);
+}
+
+/** Payloads shorter than this are masked a byte at a time (a word view costs more). */
+const WORD_MASK_MIN = 64;
+
+/** XORs `buf[start..end)` with the mask, mask byte `phase` applying at `start`. */
+function maskBytes(buf: Uint8Array, start: number, end: number, mask: number, phase: number): void {
+  for (let i = start, k = phase; i < end; i++, k = (k + 1) & 3) {
+    buf[i] ^= mask >>> (24 - k * 8);
   }
 }
 
@@ -610,6 +616,8 @@ export class WsFrameDecoder {
 
 // ---- frames: encoding ------------------------------------------------------------
 
+/** The batch buffer grows up to this size and stays; larger ones are dropped after use. */
+const KEPT_BATCH_BYTES = 1024 * 1024;
 /** Payloads this large go out as chunks of their own when not masked (no copy). */
 const DIRECT_WRITE_THRESHOLD = 32 * 1024;
 
@@ -679,6 +687,8 @@ export class WsFrameEncoder {
   /** Returns the encoded chunks, to be written in order, and starts over. */
   take(): Uint8Array[] {
     this.cut();
+    // A buffer grown for one huge masked frame is not kept.
+    if (this.buf.length > KEPT_BATCH_BYTES) this.buf = new Uint8Array(KEPT_BATCH_BYTES);
     const chunks = this.chunks;
     this.chunks = [];
     this.mark = 0;
@@ -736,7 +746,10 @@ export class WsFrameEncoder {
   private ensure(room: number): void {
     if (this.pos + room <= this.buf.length) return;
     this.cut();
-    this.buf = new Uint8Array(Math.max(this.buf.length, room));
+    // Chunks already cut keep the old buffer alive until written; the new
+    // one is kept after take(), so it is sized for a whole batch of such
+    // frames, not just this one (a masked 64 KiB body is copied in).
+    this.buf = new Uint8Array(Math.max(Math.min(this.buf.length * 2, KEPT_BATCH_BYTES), room));
     this.mark = 0;
     this.pos = 0;
   }

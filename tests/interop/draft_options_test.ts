@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { Dealer, Router, XSubscriber } from "../../mod.ts";
+import { Dealer, Router, Subscriber, XPublisher, XSubscriber } from "../../mod.ts";
 import { texts, within } from "../helpers.ts";
 import { LibzmqPeer } from "./libzmq.ts";
 
@@ -161,5 +161,62 @@ Deno.test("ONLY_FIRST_SUBSCRIBE: libzmq's XPUB, like ours, subscribes from a lat
     } finally {
       xsub.close();
     }
+  }
+});
+
+const ZMQ_XPUB_MANUAL_LAST_VALUE = 98;
+const ZMQ_SUBSCRIBE = 6;
+
+Deno.test("XPUB_MANUAL_LAST_VALUE: libzmq's XPUB, like ours, sends the next message to the newcomer only", async () => {
+  await using peer = await LibzmqPeer.start();
+  const theirs = await peer.socket("XPublisher");
+  await theirs.call("setInt32Option", ZMQ_XPUB_MANUAL_LAST_VALUE, 1);
+  const theirEndpoint = await theirs.bind("tcp://127.0.0.1:*");
+  const ours = new XPublisher({ xpubManualLastValue: true });
+  await ours.bind("tcp://127.0.0.1:*");
+  const subs = [new Subscriber(), new Subscriber(), new Subscriber(), new Subscriber()];
+  const [oldToTheirs, newToTheirs, oldToOurs, newToOurs] = subs;
+  try {
+    // An old subscriber first, subscribed manually, then a newcomer.
+    for (
+      const [sub, endpoint] of [[oldToTheirs, theirEndpoint], [
+        oldToOurs,
+        ours.lastEndpoint!,
+      ]] as const
+    ) {
+      sub.subscribe("t");
+      sub.connect(endpoint);
+    }
+    await theirs.receive();
+    await theirs.call("setStringOption", ZMQ_SUBSCRIBE, "t");
+    await recv(ours.receive());
+    ours.subscribe("t");
+    for (
+      const [sub, endpoint] of [[newToTheirs, theirEndpoint], [
+        newToOurs,
+        ours.lastEndpoint!,
+      ]] as const
+    ) {
+      sub.subscribe("t");
+      sub.connect(endpoint);
+    }
+    await theirs.receive();
+    await theirs.call("setStringOption", ZMQ_SUBSCRIBE, "t");
+    await recv(ours.receive());
+    ours.subscribe("t");
+    await theirs.send("t last value");
+    await theirs.send("t next");
+    await ours.send("t last value");
+    await ours.send("t next");
+    for (const sub of [newToTheirs, newToOurs]) {
+      assert.deepEqual(texts(await recv(sub.receive())), ["t last value"]);
+      assert.deepEqual(texts(await recv(sub.receive())), ["t next"]);
+    }
+    for (const sub of [oldToTheirs, oldToOurs]) {
+      assert.deepEqual(texts(await recv(sub.receive())), ["t next"]);
+    }
+  } finally {
+    for (const sub of subs) sub.close();
+    ours.close();
   }
 });

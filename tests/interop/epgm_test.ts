@@ -53,6 +53,44 @@ async function transfer(
   }
 }
 
+/**
+ * A subscriber that starts while the publisher is mid-stream: it must
+ * begin at a message boundary and miss nothing after it.
+ */
+async function lateJoin(publisher: Library, subscriber: Library): Promise<Record<string, number>> {
+  const net = await PgmNet.create(2);
+  try {
+    await net.setLoss(0, PORT, 10);
+    await net.setLoss(1, PORT, 10);
+    // 1 Mbit/s: 250 messages of 1500 bytes take about 3 s.
+    const messages = { count: 250, size: 1500, parts: 1, rate: 1000 };
+    const pub = await startPeer(net, 0, publisher, "pub", { ...messages, startDelay: 0, hold: 30 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const sub = await startPeer(net, 1, subscriber, "sub", {
+      ...messages,
+      untilLast: true,
+      timeout: 20,
+    });
+    try {
+      return await sub.result;
+    } finally {
+      pub.kill();
+      sub.kill();
+      await pub.result.catch(() => {});
+    }
+  } finally {
+    await net.close();
+  }
+}
+
+function assertJoinedLate(report: Record<string, number>): void {
+  assert.ok(report.firstSeq > 0, `joined late: ${JSON.stringify(report)}`);
+  assert.equal(report.lastSeq, 249, JSON.stringify(report));
+  assert.equal(report.received, 250 - report.firstSeq, JSON.stringify(report));
+  assert.equal(report.bad, 0);
+  assert.equal(report.gaps, 0);
+}
+
 /** 300 two-part messages of 3000 bytes (3 TPDUs each), and 4 of 70 000 bytes. */
 const MIXED = { count: 300, size: 3000, parts: 2 };
 const LARGE = { count: 4, size: 70_000, parts: 3 };
@@ -88,6 +126,15 @@ Deno.test({
   async fn() {
     assertComplete(await transfer("libzmq", "this", LARGE), LARGE);
     assertComplete(await transfer("this", "libzmq", LARGE), LARGE);
+  },
+});
+
+Deno.test({
+  name: "epgm interop: a late subscriber starts at a whole message (SPMR, join) both ways",
+  ignore: skip !== null,
+  async fn() {
+    assertJoinedLate(await lateJoin("libzmq", "this"));
+    assertJoinedLate(await lateJoin("this", "libzmq"));
   },
 });
 

@@ -374,3 +374,42 @@ Deno.test("ws: a libzmq SUB reaches our PUB mounted in Deno.serve with acceptWeb
   pub.close();
   await server.shutdown();
 });
+
+Deno.test("ws: subscriptions inside CURVE boxes reach libzmq's PUB and come from libzmq's SUB", async () => {
+  await using peer = await LibzmqPeer.start();
+  const server = await peer.curveKeyPair();
+  const client = curveKeyPair();
+  const pub = await peer.socket("Publisher", {
+    curveServer: true,
+    curveSecretKey: server.secretKey,
+  });
+  const sub = new Subscriber({
+    curveServerKey: server.publicKey,
+    curvePublicKey: client.publicKey,
+    curveSecretKey: client.secretKey,
+  });
+  sub.subscribe("A");
+  sub.connect(await pub.bind(WS));
+  await untilSubscribed(pub, sub, "A");
+  await pub.send(["B", "no"]);
+  await pub.send(["A", "boxed"]);
+  assert.deepEqual(await afterProbes(sub), ["A", "boxed"]);
+  sub.close();
+  await pub.close();
+
+  const keys = curveKeyPair();
+  const ourPub = new Publisher({ curveServer: true, curveSecretKey: keys.secretKey });
+  await ourPub.bind(WS);
+  const theirSub = await peer.socket("Subscriber", {
+    curveServerKey: keys.publicKey,
+    curvePublicKey: server.publicKey,
+    curveSecretKey: server.secretKey,
+  });
+  await theirSub.call("subscribe", "A");
+  await theirSub.connect(ourPub.lastEndpoint!);
+  const received = theirSub.receive(5000);
+  await eventually(() => ourPub.topicCount === 1, 5000, "libzmq's boxed subscription");
+  await ourPub.send(["A", "to libzmq"]);
+  assert.deepEqual(texts(await received), ["A", "to libzmq"]);
+  ourPub.close();
+});

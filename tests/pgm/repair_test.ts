@@ -3,6 +3,7 @@ import type { Message } from "../../src/message.ts";
 import { PgmReceiver } from "../../src/session/pgm_receiver.ts";
 import { PgmSource } from "../../src/session/pgm_source.ts";
 import {
+  encodeSpm,
   parsePgm,
   PGM_NAK,
   PGM_NCF,
@@ -232,5 +233,33 @@ Deno.test("pgm repair: a receiver whose socket is full holds messages and loses 
     source.close();
     receiver.close();
     net.close();
+  }
+});
+
+Deno.test("pgm repair: an SPM claiming a lead 2^30 ahead restarts the window at once, no loop per packet", async () => {
+  const p = pair();
+  try {
+    await new Promise((r) => setTimeout(r, 30));
+    p.send(numbered(5));
+    await eventually(() => p.received.length === 5, 5000);
+    const tsi = p.source.tsi;
+    const receiverLink = p.net.links[1];
+    const start = performance.now();
+    receiverLink.onPacket!(
+      encodeSpm({
+        sourcePort: tsi.sourcePort,
+        destinationPort: 5555,
+        gsi: tsi.gsi,
+        sqn: 1000,
+        trail: 0,
+        lead: 2 ** 30,
+        nla: "10.0.0.1",
+      }),
+      "10.0.0.1",
+    );
+    assert.ok(performance.now() - start < 100, "handled at once");
+    assert.equal(p.losses.length, 1);
+  } finally {
+    p.close();
   }
 });

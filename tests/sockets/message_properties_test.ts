@@ -9,6 +9,7 @@ import {
   Pull,
   Push,
   Router,
+  Stream,
   ZmqError,
 } from "../../mod.ts";
 import { pattern, within } from "../helpers.ts";
@@ -168,4 +169,21 @@ Deno.test("metadata names must start with X- and values be non-empty strings (EI
   assert.throws(() => (push.metadata = { "X-Number": 5 as unknown as string }), isEinval);
   push.metadata = { "X-Ok": "a:b" };
   assert.deepEqual(push.metadata, { "X-Ok": "a:b" });
+});
+
+Deno.test("STREAM messages carry the peer's Peer-Address, as libzmq's do", async () => {
+  using stream = new Stream();
+  await stream.bind("tcp://127.0.0.1:*");
+  const port = Number(stream.lastEndpoint!.slice(stream.lastEndpoint!.lastIndexOf(":") + 1));
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    const connected = await within(5000, stream.receive());
+    assert.equal(messageProperty(connected, "Peer-Address"), "127.0.0.1");
+    await conn.write(new TextEncoder().encode("raw bytes"));
+    const data = await within(5000, stream.receive());
+    assert.equal(messageProperty(data, "Peer-Address"), "127.0.0.1");
+    assert.equal(messageProperty(data, "Socket-Type"), undefined);
+  } finally {
+    conn.close();
+  }
 });

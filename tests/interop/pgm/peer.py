@@ -2,7 +2,8 @@
 
 usage: peer.py pub|sub ENDPOINT JSON_OPTIONS
 Messages are [topic, 8-digit sequence number, body of `size` bytes all equal
-to sequence % 251], the body split in `parts` frames. Prints "ready" once
+to sequence % 251], the body split in `parts` frames. A subscriber stops after
+`count` messages, or with `untilLast` at the one numbered count - 1. Prints "ready" once
 connected, then one JSON line with what happened.
 """
 import json, sys, time
@@ -44,7 +45,9 @@ else:
     received, bad, expected, first_at, last_at, first_seq, last_seq = 0, 0, None, None, None, None, None
     gaps = 0
     sock.setsockopt(zmq.RCVTIMEO, 100)
-    while received < count and time.time() < deadline:
+    # untilLast: a late joiner stops at the last message instead of counting.
+    until_last = options.get("untilLast", False)
+    while (last_seq != count - 1 if until_last else received < count) and time.time() < deadline:
         try:
             msg = sock.recv_multipart()
         except zmq.Again:

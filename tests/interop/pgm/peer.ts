@@ -56,7 +56,8 @@ if (role === "pub") {
   let received = 0, bad = 0, gaps = 0;
   let expected: number | null = null, firstSeq: number | null = null, lastSeq: number | null = null;
   let firstAt = 0, lastAt = 0;
-  while (received < options.count && Date.now() < deadline) {
+  const more = () => options.untilLast ? lastSeq !== options.count - 1 : received < options.count;
+  while (more() && Date.now() < deadline) {
     let msg: Uint8Array[];
     try {
       msg = await sub.receive();
