@@ -27,3 +27,31 @@ export function needsRawSockets(endpoint: string, forBind: boolean): ZmqError {
       `(a relay bridges tcp publishers to WebSocket subscribers)`;
   return zmqError("ENOTSUP", `${forBind ? "bind" : "connect"} ${endpoint}: ${why}`);
 }
+
+/**
+ * Throws `ENOTSUP` for a page's WebSocket connect that cannot work as
+ * asked. A page's `WebSocket` can offer only the subprotocol `ZWS2.0`
+ * (NULL security: "/" is not allowed in its subprotocol names), so PLAIN
+ * and CURVE cannot be negotiated, and running NULL instead would silently
+ * drop the security the socket was given. An https page may not open
+ * `ws://` (mixed content).
+ */
+export function checkPageCanConnect(
+  endpoint: { transport: string; text: string },
+  mechanism: string,
+): void {
+  if (mechanism !== "NULL") {
+    throw zmqError(
+      "ENOTSUP",
+      `connect ${endpoint.text}: a browser's WebSocket can only offer the subprotocol ZWS2.0 ` +
+        `(NULL security), so ${mechanism} cannot be negotiated there: use wss:// for secrecy`,
+    );
+  }
+  const page = (globalThis as { location?: { protocol?: string } }).location;
+  if (endpoint.transport === "ws" && page?.protocol === "https:") {
+    throw zmqError(
+      "ENOTSUP",
+      `connect ${endpoint.text}: an https page may only open wss:// WebSockets (mixed content)`,
+    );
+  }
+}

@@ -20,15 +20,16 @@ import { zmqError } from "../errors.ts";
 import { AcceptSession, ConnectSession } from "../session/session.ts";
 import type { EngineFactory, EngineHandler, SessionEngine } from "../session/engine.ts";
 import { WsEngine } from "../session/ws_engine.ts";
+import { mechanismName, type SecurityOptions } from "../mechanism/select.ts";
 import type { Link, Listener } from "./link.ts";
 import { netFlag, requireNet } from "./permissions.ts";
 import type { Binding, Connection, Transport, TransportSocket } from "./registry.ts";
-import { hasRawSockets, needsRawSockets } from "./runtime.ts";
+import { checkPageCanConnect, hasRawSockets, needsRawSockets } from "./runtime.ts";
 import { fromDenoError, released, wrapListener } from "./stream.ts";
 import type { WsChannel } from "./ws_channel.ts";
 import type { ZmtpSocketType } from "../wire/socket_types.ts";
 import { WsSocketChannel } from "./ws_socket_channel.ts";
-import { webSocketObjectChannel } from "./ws_object_channel.ts";
+import { openWebSocketObjectChannel } from "./ws_object_channel.ts";
 
 /** A ws or wss endpoint. */
 export interface WsEndpoint {
@@ -214,7 +215,8 @@ function wsTransport(scheme: "ws" | "wss"): Transport<WsEndpoint> {
         requireNet(`connect ${endpoint.text}`, endpoint.host, endpoint.port);
         dial = () => dialWs(endpoint, options);
       } else {
-        dial = () => Promise.resolve(wsLink(webSocketObjectChannel(endpoint.text)));
+        checkPageCanConnect(endpoint, mechanismName(socket as unknown as SecurityOptions));
+        dial = () => openWebSocketObjectChannel(endpoint.text).then(wsLink);
       }
       const session = new ConnectSession(socket, endpoint.text, dial);
       session.start();

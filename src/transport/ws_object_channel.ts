@@ -13,6 +13,7 @@
  * @module
  */
 
+import { zmqError } from "../errors.ts";
 import { ProtocolError } from "../wire/frame.ts";
 import type { WsFrameSink } from "../wire/websocket.ts";
 import { ZWS_BARE } from "../wire/zws.ts";
@@ -49,6 +50,11 @@ export class WsObjectChannel implements WsChannel {
     private readonly protocol: string | null,
   ) {
     socket.binaryType = "arraybuffer";
+  }
+
+  /** The platform WebSocket this channel carries. */
+  get webSocket(): WebSocket {
+    return this.socket;
   }
 
   open(_mechanism: string): Promise<string> {
@@ -177,6 +183,43 @@ export class WsObjectChannel implements WsChannel {
     }
     this.ended?.();
   }
+}
+
+/**
+ * Opens a page's `WebSocket` to `url` (offering bare `ZWS2.0`: see
+ * {@link webSocketObjectChannel}) and resolves with its channel once it is
+ * open, so that a peer that is not there counts as a failed connection
+ * attempt (`connect:delay`, then a retry), not as a broken handshake.
+ * Rejects with `ECONNREFUSED` when it closes first: nothing listens there,
+ * the certificate is not trusted, or the server picked no `ZWS2.0`; a
+ * browser does not tell a page which.
+ */
+export function openWebSocketObjectChannel(url: string): Promise<WsChannel> {
+  const channel = webSocketObjectChannel(url) as WsObjectChannel;
+  const socket = channel.webSocket;
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      socket.removeEventListener("open", opened);
+      socket.removeEventListener("close", failed);
+    };
+    const opened = () => {
+      done();
+      resolve(channel);
+    };
+    const failed = (event: Event) => {
+      done();
+      const code = (event as CloseEvent).code;
+      reject(
+        zmqError(
+          "ECONNREFUSED",
+          `${url}: the WebSocket closed before it opened (code ${code}): nothing listens ` +
+            `there, its certificate is not trusted, or it does not speak ZWS2.0`,
+        ),
+      );
+    };
+    socket.addEventListener("open", opened);
+    socket.addEventListener("close", failed);
+  });
 }
 
 /**

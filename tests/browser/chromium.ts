@@ -258,12 +258,17 @@ export class Chromium {
     private readonly stderr: { text: string; done: Promise<void> },
   ) {}
 
-  /** Starts Chromium with a fresh profile; fails within a bounded time. */
-  static async launch(): Promise<Chromium> {
+  /**
+   * Starts Chromium with a fresh profile; fails within a bounded time.
+   * `trustSpki`: base64 SHA-256 hashes of public keys whose certificates
+   * are accepted although no CA vouches for them (test certificates).
+   */
+  static async launch({ trustSpki = [] }: { trustSpki?: string[] } = {}): Promise<Chromium> {
     if ("reason" in found) throw new BrowserError(found.reason);
     const profile = await Deno.makeTempDir({ prefix: "zmq-chromium-" });
+    const trust = trustSpki.length ? [`--ignore-certificate-errors-spki-list=${trustSpki}`] : [];
     const child = new Deno.Command(found.path, {
-      args: [...FLAGS, `--user-data-dir=${profile}`, "about:blank"],
+      args: [...FLAGS, ...trust, `--user-data-dir=${profile}`, "about:blank"],
       stdin: "null",
       stdout: "null",
       stderr: "piped",
@@ -295,7 +300,27 @@ export class Chromium {
 
   /** Opens a new tab on `url` (after its load event) with console capture. */
   async open(url: string): Promise<Page> {
+    try {
+      return await this.#open(url);
+    } catch (err) {
+      if (!(err instanceof BrowserError)) throw err;
+      throw new BrowserError(`${err.message}\nChromium's stderr (tail):\n${this.stderr.text}`);
+    }
+  }
+
+  /** The tab Chromium started with (about:blank), else a new one. */
+  async #pageTarget(): Promise<string> {
+    const { targetInfos } = await this.devtools.call("Target.getTargets") as {
+      targetInfos: { targetId: string; type: string; attached: boolean }[];
+    };
+    const blank = targetInfos.find((target) => target.type === "page" && !target.attached);
+    if (blank) return blank.targetId;
     const { targetId } = await this.devtools.call("Target.createTarget", { url: "about:blank" });
+    return targetId as string;
+  }
+
+  async #open(url: string): Promise<Page> {
+    const targetId = await this.#pageTarget();
     const { sessionId } = await this.devtools.call("Target.attachToTarget", {
       targetId,
       flatten: true,

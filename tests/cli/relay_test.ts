@@ -4,6 +4,7 @@ import { delay, eventually, texts, within } from "../helpers.ts";
 import { LibzmqPeer, type PeerSocket } from "../interop/libzmq.ts";
 import { CLI_SCRIPT, runCli } from "./cli_process.ts";
 import { RelayProcess } from "./relay_process.ts";
+import { makeCertificate, opensslMissing } from "../browser/tls.ts";
 
 const TOPICS = 10;
 
@@ -114,6 +115,54 @@ Deno.test("relay refuses a CURVE key that is not 40 characters", async () => {
   const { code, stderr } = await runCli(["relay", "--curve-secret-key", "short"]);
   assert.equal(code, 2);
   assert.match(stderr, /40 Z85 characters/);
+});
+
+const noOpenssl = await opensslMissing();
+
+Deno.test({
+  name:
+    "relay serves wss on the backend from PEM files: a subscriber that trusts the certificate gets through",
+  ignore: noOpenssl !== null,
+  async fn() {
+    const certificate = await makeCertificate();
+    const relay = new RelayProcess([
+      "--frontend",
+      "tcp://127.0.0.1:*",
+      "--backend",
+      "wss://127.0.0.1:*/feed",
+      "--wss-cert",
+      certificate.certFile,
+      "--wss-key",
+      certificate.keyFile,
+    ], {
+      permissions: [
+        "--allow-net=127.0.0.1",
+        `--allow-read=${certificate.certFile},${certificate.keyFile}`,
+      ],
+    });
+    const pub = new Publisher({ linger: 0 });
+    const sub = new Subscriber({ wssTrustPem: certificate.caPem });
+    try {
+      await within(30000, relay.waitForLine((line) => line === "relay ready"), "relay start");
+      assert.match(relay.backend, /^wss:\/\/127\.0\.0\.1:\d+\/feed$/);
+      pub.connect(relay.frontend);
+      sub.subscribe("edge");
+      sub.connect(relay.backend);
+      sub.receiveTimeout = 50;
+      let got: string[] | null = null;
+      for (let n = 0; n < 200 && got === null; n++) {
+        await pub.send(["edge", "over wss"]);
+        got = await sub.receive().then(texts, () => null);
+      }
+      assert.deepEqual(got, ["edge", "over wss"]);
+    } finally {
+      pub.close();
+      sub.close();
+      await certificate.remove();
+    }
+    const { code, stderr } = await relay.stop();
+    assert.equal(code, 0, stderr);
+  },
 });
 
 Deno.test("relay forwards, prints a stats line per interval, and stops cleanly on SIGTERM", async () => {

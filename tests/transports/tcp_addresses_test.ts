@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { messageProperty, Pull, Push, type ZmqError } from "../../mod.ts";
 import { texts, within } from "../helpers.ts";
 import { PythonPeer, pyzmqMissing, withPyzmq } from "../cli/python.ts";
+import { LibzmqPeer } from "../interop/libzmq.ts";
 import { hasIpv6Loopback } from "./cases.ts";
 
 const portOf = (endpoint: string) => Number(endpoint.slice(endpoint.lastIndexOf(":") + 1));
@@ -128,5 +129,30 @@ ctx.term()
       python.stop();
       await python.finished();
     }
+  },
+});
+
+Deno.test({
+  name:
+    `ipv6 against libzmq: both report a * bind as tcp://[::]:port and take IPv6 clients${v6Note}`,
+  ignore: !hasIpv6Loopback,
+  fn: async () => {
+    await using peer = await LibzmqPeer.start();
+    const theirs = await peer.socket("Pull", { ipv6: true });
+    const theirEndpoint = await theirs.bind("tcp://*:*");
+    using ours = new Pull({ ipv6: true });
+    await ours.bind("tcp://*:*");
+    assert.equal(theirEndpoint.replace(/:\d+$/, ""), ours.lastEndpoint!.replace(/:\d+$/, ""));
+    // A libzmq client over IPv6 to our dual-stack bind, and ours to libzmq's.
+    const push = await peer.socket("Push", { ipv6: true });
+    await push.connect(`tcp://[::1]:${portOf(ours.lastEndpoint!)}`);
+    await push.send("libzmq over v6");
+    assert.deepEqual(texts(await within(5000, ours.receive())), ["libzmq over v6"]);
+    using ourPush = new Push();
+    ourPush.connect(`tcp://[::1]:${portOf(theirEndpoint)}`);
+    await ourPush.send("ours over v6");
+    assert.deepEqual(texts(await theirs.receive()), ["ours over v6"]);
+    await push.close();
+    await theirs.close();
   },
 });
