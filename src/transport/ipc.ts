@@ -16,7 +16,9 @@
  */
 
 import { ZmqError, zmqError } from "../errors.ts";
-import type { Link } from "./link.ts";
+import { type Link, type Listener, streamLink } from "./link.ts";
+import { connectNode, fromNodeError, listenNode } from "./node_socket.ts";
+import { socketRuntime } from "./runtime.ts";
 import { absolutePath, requireAnyNet, requireUnixSocket } from "./permissions.ts";
 import type { Transport } from "./registry.ts";
 import { defaultLink, fromDenoError, released, streamTransport, wrapListener } from "./stream.ts";
@@ -196,12 +198,101 @@ function removeOwnFile(path: string, inode: number | null): void {
   } catch { /* already gone */ }
 }
 
+/** The part of `node:fs` (and `node:os`) that ipc on Node and Bun uses. */
+interface NodeFs {
+  mkdtempSync(prefix: string): string;
+  existsSync(path: string): boolean;
+  rmSync(path: string, options: { recursive: boolean; force: boolean }): void;
+  lstatSync(path: string): { ino: number; isSocket(): boolean };
+  unlinkSync(path: string): void;
+}
+
+function nodeBuiltin<T>(name: string): T {
+  const process = (globalThis as { process: { getBuiltinModule(name: string): unknown } }).process;
+  return process.getBuiltinModule(name) as T;
+}
+
+/**
+ * Listens on node:net (Node, Bun): `ipc://*` in a fresh temporary
+ * directory, a stale socket file (its process gone) replaced, and the file
+ * removed when the listener closes.
+ */
+async function listenIpcNode(given: IpcEndpoint): Promise<Listener> {
+  const fs = nodeBuiltin<NodeFs>("fs");
+  let ep = given;
+  let dir: string | null = null;
+  if (given.wildcard) {
+    const tmp = nodeBuiltin<{ tmpdir(): string }>("os").tmpdir();
+    dir = fs.mkdtempSync(`${tmp}/tmp`);
+    const path = `${dir}/socket`;
+    ep = { transport: "ipc", path, abstract: false, wildcard: false, text: `ipc://${path}` };
+  }
+  const what = `bind ${ep.text}`;
+  const removeDir = () => {
+    if (dir !== null) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const listen = () =>
+    listenNode({ path: ep.path }, what, () => ep.text, () => {
+      if (!ep.abstract) removeOwnNodeFile(fs, ep.path, inode);
+      removeDir();
+    });
+  let inode: number | null = null;
+  let listener: Listener;
+  try {
+    listener = await listen();
+  } catch (err) {
+    if (err instanceof ZmqError && err.code === "EACCES" && !ep.abstract) {
+      // libuv reports a missing directory as EACCES; libzmq (the OS) says ENOENT.
+      const parent = ep.path.slice(0, ep.path.lastIndexOf("/")) || ".";
+      if (!fs.existsSync(parent)) throw zmqError("ENOENT", `${what}: no such directory`, err);
+    }
+    if (!(err instanceof ZmqError) || err.code !== "EADDRINUSE" || ep.abstract) {
+      removeDir();
+      throw err;
+    }
+    await removeIfStaleNode(fs, ep, what);
+    listener = await listen();
+  }
+  if (!ep.abstract) {
+    try {
+      inode = fs.lstatSync(ep.path).ino;
+    } catch { /* gone already */ }
+  }
+  return listener;
+}
+
+/** As {@link removeIfStale}, with node:fs and node:net. */
+async function removeIfStaleNode(fs: NodeFs, ep: IpcEndpoint, what: string): Promise<void> {
+  if (!fs.lstatSync(ep.path).isSocket()) {
+    throw zmqError("EADDRINUSE", `${what}: ${ep.path} exists and is not a socket`);
+  }
+  try {
+    const { stream } = await connectNode({ path: ep.path });
+    stream.close();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code !== "ECONNREFUSED") throw fromNodeError(err, what);
+    fs.unlinkSync(ep.path); // refused: its process is gone, the file is stale
+    return;
+  }
+  throw zmqError("EADDRINUSE", `${what}: another socket is listening on ${ep.path}`);
+}
+
+function removeOwnNodeFile(fs: NodeFs, path: string, inode: number | null): void {
+  if (inode === null) return;
+  try {
+    const info = fs.lstatSync(path);
+    if (info.isSocket() && info.ino === inode) fs.unlinkSync(path);
+  } catch { /* already gone */ }
+}
+
 /** The ipc transport. */
 export const ipcTransport: Transport<IpcEndpoint> = streamTransport<IpcEndpoint>({
   scheme: "ipc",
   parse: parseIpc,
 
   async listen(given: IpcEndpoint) {
+    if (socketRuntime() === "node") return await listenIpcNode(given);
     let ep = given;
     let removeDir = () => {};
     if (given.wildcard) ({ ep, removeDir } = freshPath(given.text));
@@ -238,6 +329,14 @@ export const ipcTransport: Transport<IpcEndpoint> = streamTransport<IpcEndpoint>
   },
 
   async dial(ep: IpcEndpoint): Promise<Link> {
+    if (socketRuntime() === "node") {
+      try {
+        const { stream, address } = await connectNode({ path: ep.path });
+        return streamLink(stream, address);
+      } catch (err) {
+        throw fromNodeError(err, `connect ${ep.text}`);
+      }
+    }
     try {
       return defaultLink(await Deno.connect({ transport: "unix", path: ep.path }));
     } catch (err) {

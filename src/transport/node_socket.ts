@@ -1,16 +1,21 @@
 /**
- * A `node:net` socket as a {@link ByteStream}. Deno's own `Deno.connect`
- * cannot choose the local address of a connection; Node's `net.connect`
- * (which Deno implements) can, so tcp connects with a source address
- * (`tcp://source;destination`) go through it. The module is reached
- * through `process.getBuiltinModule`, never imported, so a browser build
- * does not pull it in.
+ * tcp and ipc on `node:net`: the transport for Node and Bun (whose
+ * `node:net` is native), and for tcp connects from a source address on
+ * Deno (`Deno.connect` cannot choose the local end; Deno's `node:net`
+ * can). The module is reached through `process.getBuiltinModule`, never
+ * imported, so neither a browser build nor Deno's own path loads it.
+ *
+ * Hot path: one `data` handler queues whatever the socket delivered and
+ * wakes the engine's pending read, which then decodes every frame in it;
+ * the engine already batches many messages into one write, so a write is
+ * one `socket.write` and one callback.
  *
  * @module
  */
 
-import { zmqError } from "../errors.ts";
+import { type ZmqError, zmqError } from "../errors.ts";
 import type { ByteStream } from "./byte_stream.ts";
+import { type Link, type Listener, streamLink } from "./link.ts";
 
 /** The part of a `node:net` socket this adapter uses. */
 interface NodeSocket {
@@ -30,27 +35,89 @@ interface NodeSocket {
   readonly remotePort?: number;
 }
 
+interface NodeServer {
+  on(event: "connection", listener: (socket: NodeSocket) => void): void;
+  on(event: "error", listener: (err: Error) => void): void;
+  once(event: "listening", listener: () => void): void;
+  once(event: "error", listener: (err: Error) => void): void;
+  removeAllListeners(event: string): void;
+  listen(options: { host?: string; port?: number; path?: string; exclusive?: boolean }): void;
+  close(callback?: () => void): void;
+  address(): { address: string; port: number } | string | null;
+}
+
+/** Where to connect or listen: a tcp host and port, or a Unix socket path. */
+export type NodeAddress =
+  | { host: string; port: number; localAddress?: string; localPort?: number }
+  | { path: string };
+
 interface NodeNet {
-  connect(options: {
-    host: string;
-    port: number;
-    localAddress?: string;
-    localPort?: number;
-  }): NodeSocket;
+  connect(options: NodeAddress): NodeSocket;
+  createServer(options: { noDelay?: boolean; pauseOnConnect?: boolean }): NodeServer;
 }
 
 /** Stop taking data from the OS while this many bytes wait to be read. */
 const PAUSE_AT = 1024 * 1024;
 
-function nodeNet(): NodeNet {
+/** `node:net`, where the runtime has it (Node, Bun, Deno), else null (a browser). */
+export function nodeNetModule(): NodeNet | null {
   const process = (globalThis as {
     process?: { getBuiltinModule?: (name: string) => unknown };
   }).process;
-  const net = process?.getBuiltinModule?.("net") as NodeNet | undefined;
-  if (net === undefined) {
-    throw zmqError("ENOTSUP", "a tcp source address needs node:net, which this runtime lacks");
-  }
+  return (process?.getBuiltinModule?.("net") as NodeNet | undefined) ?? null;
+}
+
+function nodeNet(): NodeNet {
+  const net = nodeNetModule();
+  if (net === null) throw zmqError("ENOTSUP", "this runtime has no node:net");
   return net;
+}
+
+/** node:net's error codes that libzmq reports as they are. */
+const KEPT_CODES = new Set([
+  "EADDRINUSE",
+  "EADDRNOTAVAIL",
+  "EACCES",
+  "ECONNREFUSED",
+  "ENOENT",
+  "EHOSTUNREACH",
+]);
+
+/** A node:net error as a {@link ZmqError} with the same errno name where libzmq has it. */
+export function fromNodeError(err: unknown, what: string): ZmqError {
+  const code = (err as { code?: unknown })?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === "EPERM") return zmqError("EACCES", `${what}: ${message}`, err);
+  if (typeof code === "string" && KEPT_CODES.has(code)) {
+    return zmqError(code as "EACCES", `${what}: ${message}`, err);
+  }
+  return zmqError("EINVAL", `${what}: ${message}`, err);
+}
+
+/** An endpoint string for a connected socket's peer. */
+function peerOf(socket: NodeSocket, address: NodeAddress): string {
+  if ("path" in address) return `ipc://${address.path.replace(/^\0/, "@")}`;
+  const host = socket.remoteAddress ?? address.host;
+  const port = socket.remotePort ?? address.port;
+  return host.includes(":") ? `tcp://[${host}]:${port}` : `tcp://${host}:${port}`;
+}
+
+/** Connects to `address`; resolves once connected. Errors are node:net's. */
+export function connectNode(
+  address: NodeAddress,
+): Promise<{ stream: ByteStream; address: string }> {
+  const socket = nodeNet().connect(address);
+  return new Promise((resolve, reject) => {
+    socket.once("error", (err) => {
+      socket.destroy();
+      reject(err);
+    });
+    socket.once("connect", () => {
+      socket.removeAllListeners("error");
+      if (!("path" in address)) socket.setNoDelay(true);
+      resolve({ stream: new NodeSocketStream(socket), address: peerOf(socket, address) });
+    });
+  });
 }
 
 /** Connects from `local` to `host:port`; resolves once connected. */
@@ -59,22 +126,83 @@ export function connectFrom(
   port: number,
   local: { host: string; port: number },
 ): Promise<{ stream: ByteStream; address: string }> {
-  const socket = nodeNet().connect({ host, port, localAddress: local.host, localPort: local.port });
+  return connectNode({ host, port, localAddress: local.host, localPort: local.port });
+}
+
+/** The error an accept gives once its listener is closed (as Deno's: see isListenerClosedError). */
+function listenerClosed(): Error {
+  const err = new Error("the listener is closed");
+  err.name = "BadResource";
+  return err;
+}
+
+/**
+ * Listens on `address` with node:net. `describe` turns the bound address
+ * into the endpoint `lastEndpoint` reports; `afterClose` runs once the
+ * server has stopped (ipc removes its file).
+ */
+export function listenNode(
+  address: NodeAddress,
+  what: string,
+  describe: (bound: { address: string; port: number } | string | null) => string,
+  afterClose: () => void = () => {},
+): Promise<Listener> {
+  const server = nodeNet().createServer({ noDelay: !("path" in address) });
   return new Promise((resolve, reject) => {
-    socket.once("error", (err) => {
-      socket.destroy();
-      reject(err);
+    server.once("error", (err) => reject(fromNodeError(err, what)));
+    server.once("listening", () => {
+      server.removeAllListeners("error");
+      resolve(new NodeListener(server, describe(server.address()), address, afterClose));
     });
-    socket.once("connect", () => {
-      socket.removeAllListeners("error");
-      socket.setNoDelay(true);
-      const remote = socket.remoteAddress ?? host;
-      const address = remote.includes(":")
-        ? `tcp://[${remote}]:${socket.remotePort}`
-        : `tcp://${remote}:${socket.remotePort}`;
-      resolve({ stream: new NodeSocketStream(socket), address });
-    });
+    const { host, port } = address as { host?: string; port?: number };
+    server.listen("path" in address ? { path: address.path } : { host, port, exclusive: true });
   });
+}
+
+/** Accepted connections wait in a queue until the session asks for the next. */
+class NodeListener implements Listener {
+  private readonly ready: Link[] = [];
+  private waiter: { resolve: (link: Link) => void; reject: (err: Error) => void } | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    private readonly server: NodeServer,
+    readonly endpoint: string,
+    private readonly address: NodeAddress,
+    private readonly afterClose: () => void,
+  ) {
+    server.on("connection", (socket) => {
+      if (!("path" in address)) socket.setNoDelay(true);
+      const link = streamLink(new NodeSocketStream(socket), peerOf(socket, address));
+      const waiter = this.waiter;
+      this.waiter = null;
+      if (waiter !== null) waiter.resolve(link);
+      else this.ready.push(link);
+    });
+    server.on("error", () => {}); // one failed accept never ends the listener
+  }
+
+  accept(): Promise<Link> {
+    const link = this.ready.shift();
+    if (link !== undefined) return Promise.resolve(link);
+    if (this.closing !== null) return Promise.reject(listenerClosed());
+    return new Promise((resolve, reject) => this.waiter = { resolve, reject });
+  }
+
+  close(): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    this.closing = new Promise((resolve) => {
+      this.server.close(() => {
+        this.afterClose();
+        resolve();
+      });
+    });
+    for (const link of this.ready.splice(0)) link.close();
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.reject(listenerClosed());
+    return this.closing;
+  }
 }
 
 /** Buffers what the socket emits until the engine reads it. */
@@ -120,7 +248,7 @@ class NodeSocketStream implements ByteStream {
     while (filled < buffer.length && this.chunks.length > 0) {
       const chunk = this.chunks[0];
       const n = Math.min(chunk.length, buffer.length - filled);
-      buffer.set(chunk.subarray(0, n), filled);
+      buffer.set(n === chunk.length ? chunk : chunk.subarray(0, n), filled);
       filled += n;
       if (n === chunk.length) this.chunks.shift();
       else this.chunks[0] = chunk.subarray(n);
@@ -135,6 +263,7 @@ class NodeSocketStream implements ByteStream {
 
   write(data: Uint8Array): Promise<number> {
     if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.ended) return Promise.reject(closedStream());
     return new Promise((resolve, reject) => {
       this.socket.write(data, (err) => err ? reject(err) : resolve(data.length));
     });
@@ -155,4 +284,11 @@ class NodeSocketStream implements ByteStream {
     this.wake = null;
     wake?.();
   }
+}
+
+/** A write after the stream ended: counted as the peer going away. */
+function closedStream(): Error {
+  const err = new Error("the stream is closed") as Error & { code: string };
+  err.code = "EPIPE";
+  return err;
 }

@@ -9,11 +9,22 @@
  */
 
 import { type ZmqError, zmqError } from "../errors.ts";
+import { nodeNetModule } from "./node_socket.ts";
 
 /** Whether this runtime has Deno's raw sockets (`Deno.listen`, `Deno.connect`). */
 export function hasRawSockets(): boolean {
   const deno = (globalThis as { Deno?: { listen?: unknown } }).Deno;
   return typeof deno?.listen === "function";
+}
+
+/**
+ * How tcp and ipc reach the OS here: Deno's own sockets, `node:net` (Node,
+ * Bun), or not at all (a browser). Deno is asked first, so the Deno path
+ * never touches node:net.
+ */
+export function socketRuntime(): "deno" | "node" | "none" {
+  if (hasRawSockets()) return "deno";
+  return nodeNetModule() === null ? "none" : "node";
 }
 
 /**

@@ -11,7 +11,7 @@ import { type ZmqError, zmqError } from "../errors.ts";
 import { AcceptSession, ConnectSession } from "../session/session.ts";
 import type { Binding, Connection, Endpoint, Transport, TransportSocket } from "./registry.ts";
 import type { Link, Listener } from "./link.ts";
-import { hasRawSockets, needsRawSockets } from "./runtime.ts";
+import { needsRawSockets, socketRuntime } from "./runtime.ts";
 import { streamLink } from "./link.ts";
 import type { ZmtpSocketType } from "../wire/socket_types.ts";
 
@@ -51,12 +51,12 @@ export function streamTransport<E extends Endpoint>(dialer: StreamDialer<E>): Tr
     checkSocketType(_type: ZmtpSocketType): void {},
     async bind(endpoint: E, socket: TransportSocket): Promise<Binding> {
       socket.checkSecurity();
-      if (!hasRawSockets()) throw needsRawSockets(endpoint.text, true);
+      if (socketRuntime() === "none") throw needsRawSockets(endpoint.text, true);
       return new AcceptSession(socket, await dialer.listen(endpoint));
     },
     connect(endpoint: E, socket: TransportSocket): Connection {
       socket.checkSecurity();
-      if (!hasRawSockets()) throw needsRawSockets(endpoint.text, false);
+      if (socketRuntime() === "none") throw needsRawSockets(endpoint.text, false);
       dialer.checkConnect(endpoint);
       const session = new ConnectSession(socket, endpoint.text, () => dialer.dial(endpoint));
       session.start();

@@ -13,9 +13,10 @@ import { zmqError } from "../errors.ts";
 import { streamLink } from "./link.ts";
 import type { Link, Listener } from "./link.ts";
 import type { ByteStream } from "./byte_stream.ts";
-import { connectFrom } from "./node_socket.ts";
+import { connectFrom, connectNode, fromNodeError, listenNode } from "./node_socket.ts";
 import { canListInterfaces, netFlag, requireNet } from "./permissions.ts";
 import type { Binding, Connection, Transport, TransportSocket } from "./registry.ts";
+import { socketRuntime } from "./runtime.ts";
 import { parseSocksProxy, socksHandshake, type SocksSettings, socksSettings } from "./socks.ts";
 import { fromDenoError, released, remoteAddress, streamTransport, wrapListener } from "./stream.ts";
 
@@ -143,6 +144,12 @@ export async function listenTcp(endpoint: TcpEndpoint): Promise<Listener> {
   const { host, port, text } = endpoint;
   requireNet(`bind ${text}`, host, port);
   if (port !== 0) await released(releaseKey(port));
+  if (socketRuntime() === "node") {
+    return await listenNode({ host, port }, `bind ${text}`, (bound) => {
+      const addr = bound as { address: string; port: number };
+      return formatTcp(addr.address, addr.port);
+    });
+  }
   let listener: Deno.TcpListener;
   try {
     listener = Deno.listen({ hostname: host, port, transport: "tcp" });
@@ -175,6 +182,16 @@ async function connectTcp(
   ipv6: boolean,
 ): Promise<TcpStream> {
   const { host, port } = target;
+  if (socketRuntime() === "node") {
+    const local = source === undefined
+      ? {}
+      : { localAddress: bindHost(source, ipv6), localPort: source.port };
+    try {
+      return await connectNode({ host, port, ...local });
+    } catch (err) {
+      throw fromNodeError(err, `connect ${text}`);
+    }
+  }
   try {
     if (source !== undefined) {
       return await connectFrom(host, port, { host: bindHost(source, ipv6), port: source.port });

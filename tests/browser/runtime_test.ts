@@ -1,8 +1,9 @@
 /**
  * Off Deno (in a browser) the library loads without touching `Deno`, runs
  * every socket type over inproc, and refuses what needs raw sockets with
- * ENOTSUP. Checked in a Deno process whose `Deno` global was deleted
- * before the import (no browser needed), then in Chromium.
+ * ENOTSUP. Checked in a Deno process whose `Deno` and `process` globals
+ * (a browser has neither; with `process`, tcp would run on node:net as on
+ * Node) were deleted before the import (no browser needed), then in Chromium.
  */
 
 import assert from "node:assert/strict";
@@ -20,6 +21,7 @@ const root = new URL("../../", import.meta.url);
 async function withoutDeno(body: string): Promise<string> {
   const script = `
     delete globalThis.Deno;
+    delete globalThis.process;
     const zmq = await import(${JSON.stringify(new URL("mod.ts", root).href)});
     ${body}
   `;

@@ -1,0 +1,202 @@
+/**
+ * The same package on Node (the machine's, v20) and Bun (`npm:bun@1.4.4`,
+ * which .ci/run installs into .tools/): tcp and ipc run on node:net there.
+ * Each step runs tests/node/scenario.mjs in that runtime against the
+ * package `deno task build:npm` makes (built once here, without the
+ * declarations, into a temporary directory): library to library over tcp,
+ * ipc and inproc, libzmq's error codes, and libzmq itself (pyzmq; and
+ * zeromq.js inside the same Node process).
+ */
+
+import assert from "node:assert/strict";
+import { buildNpm } from "../../npm/build.ts";
+
+const root = new URL("../../", import.meta.url);
+const scenario = new URL("scenario.mjs", import.meta.url).pathname;
+const repPeer = new URL("rep_peer.py", import.meta.url).pathname;
+const PYTHON = "/usr/bin/python3";
+
+/** The first of `candidates` that runs with `--version`, or null. */
+async function findExecutable(candidates: string[]): Promise<string | null> {
+  for (const path of candidates) {
+    try {
+      const { success } = await new Deno.Command(path, { args: ["--version"], stdout: "null" })
+        .output();
+      if (success) return path;
+    } catch { /* not there */ }
+  }
+  return null;
+}
+
+async function hasPyzmq(): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command(PYTHON, {
+      args: ["-c", "import zmq"],
+      stderr: "null",
+    }).output();
+    return success;
+  } catch {
+    return false;
+  }
+}
+
+const node = await findExecutable(["node"]);
+const bun = await findExecutable([
+  Deno.env.get("BUN") ?? "",
+  new URL(".tools/node_modules/.bin/bun", root).pathname,
+  "bun",
+].filter((path) => path !== ""));
+const pyzmq = await hasPyzmq();
+if (node === null) console.log("skipping the Node tests: no `node` on PATH");
+if (bun === null) {
+  console.log("skipping the Bun tests: no bun (npm install --no-save --prefix .tools bun@1.4.4)");
+}
+if (!pyzmq) console.log(`skipping libzmq interop on Node and Bun: ${PYTHON} has no zmq module`);
+
+let built: Promise<string> | null = null;
+/** The package, built once for every test in this file. */
+function packagePath(): Promise<string> {
+  built ??= Deno.makeTempDir({ prefix: "zmq-npm-" }).then((dir) =>
+    buildNpm(dir, { declarations: false })
+  );
+  return built;
+}
+
+addEventListener("unload", () => {
+  built?.then((dir) => Deno.removeSync(dir, { recursive: true })).catch(() => {});
+});
+
+/** Runs one scenario in `runtime`; returns its "ok …" line. */
+async function run(runtime: string, name: string, argument = ""): Promise<string> {
+  const mod = `${await packagePath()}/mod.js`;
+  const { code, stdout, stderr } = await new Deno.Command(runtime, {
+    args: [scenario, mod, name, argument],
+    cwd: root.pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = new TextDecoder().decode(stdout).trim();
+  assert.equal(
+    code,
+    0,
+    `${runtime} ${name} ${argument}: ${out}\n${new TextDecoder().decode(stderr)}`,
+  );
+  assert.match(out, /^ok /);
+  return out;
+}
+
+/** A pyzmq Reply bound to `endpoint` for the length of `body`. */
+async function withLibzmqReply(endpoint: string, body: (bound: string) => Promise<void>) {
+  const child = new Deno.Command(PYTHON, {
+    args: [repPeer, endpoint],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    const { value } = await reader.read();
+    await body(value!.trim());
+  } finally {
+    await reader.cancel().catch(() => {});
+    try {
+      child.kill();
+    } catch { /* exited after "bye" */ }
+    await child.status;
+  }
+}
+
+for (const [runtime, path] of [["Node", node], ["Bun", bun]] as const) {
+  Deno.test({
+    name: `on ${runtime}, Push/Pull and Req/Rep work library to library over tcp, ipc and inproc`,
+    ignore: path === null,
+    async fn(t) {
+      for (const endpoint of ["tcp://127.0.0.1:*", "ipc://*", "inproc://runtime-pair"]) {
+        await t.step(endpoint, async () => {
+          assert.match(await run(path!, "pair", endpoint), /1000 messages and a round trip/);
+        });
+      }
+    },
+  });
+
+  Deno.test({
+    name: `on ${runtime}, bind errors keep libzmq's codes (EADDRINUSE, ENOENT)`,
+    ignore: path === null,
+    async fn() {
+      assert.equal(await run(path!, "errors"), "ok EADDRINUSE ENOENT");
+    },
+  });
+
+  Deno.test({
+    name: `on ${runtime}, Request talks to libzmq's Reply (pyzmq) over tcp and ipc`,
+    ignore: path === null || !pyzmq,
+    async fn(t) {
+      const dir = await Deno.makeTempDir();
+      try {
+        for (const endpoint of ["tcp://127.0.0.1:*", `ipc://${dir}/rep.sock`]) {
+          await t.step(endpoint, async () => {
+            await withLibzmqReply(endpoint, async (bound) => {
+              assert.match(await run(path!, "req-libzmq", bound), /3 round trips with libzmq/);
+            });
+          });
+        }
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
+
+Deno.test({
+  name: "on Node, zeromq.js in the same process talks to this library both ways over tcp",
+  ignore: node === null,
+  async fn() {
+    assert.equal(await run(node!, "zeromqjs"), "ok both directions with zeromq.js");
+  },
+});
+
+Deno.test({
+  name: "the npm package's manifest points at files that exist, and its bin runs on Node",
+  ignore: node === null,
+  async fn() {
+    const dir = await packagePath();
+    const manifest = JSON.parse(await Deno.readTextFile(`${dir}/package.json`));
+    assert.equal(manifest.type, "module");
+    assert.equal(manifest.exports["."].import, "./mod.js");
+    await Deno.stat(`${dir}/${manifest.exports["."].import}`);
+    const { code, stdout } = await new Deno.Command(node!, {
+      args: [`${dir}/${manifest.bin.zmtp}`, "--version"],
+      stdout: "piped",
+    }).output();
+    assert.equal(code, 0);
+    assert.equal(new TextDecoder().decode(stdout).trim(), manifest.version);
+  },
+});
+
+/** The README's Node and Bun example, importing the built package instead of "@zmtp/zmq". */
+async function readmeExample(): Promise<string> {
+  const readme = await Deno.readTextFile(new URL("README.md", root));
+  const section = readme.indexOf("## Node and Bun");
+  assert.ok(section >= 0, 'README has a "Node and Bun" section');
+  const code = readme.slice(section).match(/```js\n([\s\S]*?)```/)?.[1];
+  assert.ok(code !== undefined, "the section has a js example");
+  assert.ok(code.trim().split("\n").length <= 10, "the example has at most ten lines");
+  const file = `${await packagePath()}/readme_example.mjs`;
+  await Deno.writeTextFile(file, code.replace('"@zmtp/zmq"', '"./mod.js"'));
+  return file;
+}
+
+for (const [runtime, path] of [["Node", node], ["Bun", bun]] as const) {
+  Deno.test({
+    name: `the README's Node and Bun example runs on ${runtime}`,
+    ignore: path === null,
+    async fn() {
+      const { code, stdout, stderr } = await new Deno.Command(path!, {
+        args: [await readmeExample()],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(code, 0, new TextDecoder().decode(stderr));
+      assert.match(new TextDecoder().decode(stdout), /\[ ?['"]hello['"], ['"]from node['"] ?\]/);
+    },
+  });
+}
