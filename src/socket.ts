@@ -415,13 +415,24 @@ export abstract class SocketBase implements AsyncIterable<Message> {
    * WebSocket upgrade throws `EINVAL`.
    *
    * @example
-   * ```ts ignore
-   * import { Publisher } from "@zmtp/zmq";
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Publisher, Subscriber } from "@zmtp/zmq";
    * const pub = new Publisher();
-   * Deno.serve((request) =>
+   * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) =>
    *   new URL(request.url).pathname === "/feed"
    *     ? pub.acceptWebSocket(request)
    *     : new Response("hello"));
+   * const sub = new Subscriber();
+   * sub.connect(`ws://127.0.0.1:${server.addr.port}/feed`);
+   * sub.subscribe("news");
+   * while (pub.topicCount === 0) await new Promise((wake) => setTimeout(wake, 10));
+   * await pub.send(["news", "first"]);
+   * const [, text] = await sub.receive();
+   * assert.equal(new TextDecoder().decode(text), "first");
+   * sub.close();
+   * pub.close();
+   * await server.shutdown();
    * ```
    *
    * @throws {ZmqError} `EINVAL` for a request that is not a WebSocket
