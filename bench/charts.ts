@@ -152,7 +152,7 @@ export function chartsOf(rows: Row[]): Map<string, { title: string; svg: string 
       })),
     });
   };
-  for (const transport of ["tcp", "ipc", "inproc"]) {
+  for (const transport of ["tcp", "ipc", "inproc", "ws"]) {
     bySize(
       rows.filter((r) => r.suite === "push-pull" && r.transport === transport),
       `PUSH→PULL throughput, ${transport}, by message size`,

@@ -46,7 +46,7 @@ export function parseFlags(
 ): { values: Record<string, unknown>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({
-      args,
+      args: attachDashValues(args, options),
       options: { ...HELP, ...options },
       strict: true,
       allowPositionals,
@@ -55,6 +55,36 @@ export function parseFlags(
   } catch (err) {
     throw new UsageError(firstSentence((err as Error).message));
   }
+}
+
+/**
+ * A string flag always takes the next argument, even one that starts with
+ * "-": Z85 keys may (`--curve-secret-key -x…`), and parseArgs would call
+ * that ambiguous. Such pairs are joined as `--flag=value` first.
+ */
+function attachDashValues(args: string[], options: Options): string[] {
+  const takesValue = new Set<string>();
+  for (const [name, option] of Object.entries(options)) {
+    if (option.type !== "string") continue;
+    takesValue.add(`--${name}`);
+    if (option.short !== undefined) takesValue.add(`-${option.short}`);
+  }
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const next = args[i + 1];
+    if (arg === "--") {
+      joined.push(...args.slice(i));
+      break;
+    }
+    if (takesValue.has(arg) && next !== undefined && next.startsWith("-")) {
+      joined.push(arg.startsWith("--") ? `${arg}=${next}` : `${arg}${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
 }
 
 function firstSentence(message: string): string {

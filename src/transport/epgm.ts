@@ -23,6 +23,7 @@ import type { PgmLink } from "../session/pgm_link.ts";
 import { PgmSession } from "../session/pgm_session.ts";
 import type { ZmtpSocketType } from "../wire/socket_types.ts";
 import type { Binding, Connection, Transport, TransportSocket } from "./registry.ts";
+import { hasRawSockets } from "./runtime.ts";
 
 /** A parsed epgm endpoint. */
 export interface EpgmEndpoint {
@@ -85,8 +86,9 @@ type DatagramApi = typeof Deno.listenDatagram;
 
 function datagramApi(what: string): DatagramApi {
   const deno = (globalThis as { Deno?: { listenDatagram?: DatagramApi } }).Deno;
-  if (deno === undefined) {
-    throw zmqError("ENOTSUP", `${what}: epgm needs UDP sockets, which only Deno can open here`);
+  if (deno === undefined || !hasRawSockets()) {
+    // A browser, or Node/Bun (whose dgram sockets this transport does not use).
+    throw zmqError("ENOTSUP", `${what}: epgm needs Deno's UDP sockets, which this runtime lacks`);
   }
   const api = deno.listenDatagram;
   if (typeof api !== "function") {

@@ -111,28 +111,6 @@ Deno.test({
 });
 
 Deno.test({
-  name: "in a page bind on ws:// rejects with ENOTSUP: a browser cannot listen",
-  ...needsChromium,
-  async fn() {
-    await using server = await PageServer.start();
-    await using browser = await Chromium.launch();
-    const page = await openPage(browser, server);
-    const got = await page.run(async (zmq) => {
-      const pub = new zmq.Publisher();
-      try {
-        await pub.bind("ws://127.0.0.1:*/feed");
-        return "bound";
-      } catch (err) {
-        return `${(err as InstanceType<typeof zmq.ZmqError>).code}: ${(err as Error).message}`;
-      } finally {
-        pub.close();
-      }
-    });
-    assert.match(got, /^ENOTSUP: bind ws:\/\/127\.0\.0\.1:\*\/feed: a browser cannot listen/);
-  },
-});
-
-Deno.test({
   name: "a page connects before its peer binds and gets through once it does (ws reconnects)",
   ...needsChromium,
   async fn() {
@@ -162,40 +140,6 @@ Deno.test({
     assert.deepEqual(texts([question]), ["anyone there?"]);
     await reply.send("yes");
     assert.equal(await answer, "yes");
-  },
-});
-
-Deno.test({
-  name: "in a page a PLAIN or CURVE socket's ws connect throws ENOTSUP: a page offers only ZWS2.0",
-  ...needsChromium,
-  async fn() {
-    await using server = await PageServer.start();
-    await using browser = await Chromium.launch();
-    const page = await openPage(browser, server);
-    const got = await page.run((zmq) => {
-      const keys = zmq.curveKeyPair();
-      const sockets = [
-        new zmq.Subscriber({
-          curveServerKey: zmq.curveKeyPair().publicKey,
-          curvePublicKey: keys.publicKey,
-          curveSecretKey: keys.secretKey,
-        }),
-        new zmq.Request({ plainUsername: "admin", plainPassword: "secret" }),
-      ];
-      return sockets.map((socket) => {
-        try {
-          socket.connect("wss://127.0.0.1:9/feed");
-          return "connected";
-        } catch (err) {
-          return `${(err as InstanceType<typeof zmq.ZmqError>).code}: ${(err as Error).message}`;
-        } finally {
-          socket.close();
-        }
-      });
-    });
-    assert.equal(got.length, 2);
-    assert.match(got[0], /^ENOTSUP: .*only offer the subprotocol ZWS2\.0 .*CURVE cannot/);
-    assert.match(got[1], /^ENOTSUP: .*only offer the subprotocol ZWS2\.0 .*PLAIN cannot/);
   },
 });
 

@@ -138,7 +138,7 @@ Deno.test("perf refuses a missing test, role or endpoint and a bad --size, exit 
     [["thr", "local", "tcp://127.0.0.1:1", "--size=-1"], /--size takes an integer ≥ 0/],
     [
       ["thr", "local", "tcp://127.0.0.1:1", "--size", "-1"],
-      /option '--size' argument is ambiguous/,
+      /--size takes an integer ≥ 0, got "-1"/,
     ],
   ];
   const results = await Promise.all(cases.map(([args]) => runCli(["perf", ...args])));
