@@ -13,7 +13,7 @@
  */
 
 import type { Timer } from "../timer.ts";
-import { type ByteStream, isClosedError, writeChunks } from "../transport/byte_stream.ts";
+import { type ByteStream, writeChunks } from "../transport/byte_stream.ts";
 import type { Message } from "../message.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import type { WireAdapter } from "../wire/adapter.ts";
@@ -61,7 +61,7 @@ import {
   type Mechanism,
 } from "../mechanism/mechanism.ts";
 import { StorageTagger } from "../pipe/properties.ts";
-import { EngineBase, handshakeFailureOf } from "./engine_base.ts";
+import { EngineBase } from "./engine_base.ts";
 
 const utf8 = new TextEncoder();
 
@@ -72,8 +72,6 @@ function isPublisher(type: ZmtpSocketType): boolean {
 
 /** Stop encoding into a batch once it holds this many bytes. */
 const BATCH_BYTES = 256 * 1024;
-/** How long a failing engine waits for its ERROR command to be written. */
-const ERROR_FLUSH_MS = 500;
 /**
  * Largest command accepted before the handshake completes. No handshake
  * command comes near it (READY, HELLO, INITIATE carry a few properties);
@@ -696,13 +694,7 @@ export class Engine extends EngineBase implements FrameSink {
         if (body !== undefined) e.frame(body, FLAG_COMMAND);
         else e.command("ERROR", errorData(reason));
       });
-      this.scheduleFlush();
-      let timer: Timer | undefined;
-      await Promise.race([
-        this.drained(),
-        new Promise((resolve) => timer = setTimeout(resolve, ERROR_FLUSH_MS)),
-      ]);
-      clearTimeout(timer);
+      await this.flushLastWords();
     }
     this.stop(error);
   }
@@ -714,10 +706,6 @@ export class Engine extends EngineBase implements FrameSink {
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.heartbeatDeadline);
     clearTimeout(this.ttlTimer);
-    this.teardown();
-    const stop: EngineStop = { wasReady: this.ready, requested };
-    if (error !== undefined && !isClosedError(error)) stop.error = error;
-    if (!this.ready && !requested) stop.handshakeFailure = handshakeFailureOf(stop.error);
-    this.handler.onStopped(this, stop);
+    this.reportStop(this.ready, error, requested);
   }
 }

@@ -9,14 +9,17 @@
  * @module
  */
 
-import { nextTurn } from "../timer.ts";
+import { nextTurn, type Timer } from "../timer.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { HandshakeError, type HandshakeFailure } from "../mechanism/mechanism.ts";
-import type { EngineHandler, SessionEngine } from "./engine.ts";
+import { isClosedError } from "../transport/byte_stream.ts";
+import type { EngineHandler, EngineStop, SessionEngine } from "./engine.ts";
 import { DrainWaiters } from "./output.ts";
 
 /** After a write, fewer queued messages than this wait one event-loop turn for more. */
 const YIELD_BELOW = 256;
+/** How long a failing engine waits for its last words (an ERROR command, a close frame) to be written. */
+const LAST_WORDS_MS = 500;
 
 /** The shared half of an engine; see the module documentation. */
 export abstract class EngineBase implements SessionEngine {
@@ -123,6 +126,30 @@ export abstract class EngineBase implements SessionEngine {
       this.flushing = false;
     }
     if (!this.hasPendingOutput) this.drainWaiters.release();
+  }
+
+  /** Writes what is queued (the last words of a failing engine), waiting at most LAST_WORDS_MS. */
+  protected async flushLastWords(): Promise<void> {
+    this.scheduleFlush();
+    let timer: Timer | undefined;
+    await Promise.race([
+      this.drained(),
+      new Promise((resolve) => timer = setTimeout(resolve, LAST_WORDS_MS)),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * Tears down and tells the handler how a ZMTP-speaking engine ended: after
+   * its handshake or not, by request or not, and why (a closed connection
+   * is no error). The caller has set {@link stopped} and cleared its timers.
+   */
+  protected reportStop(wasReady: boolean, error: unknown, requested: boolean): void {
+    this.teardown();
+    const stop: EngineStop = { wasReady, requested };
+    if (error !== undefined && !isClosedError(error)) stop.error = error;
+    if (!wasReady && !requested) stop.handshakeFailure = handshakeFailureOf(stop.error);
+    this.handler.onStopped(this, stop);
   }
 
   /**

@@ -18,8 +18,7 @@
  */
 
 import type { Timer } from "../timer.ts";
-import { isClosedError } from "../transport/byte_stream.ts";
-import { EngineBase, handshakeFailureOf } from "./engine_base.ts";
+import { EngineBase } from "./engine_base.ts";
 import type { Message } from "../message.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import { errorData, parseCommand, parseErrorReason } from "../wire/command.ts";
@@ -50,17 +49,10 @@ import {
 } from "../mechanism/mechanism.ts";
 import { StorageTagger } from "../pipe/properties.ts";
 import type { WsChannel } from "../transport/ws_channel.ts";
-import {
-  type EngineConfig,
-  type EngineHandler,
-  type EngineStop,
-  MAX_HANDSHAKE_COMMAND,
-} from "./engine.ts";
+import { type EngineConfig, type EngineHandler, MAX_HANDSHAKE_COMMAND } from "./engine.ts";
 
 /** Stop encoding into a batch once it holds this many bytes. */
 const BATCH_BYTES = 256 * 1024;
-/** How long a failing engine waits for its ERROR command to be written. */
-const ERROR_FLUSH_MS = 500;
 /** WebSocket close codes (RFC 6455 7.4.1). */
 const CLOSE_NORMAL = 1000;
 const CLOSE_PROTOCOL_ERROR = 1002;
@@ -455,15 +447,7 @@ export class WsEngine extends EngineBase implements FrameSink, ZwsControl {
       this.closeSent = true;
       this.control.push((c) => c.sendClose(code, reason!));
     }
-    if (this.control.length > 0 && this.opened) {
-      this.scheduleFlush();
-      let timer: Timer | undefined;
-      await Promise.race([
-        this.drained(),
-        new Promise((resolve) => timer = setTimeout(resolve, ERROR_FLUSH_MS)),
-      ]);
-      clearTimeout(timer);
-    }
+    if (this.control.length > 0 && this.opened) await this.flushLastWords();
     this.stop(error);
   }
 
@@ -473,10 +457,6 @@ export class WsEngine extends EngineBase implements FrameSink, ZwsControl {
     clearTimeout(this.handshakeTimer);
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.heartbeatDeadline);
-    this.teardown();
-    const stop: EngineStop = { wasReady: this.ready, requested };
-    if (error !== undefined && !isClosedError(error)) stop.error = error;
-    if (!this.ready && !requested) stop.handshakeFailure = handshakeFailureOf(stop.error);
-    this.handler.onStopped(this, stop);
+    this.reportStop(this.ready, error, requested);
   }
 }
