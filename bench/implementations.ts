@@ -194,9 +194,15 @@ export async function buildRuntimeRows(): Promise<{ rows: Implementation[]; skip
   });
   const rows: Implementation[] = [];
   const skips: string[] = [];
-  const runs = async (command: string) =>
-    await new Deno.Command(command, { args: ["--version"], stdout: "null" }).output()
-      .then((out) => out.success, () => false);
+  // Deno.Command throws (not rejects) for a program that is not there.
+  const runs = async (command: string) => {
+    try {
+      return (await new Deno.Command(command, { args: ["--version"], stdout: "null" }).output())
+        .success;
+    } catch {
+      return false;
+    }
+  };
   if (await runs("node")) rows.push(zmtpOn("Node", "node"));
   else skips.push("zmtp (Node): no node on PATH");
   const bun = [
