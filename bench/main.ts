@@ -220,7 +220,7 @@ function planCases(
           : transport === "tcp"
           ? withC([zmtp, ...runtimes, zeromqJs, ...floors])
           : transport === "ws" // Debian's libzmq (the C rows) is built without ws
-          ? [zmtp, zmtpAccept, zeromqJs]
+          ? [zmtp, ...runtimes, zmtpAccept, zeromqJs]
           : transport === "ipc" && size >= LARGE
           ? withC([zmtp, zeromqJs, ...floors])
           : withC([zmtp, zeromqJs]);
