@@ -9,24 +9,11 @@
  */
 
 import assert from "node:assert/strict";
-import { buildNpm } from "../../npm/build.ts";
+import { findRuntimes, packagePath, root } from "./runtimes.ts";
 
-const root = new URL("../../", import.meta.url);
 const scenario = new URL("scenario.mjs", import.meta.url).pathname;
 const repPeer = new URL("rep_peer.py", import.meta.url).pathname;
 const PYTHON = "/usr/bin/python3";
-
-/** The first of `candidates` that runs with `--version`, or null. */
-async function findExecutable(candidates: string[]): Promise<string | null> {
-  for (const path of candidates) {
-    try {
-      const { success } = await new Deno.Command(path, { args: ["--version"], stdout: "null" })
-        .output();
-      if (success) return path;
-    } catch { /* not there */ }
-  }
-  return null;
-}
 
 async function hasPyzmq(): Promise<boolean> {
   try {
@@ -40,31 +27,13 @@ async function hasPyzmq(): Promise<boolean> {
   }
 }
 
-const node = await findExecutable(["node"]);
-const bun = await findExecutable([
-  Deno.env.get("BUN") ?? "",
-  new URL(".tools/node_modules/.bin/bun", root).pathname,
-  "bun",
-].filter((path) => path !== ""));
+const { node, bun } = await findRuntimes();
 const pyzmq = await hasPyzmq();
 if (node === null) console.log("skipping the Node tests: no `node` on PATH");
 if (bun === null) {
   console.log("skipping the Bun tests: no bun (npm install --no-save --prefix .tools bun@1.4.4)");
 }
 if (!pyzmq) console.log(`skipping libzmq interop on Node and Bun: ${PYTHON} has no zmq module`);
-
-let built: Promise<string> | null = null;
-/** The package, built once for every test in this file. */
-function packagePath(): Promise<string> {
-  built ??= Deno.makeTempDir({ prefix: "zmq-npm-" }).then((dir) =>
-    buildNpm(dir, { declarations: false })
-  );
-  return built;
-}
-
-addEventListener("unload", () => {
-  built?.then((dir) => Deno.removeSync(dir, { recursive: true })).catch(() => {});
-});
 
 /** Runs one scenario in `runtime`; returns its "ok …" line. */
 async function run(runtime: string, name: string, argument = ""): Promise<string> {
