@@ -11,12 +11,12 @@
 import assert from "node:assert/strict";
 import { PgmNet, pgmSkipReason } from "../interop/pgm/net.ts";
 import { type Library, type PeerCommand, PORT, startPeer } from "../interop/pgm/peers.ts";
-import { findRuntimes, packagePath, root } from "./runtimes.ts";
+import { bun, node, packagePath } from "./runtimes.ts";
 
 const scenario = new URL("datagram_scenario.mjs", import.meta.url).pathname;
 const pgmPeer = new URL("pgm_peer.mjs", import.meta.url).pathname;
 
-const { node, bun } = await findRuntimes();
+const root = new URL("../../", import.meta.url);
 
 async function succeeds(cmd: string, args: string[]): Promise<boolean> {
   try {
@@ -48,12 +48,6 @@ async function namespaceSkipReason(): Promise<string | null> {
 const libzmqSkip = await zeromqSkipReason();
 const namespaceSkip = await namespaceSkipReason();
 const pgmSkip = await pgmSkipReason();
-if (node === null) console.log("skipping the Node datagram tests: no `node` on PATH");
-if (bun === null) {
-  console.log(
-    "skipping the Bun datagram tests: no bun (npm install --no-save --prefix .tools bun@1.4.4)",
-  );
-}
 if (libzmqSkip) console.log(`skipping udp against libzmq on Node and Bun: ${libzmqSkip}`);
 if (namespaceSkip) console.log(`skipping udp multicast on Node and Bun: ${namespaceSkip}`);
 if (pgmSkip) console.log(`skipping epgm on Node and Bun: ${pgmSkip}`);

@@ -9,31 +9,11 @@
  */
 
 import assert from "node:assert/strict";
-import { findRuntimes, packagePath, root } from "./runtimes.ts";
+import { bun, node, packagePath, PYTHON, pyzmq } from "./runtimes.ts";
 
+const root = new URL("../../", import.meta.url);
 const scenario = new URL("scenario.mjs", import.meta.url).pathname;
 const repPeer = new URL("rep_peer.py", import.meta.url).pathname;
-const PYTHON = "/usr/bin/python3";
-
-async function hasPyzmq(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(PYTHON, {
-      args: ["-c", "import zmq"],
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
-const { node, bun } = await findRuntimes();
-const pyzmq = await hasPyzmq();
-if (node === null) console.log("skipping the Node tests: no `node` on PATH");
-if (bun === null) {
-  console.log("skipping the Bun tests: no bun (npm install --no-save --prefix .tools bun@1.4.4)");
-}
-if (!pyzmq) console.log(`skipping libzmq interop on Node and Bun: ${PYTHON} has no zmq module`);
 
 /** Runs one scenario in `runtime`; returns its "ok …" line. */
 async function run(runtime: string, name: string, argument = ""): Promise<string> {
@@ -140,32 +120,3 @@ Deno.test({
     assert.equal(new TextDecoder().decode(stdout).trim(), manifest.version);
   },
 });
-
-/** The README's Node and Bun example, importing the built package instead of "@zmtp/zmq". */
-async function readmeExample(): Promise<string> {
-  const readme = await Deno.readTextFile(new URL("README.md", root));
-  const section = readme.indexOf("## Node and Bun");
-  assert.ok(section >= 0, 'README has a "Node and Bun" section');
-  const code = readme.slice(section).match(/```js\n([\s\S]*?)```/)?.[1];
-  assert.ok(code !== undefined, "the section has a js example");
-  assert.ok(code.trim().split("\n").length <= 10, "the example has at most ten lines");
-  const file = `${await packagePath()}/readme_example.mjs`;
-  await Deno.writeTextFile(file, code.replace('"@zmtp/zmq"', '"./mod.js"'));
-  return file;
-}
-
-for (const [runtime, path] of [["Node", node], ["Bun", bun]] as const) {
-  Deno.test({
-    name: `the README's Node and Bun example runs on ${runtime}`,
-    ignore: path === null,
-    async fn() {
-      const { code, stdout, stderr } = await new Deno.Command(path!, {
-        args: [await readmeExample()],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assert.equal(code, 0, new TextDecoder().decode(stderr));
-      assert.match(new TextDecoder().decode(stdout), /\[ ?['"]hello['"], ['"]from node['"] ?\]/);
-    },
-  });
-}
