@@ -13,7 +13,7 @@
  */
 
 import type { Timer } from "../timer.ts";
-import { type ByteStream, writeChunks } from "../transport/byte_stream.ts";
+import { type ByteStream, ChunkWriter } from "../transport/byte_stream.ts";
 import type { Message } from "../message.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import type { WireAdapter } from "../wire/adapter.ts";
@@ -169,6 +169,7 @@ export interface EngineHandler {
 export class Engine extends EngineBase implements FrameSink {
   private readonly decoder: FrameDecoder;
   private readonly encoder = new FrameEncoder();
+  private readonly writer: ChunkWriter;
   private readonly mechanism: Mechanism;
   private codec: FrameCodec | undefined;
   /** Records which storage holds this connection's frames (message properties); set at READY. */
@@ -208,6 +209,7 @@ export class Engine extends EngineBase implements FrameSink {
   ) {
     super(handler);
     this.mechanism = config.mechanism;
+    this.writer = new ChunkWriter(stream);
     this.decoder = new FrameDecoder(config.maxMessageSize);
     this.decoder.maxCommandSize = MAX_HANDSHAKE_COMMAND;
   }
@@ -572,11 +574,21 @@ export class Engine extends EngineBase implements FrameSink {
   }
 
   /** EngineBase: our commands, then queued messages, encoded into one batch and written. */
-  protected writeBatch(): Promise<void> | null {
-    const encoder = this.encoder;
-    this.encodeBatch(encoder);
-    const chunks = encoder.take();
-    return chunks.length === 0 ? null : writeChunks(this.stream, chunks);
+  protected writeBatch(): Promise<unknown> | null {
+    const writer = this.writer;
+    if (!writer.busy) {
+      const encoder = this.encoder;
+      this.encodeBatch(encoder);
+      const chunks = encoder.take();
+      if (chunks.length === 0) return null;
+      writer.begin(chunks);
+    }
+    return writer.step();
+  }
+
+  /** EngineBase: one write of the batch is done; true once all of it is. */
+  protected override batchWritten(result: unknown): boolean {
+    return this.writer.advance(result as number | void);
   }
 
   /** EngineBase: closes the byte stream. */

@@ -378,15 +378,40 @@ export class FrameDecoder {
     const count = this.runMessages;
     if (count === 0) return;
     const complete = this.openSpans;
+    this.shared = true;
+    if (count === 1) {
+      // One message (a request, a reply): built now, which a run would do
+      // when it is taken anyway; no run, no copy of the offsets.
+      const msg = this.spanMessage(complete);
+      this.dropSpans(complete);
+      sink.onMessage(msg);
+      return;
+    }
     const run = new FrameRun(this.buf, this.spans.slice(0, complete), count);
-    // The frames of an incomplete message stay, moved to the front.
+    this.dropSpans(complete);
+    if (sink.onMessages !== undefined) sink.onMessages(run);
+    else while (run.remaining > 0) sink.onMessage(run.next());
+  }
+
+  /** The message whose frames are the first `length` numbers of `spans`, as views. */
+  private spanMessage(length: number): Uint8Array[] {
+    const spans = this.spans;
+    const buf = this.buf;
+    if (length === 2) return [buf.subarray(spans[0], spans[1])];
+    const frames = new Array<Uint8Array>(length >>> 1);
+    for (let i = 0; i < length; i += 2) {
+      const end = spans[i + 1];
+      frames[i >>> 1] = buf.subarray(spans[i], end >= 0 ? end : ~end);
+    }
+    return frames;
+  }
+
+  /** Forgets the first `complete` numbers of `spans`: the frames of an incomplete message stay, moved to the front. */
+  private dropSpans(complete: number): void {
     this.spans.copyWithin(0, complete, this.spanLength);
     this.spanLength -= complete;
     this.openSpans = 0;
     this.runMessages = 0;
-    this.shared = true;
-    if (sink.onMessages !== undefined) sink.onMessages(run);
-    else while (run.remaining > 0) sink.onMessage(run.next());
   }
 
   /**
@@ -503,11 +528,14 @@ function growStorage(p: PendingBody): void {
 }
 
 /**
- * Full-size batch buffers of idle encoders, shared by all of them: a
- * connection holds one only while it has bytes to write, so thousands of idle
- * connections hold none. A few are kept; smaller buffers are not pooled.
+ * Batch buffers of idle encoders, shared by all of them, by size (the
+ * powers of two from {@link MIN_BATCH_CAPACITY} to {@link BATCH_CAPACITY}):
+ * a connection holds one only while it has bytes to write, so thousands of
+ * idle connections hold none, and a connection that writes one small batch
+ * at a time (a request, then its reply) takes the same buffer back each
+ * time instead of allocating one. A few of each size are kept.
  */
-const idleBatchBuffers: Uint8Array[] = [];
+const idleBatchBuffers: Uint8Array[][] = [];
 const BATCH_CAPACITY = 64 * 1024;
 /**
  * A batch buffer starts this small (a handshake, a request, one published
@@ -515,6 +543,13 @@ const BATCH_CAPACITY = 64 * 1024;
  */
 const MIN_BATCH_CAPACITY = 512;
 const IDLE_BATCH_BUFFERS_KEPT = 16;
+
+/** The pool of idle batch buffers of `size` bytes, or null for a size that is not pooled. */
+function idleBuffersOf(size: number): Uint8Array[] | null {
+  if (size < MIN_BATCH_CAPACITY || size > BATCH_CAPACITY || (size & (size - 1)) !== 0) return null;
+  const index = Math.clz32(MIN_BATCH_CAPACITY) - Math.clz32(size);
+  return idleBatchBuffers[index] ??= [];
+}
 
 /**
  * Encodes messages into batches: many frames into one buffer, so one write
@@ -531,6 +566,8 @@ export class FrameEncoder {
   private mark = 0;
   private pos = 0;
   private chunks: Uint8Array[] = [];
+  /** The array {@link take} returned last time, emptied and reused for the batch after next. */
+  private spareChunks: Uint8Array[] = [];
   /** Bytes in `chunks` (buffer runs already cut, and bodies passed through). */
   private chunkBytes = 0;
 
@@ -606,7 +643,11 @@ export class FrameEncoder {
       return chunks;
     }
     if (this.chunkBytes > this.peak) this.peak = this.chunkBytes;
-    this.chunks = [];
+    // The chunks of the batch before are written by now (see above): reuse their array.
+    const spare = this.spareChunks;
+    spare.length = 0;
+    this.spareChunks = chunks;
+    this.chunks = spare;
     this.mark = 0;
     this.pos = 0;
     this.chunkBytes = 0;
@@ -623,9 +664,8 @@ export class FrameEncoder {
     this.peak = 0;
     this.mark = 0;
     this.pos = 0;
-    if (buf.length === BATCH_CAPACITY && idleBatchBuffers.length < IDLE_BATCH_BUFFERS_KEPT) {
-      idleBatchBuffers.push(buf);
-    }
+    const idle = idleBuffersOf(buf.length);
+    if (idle !== null && idle.length < IDLE_BATCH_BUFFERS_KEPT) idle.push(buf);
   }
 
   private header(flags: number, size: number, reserve: number): void {
@@ -673,9 +713,7 @@ export class FrameEncoder {
     if (!growing) this.cut();
     const carried = this.pos - this.mark;
     const size = Math.max(this.capacity, room + carried);
-    const next = size === BATCH_CAPACITY && idleBatchBuffers.length > 0
-      ? idleBatchBuffers.pop()!
-      : new Uint8Array(size);
+    const next = idleBuffersOf(size)?.pop() ?? new Uint8Array(size);
     if (carried > 0) next.set(old.subarray(this.mark, this.pos));
     this.buf = next;
     this.mark = 0;
