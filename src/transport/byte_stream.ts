@@ -80,6 +80,7 @@ export async function writeChunks(
 }
 
 const NO_CHUNKS: readonly Uint8Array[] = [];
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * Writes batches of chunks completely, one step at a time: each step is one
@@ -92,6 +93,8 @@ export class ChunkWriter {
   private chunks: readonly Uint8Array[] = NO_CHUNKS;
   private index = 0;
   private offset = 0;
+  /** The array of {@link beginOne}, made on first use. */
+  private one: Uint8Array[] | null = null;
 
   /** @param stream the stream written to */
   constructor(private readonly stream: ByteStream) {}
@@ -106,6 +109,13 @@ export class ChunkWriter {
     this.chunks = chunks;
     this.index = 0;
     this.offset = 0;
+  }
+
+  /** Starts a batch of one chunk (not empty), in an array of the writer's own. */
+  beginOne(chunk: Uint8Array): void {
+    const one = this.one ??= [chunk];
+    one[0] = chunk;
+    this.begin(one);
   }
 
   /** Starts the next write of the batch; give what it resolves with to {@link advance}. */
@@ -126,6 +136,8 @@ export class ChunkWriter {
     }
     this.chunks = NO_CHUNKS;
     this.index = 0;
+    // The one-chunk array lets go of its chunk (a message shared by many connections).
+    if (this.one !== null) this.one[0] = NO_BYTES;
     return true;
   }
 }

@@ -154,8 +154,10 @@ export class FrameRun extends MessageBatch<Uint8Array[]> {
   }
 }
 
-/** Initial capacity (in numbers) of the decoder's frame offset list. */
+/** Capacity (in numbers) of the decoder's frame offset list when it is first needed. */
 const INITIAL_SPANS = 64;
+/** The offset list of a decoder that has not decoded a data frame yet (an idle subscriber's). */
+const NO_SPANS = new Int32Array(0);
 
 /** Incremental frame decoder; see the module documentation. */
 export class FrameDecoder {
@@ -179,7 +181,7 @@ export class FrameDecoder {
   private pending: PendingBody | null = null;
   private messageBytes = 0;
   /** Offsets of the frames decoded in this pass, for the next {@link FrameRun}. */
-  private spans = new Int32Array(INITIAL_SPANS);
+  private spans = NO_SPANS;
   private spanLength = 0;
   /** Where the frames of the message not yet complete start in `spans`. */
   private openSpans = 0;
@@ -356,7 +358,7 @@ export class FrameDecoder {
     let spans = this.spans;
     const at = this.spanLength;
     if (at + 2 > spans.length) {
-      const grown = new Int32Array(spans.length * 2);
+      const grown = new Int32Array(Math.max(INITIAL_SPANS, spans.length * 2));
       grown.set(spans);
       this.spans = spans = grown;
     }
@@ -565,9 +567,10 @@ export class FrameEncoder {
   /** Start of the part of `buf` not yet turned into a chunk. */
   private mark = 0;
   private pos = 0;
+  /** The chunks of the batch; the same array is returned by every {@link take}. */
   private chunks: Uint8Array[] = [];
-  /** The array {@link take} returned last time, emptied and reused for the batch after next. */
-  private spareChunks: Uint8Array[] = [];
+  /** True once {@link take} returned `chunks`: they are emptied when the next batch starts. */
+  private taken = false;
   /** Bytes in `chunks` (buffer runs already cut, and bodies passed through). */
   private chunkBytes = 0;
 
@@ -643,11 +646,7 @@ export class FrameEncoder {
       return chunks;
     }
     if (this.chunkBytes > this.peak) this.peak = this.chunkBytes;
-    // The chunks of the batch before are written by now (see above): reuse their array.
-    const spare = this.spareChunks;
-    spare.length = 0;
-    this.spareChunks = chunks;
-    this.chunks = spare;
+    this.taken = true;
     this.mark = 0;
     this.pos = 0;
     this.chunkBytes = 0;
@@ -694,6 +693,11 @@ export class FrameEncoder {
 
   /** Closes the current run of `buf` as a chunk. */
   private cut(): void {
+    if (this.taken) {
+      // The chunks taken last time are written by now (see take): a new batch starts.
+      this.chunks.length = 0;
+      this.taken = false;
+    }
     if (this.pos > this.mark) {
       this.chunks.push(this.buf.subarray(this.mark, this.pos));
       this.chunkBytes += this.pos - this.mark;
@@ -719,6 +723,47 @@ export class FrameEncoder {
     this.mark = 0;
     this.pos = carried;
   }
+}
+
+/** Size of a message's frames (headers and bodies) on the wire. */
+export function encodedSize(frames: readonly Uint8Array[]): number {
+  let size = 0;
+  for (let i = 0; i < frames.length; i++) {
+    const length = frames[i].length;
+    size += (length > 255 ? 9 : 2) + length;
+  }
+  return size;
+}
+
+/**
+ * A message's frames in a buffer of their own, exactly their size: bytes
+ * that can be written to many connections at once (fan-out).
+ */
+export function encodeMessage(frames: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(encodedSize(frames));
+  const last = frames.length - 1;
+  let pos = 0;
+  for (let i = 0; i <= last; i++) {
+    const body = frames[i];
+    const size = body.length;
+    const flags = i < last ? FLAG_MORE : 0;
+    if (size > 255) {
+      out[pos] = flags | FLAG_LONG;
+      // Bytes 1-4 stay zero: a frame here is far below 4 GiB.
+      out[pos + 5] = size >>> 24;
+      out[pos + 6] = size >>> 16;
+      out[pos + 7] = size >>> 8;
+      out[pos + 8] = size;
+      pos += 9;
+    } else {
+      out[pos] = flags;
+      out[pos + 1] = size;
+      pos += 2;
+    }
+    out.set(body, pos);
+    pos += size;
+  }
+  return out;
 }
 
 /** Bodies this large are written without being copied into the batch. */
