@@ -4,67 +4,17 @@
  * Each step runs tests/node/scenario.mjs in that runtime against the
  * package `deno task build:npm` makes (built once here, without the
  * declarations, into a temporary directory): library to library over tcp,
- * ipc and inproc, libzmq's error codes, and libzmq itself (pyzmq; and
- * zeromq.js inside the same Node process).
+ * ipc, inproc, ws and wss, libzmq's error codes, and libzmq itself (pyzmq;
+ * and zeromq.js inside the same Node process, over tcp and ws).
  */
 
 import assert from "node:assert/strict";
-import { buildNpm } from "../../npm/build.ts";
+import { bun, node, packagePath, PYTHON, pyzmq } from "./runtimes.ts";
+import { noOpenssl, testCerts } from "../transports/wss_certs.ts";
 
 const root = new URL("../../", import.meta.url);
 const scenario = new URL("scenario.mjs", import.meta.url).pathname;
 const repPeer = new URL("rep_peer.py", import.meta.url).pathname;
-const PYTHON = "/usr/bin/python3";
-
-/** The first of `candidates` that runs with `--version`, or null. */
-async function findExecutable(candidates: string[]): Promise<string | null> {
-  for (const path of candidates) {
-    try {
-      const { success } = await new Deno.Command(path, { args: ["--version"], stdout: "null" })
-        .output();
-      if (success) return path;
-    } catch { /* not there */ }
-  }
-  return null;
-}
-
-async function hasPyzmq(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(PYTHON, {
-      args: ["-c", "import zmq"],
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
-const node = await findExecutable(["node"]);
-const bun = await findExecutable([
-  Deno.env.get("BUN") ?? "",
-  new URL(".tools/node_modules/.bin/bun", root).pathname,
-  "bun",
-].filter((path) => path !== ""));
-const pyzmq = await hasPyzmq();
-if (node === null) console.log("skipping the Node tests: no `node` on PATH");
-if (bun === null) {
-  console.log("skipping the Bun tests: no bun (npm install --no-save --prefix .tools bun@1.4.4)");
-}
-if (!pyzmq) console.log(`skipping libzmq interop on Node and Bun: ${PYTHON} has no zmq module`);
-
-let built: Promise<string> | null = null;
-/** The package, built once for every test in this file. */
-function packagePath(): Promise<string> {
-  built ??= Deno.makeTempDir({ prefix: "zmq-npm-" }).then((dir) =>
-    buildNpm(dir, { declarations: false })
-  );
-  return built;
-}
-
-addEventListener("unload", () => {
-  built?.then((dir) => Deno.removeSync(dir, { recursive: true })).catch(() => {});
-});
 
 /** Runs one scenario in `runtime`; returns its "ok …" line. */
 async function run(runtime: string, name: string, argument = ""): Promise<string> {
@@ -107,10 +57,17 @@ async function withLibzmqReply(endpoint: string, body: (bound: string) => Promis
 
 for (const [runtime, path] of [["Node", node], ["Bun", bun]] as const) {
   Deno.test({
-    name: `on ${runtime}, Push/Pull and Req/Rep work library to library over tcp, ipc and inproc`,
+    name:
+      `on ${runtime}, Push/Pull and Req/Rep work library to library over tcp, ipc, inproc and ws`,
     ignore: path === null,
     async fn(t) {
-      for (const endpoint of ["tcp://127.0.0.1:*", "ipc://*", "inproc://runtime-pair"]) {
+      const endpoints = [
+        "tcp://127.0.0.1:*",
+        "ipc://*",
+        "inproc://runtime-pair",
+        "ws://127.0.0.1:*/zmq",
+      ];
+      for (const endpoint of endpoints) {
         await t.step(endpoint, async () => {
           assert.match(await run(path!, "pair", endpoint), /1000 messages and a round trip/);
         });
@@ -123,6 +80,58 @@ for (const [runtime, path] of [["Node", node], ["Bun", bun]] as const) {
     ignore: path === null,
     async fn() {
       assert.equal(await run(path!, "errors"), "ok EADDRINUSE ENOENT");
+    },
+  });
+
+  Deno.test({
+    name:
+      `on ${runtime}, every socket type pairing carries messages over ws (node:net, our framing)`,
+    ignore: path === null,
+    async fn() {
+      assert.match(await run(path!, "ws-types"), /^ok 9 pairings over ws/);
+    },
+  });
+
+  Deno.test({
+    name: `on ${runtime}, PLAIN and CURVE work over ws, and a wrong CURVE key fails the handshake`,
+    ignore: path === null,
+    async fn() {
+      assert.match(await run(path!, "ws-security"), /wrong CURVE key: handshake:error:protocol/);
+    },
+  });
+
+  Deno.test({
+    name: `on ${runtime}, ws keeps EADDRINUSE, drops a silent peer by ping heartbeats, ` +
+      `closes only hostile connections, unbinds and reconnects`,
+    ignore: path === null,
+    async fn() {
+      assert.match(await run(path!, "ws-lifecycle"), /heartbeat drop, hostile peers closed/);
+    },
+  });
+
+  Deno.test({
+    name: `on ${runtime}, wss: an untrusted or misnamed certificate fails each handshake, ` +
+      `trusting the CA and naming the host delivers`,
+    ignore: path === null || noOpenssl !== null,
+    async fn() {
+      const certs = await testCerts();
+      const dir = await Deno.makeTempDir({ prefix: "zmq-wss-" });
+      try {
+        await Deno.writeTextFile(`${dir}/ca.pem`, certs.caPem);
+        await Deno.writeTextFile(`${dir}/cert.pem`, certs.certPem);
+        await Deno.writeTextFile(`${dir}/key.pem`, certs.keyPem);
+        assert.match(await run(path!, "wss", dir), /untrusted handshake:error:protocol/);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+
+  Deno.test({
+    name: `on ${runtime}, acceptWebSocket is ENOTSUP, naming bind ws:// as the way`,
+    ignore: path === null,
+    async fn() {
+      assert.equal(await run(path!, "accept-websocket"), "ok ENOTSUP");
     },
   });
 
@@ -155,6 +164,17 @@ Deno.test({
 });
 
 Deno.test({
+  name: "on Node, zeromq.js talks to this library over ws, each side binding, NULL and CURVE",
+  ignore: node === null,
+  async fn() {
+    assert.equal(
+      await run(node!, "zeromqjs-ws"),
+      "ok both directions over ws with zeromq.js: NULL, CURVE",
+    );
+  },
+});
+
+Deno.test({
   name: "the npm package's manifest points at files that exist, and its bin runs on Node",
   ignore: node === null,
   async fn() {
@@ -171,32 +191,3 @@ Deno.test({
     assert.equal(new TextDecoder().decode(stdout).trim(), manifest.version);
   },
 });
-
-/** The README's Node and Bun example, importing the built package instead of "@zmtp/zmq". */
-async function readmeExample(): Promise<string> {
-  const readme = await Deno.readTextFile(new URL("README.md", root));
-  const section = readme.indexOf("## Node and Bun");
-  assert.ok(section >= 0, 'README has a "Node and Bun" section');
-  const code = readme.slice(section).match(/```js\n([\s\S]*?)```/)?.[1];
-  assert.ok(code !== undefined, "the section has a js example");
-  assert.ok(code.trim().split("\n").length <= 10, "the example has at most ten lines");
-  const file = `${await packagePath()}/readme_example.mjs`;
-  await Deno.writeTextFile(file, code.replace('"@zmtp/zmq"', '"./mod.js"'));
-  return file;
-}
-
-for (const [runtime, path] of [["Node", node], ["Bun", bun]] as const) {
-  Deno.test({
-    name: `the README's Node and Bun example runs on ${runtime}`,
-    ignore: path === null,
-    async fn() {
-      const { code, stdout, stderr } = await new Deno.Command(path!, {
-        args: [await readmeExample()],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assert.equal(code, 0, new TextDecoder().decode(stderr));
-      assert.match(new TextDecoder().decode(stdout), /\[ ?['"]hello['"], ['"]from node['"] ?\]/);
-    },
-  });
-}
