@@ -164,6 +164,8 @@ function nodeDgram(): NodeDgram | null {
 class DenoDatagram implements DatagramSocket {
   readonly ready = Promise.resolve();
   readonly #memberships = new Map<string, Promise<Deno.MulticastV4Membership>>();
+  /** The last address sent to (a Radio always sends to one): no object per datagram. */
+  #target: Deno.NetAddr = { transport: "udp", hostname: "", port: 0 };
 
   constructor(private readonly conn: Deno.DatagramConn) {}
 
@@ -185,7 +187,11 @@ class DenoDatagram implements DatagramSocket {
   }
 
   send(data: Uint8Array, hostname: string, port: number): Promise<unknown> {
-    return this.conn.send(data, { transport: "udp", hostname, port });
+    let target = this.#target;
+    if (target.hostname !== hostname || target.port !== port) {
+      target = this.#target = { transport: "udp", hostname, port };
+    }
+    return this.conn.send(data, target);
   }
 
   joinGroup(group: string, interfaceAddress: string): Promise<void> {
