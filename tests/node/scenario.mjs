@@ -463,6 +463,29 @@ async function zeromqjsWs() {
   return `both directions over ws with zeromq.js: ${done.join(", ")}`;
 }
 
+/** `argument` as JSON: { endpoint, options } for a Push that sends three messages there. */
+async function sendTo({ endpoint, options }) {
+  const push = new zmq.Push(options);
+  push.connect(endpoint);
+  for (let i = 0; i < 3; i++) await push.send(["from", process.release.name, String(i)]);
+  push.close(); // linger delivers them
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return `3 messages to ${endpoint}`;
+}
+
+/** `argument` as JSON: { endpoint, options } for a Pull that binds, says where, and takes three. */
+async function receiveAt({ endpoint, options }) {
+  const pull = new zmq.Pull(options);
+  await pull.bind(endpoint);
+  console.log(`endpoint ${pull.lastEndpoint}`);
+  for (let i = 0; i < 3; i++) {
+    const [, , n] = text(await pull.receive());
+    check(n === String(i), `message ${i} in order`);
+  }
+  pull.close();
+  return `3 messages at ${pull.lastEndpoint}`;
+}
+
 const scenarios = {
   pair: () => libraryPair(argument),
   errors: errorCodes,
@@ -474,6 +497,8 @@ const scenarios = {
   "ws-lifecycle": wsLifecycle,
   "accept-websocket": acceptWebSocketOff,
   "zeromqjs-ws": zeromqjsWs,
+  "send-to": () => sendTo(JSON.parse(argument)),
+  "receive-at": () => receiveAt(JSON.parse(argument)),
 };
 const timer = setTimeout(() => {
   console.log(`timeout in ${scenario}`);
