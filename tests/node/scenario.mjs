@@ -303,6 +303,13 @@ async function wss(dir) {
   push.wssTrustPem = caPem;
   push.wssHostname = "localhost";
   check(text(await pull.receive())[0] === "waits for a trusted connection", "the queued message");
+  // Bytes that are not TLS end that connection only.
+  const port = Number(new URL(pull.lastEndpoint.replace(/^wss:/, "https:")).port);
+  const notTls = process.getBuiltinModule("net").connect({ host: "127.0.0.1", port });
+  notTls.on("error", () => {});
+  notTls.resume();
+  notTls.write("GET / HTTP/1.1\r\n\r\n\x16\x03\x01garbage");
+  await new Promise((resolve) => notTls.once("close", resolve));
   for (let i = 0; i < 200; i++) await push.send(["n", String(i), new Uint8Array(i * 331)]);
   for (let i = 0; i < 200; i++) {
     const frames = await pull.receive();
@@ -310,7 +317,8 @@ async function wss(dir) {
   }
   push.close();
   pull.close();
-  return `wss: untrusted ${failure.type}, wrong name ${nameFailure.type}, trusted delivers`;
+  return `wss: untrusted ${failure.type}, wrong name ${nameFailure.type}, not TLS closed, ` +
+    `trusted delivers`;
 }
 
 /** Upgrades a raw node:net connection to a ZWS client; returns the socket and its first bytes. */
