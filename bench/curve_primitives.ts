@@ -2,7 +2,9 @@
  * What CURVE's cryptography costs, piece by piece, and noble against
  * WebCrypto for X25519 (the one primitive WebCrypto offers here).
  *
- *   deno run -A bench/curve_primitives.ts
+ *   deno run -A bench/curve_primitives.ts [--boxes]
+ *
+ * `--boxes` measures only XSalsa20-Poly1305, JavaScript against WebAssembly.
  *
  * Prints microseconds per operation; run on a quiet machine.
  */
@@ -22,6 +24,8 @@ import {
   SERVER_MESSAGE_PREFIX,
 } from "../src/mechanism/curve.ts";
 import type { Command } from "../src/wire/command.ts";
+import { openWithSubkey, sealWithSubkey } from "../src/mechanism/secretbox.ts";
+import { secretboxWasm } from "../src/mechanism/secretbox_wasm.ts";
 
 async function measure(
   name: string,
@@ -60,10 +64,11 @@ async function handshake(backend: X25519Backend): Promise<void> {
 }
 
 console.log(`Deno ${Deno.version.deno}, V8 ${Deno.version.v8}; load ${Deno.loadavg().join(" ")}`);
-console.log("\nX25519");
+const boxesOnly = Deno.args.includes("--boxes");
 const a = randomBytes(32);
 const b = await nobleX25519.publicKey(randomBytes(32));
-for (const backend of [nobleX25519, webCryptoX25519]) {
+if (!boxesOnly) console.log("\nX25519");
+for (const backend of boxesOnly ? [] : [nobleX25519, webCryptoX25519]) {
   await measure(`${backend.name}: key pair`, 300, () => backend.generate());
   await measure(`${backend.name}: agreement`, 300, () => backend.agree(a, b));
   await measure(`${backend.name}: boxKey (agreement + HSalsa20)`, 300, () => boxKey(b, a, backend));
@@ -74,9 +79,48 @@ for (const backend of [nobleX25519, webCryptoX25519]) {
   );
 }
 
-console.log("\nMESSAGE (XSalsa20-Poly1305, noble), per frame");
+/** Microseconds per call of a synchronous `op`, the best of three windows. */
+function measureSync(iterations: number, op: () => unknown): number {
+  for (let i = 0; i < Math.max(10, iterations / 10); i++) op();
+  let best = Infinity;
+  for (let window = 0; window < 3; window++) {
+    const start = performance.now();
+    for (let i = 0; i < iterations; i++) op();
+    best = Math.min(best, (performance.now() - start) * 1000 / iterations);
+  }
+  return best;
+}
+
+console.log(
+  "\nXSalsa20-Poly1305 per box: JavaScript vs WebAssembly (MB/s; box = 32 + message bytes)",
+);
+const wasm = secretboxWasm();
+if (wasm === null) console.log("  no WebAssembly SIMD here");
+const subkey = new Uint32Array(randomBytes(32).buffer);
+for (const size of [32, 64, 128, 192, 224, 256, 512, 1024, 4096, 16384, 65536, 1 << 20]) {
+  const box = new Uint8Array(size + 32);
+  for (let at = 32; at < box.length; at += 65536) {
+    box.set(randomBytes(Math.min(65536, box.length - at)), at);
+  }
+  sealWithSubkey(subkey, 1, 2, box);
+  const sealed = box.slice();
+  const iterations = Math.max(5, Math.floor(3e7 / (size + 256)));
+  const rate = (us: number) => (size / us).toFixed(0).padStart(6);
+  const js = measureSync(iterations, () => sealWithSubkey(subkey, 1, 2, box));
+  const jsOpen = measureSync(iterations, () => openWithSubkey(subkey, 1, 2, sealed.slice()));
+  let line = `  ${String(size).padStart(8)} B  seal js ${rate(js)}  open js ${rate(jsOpen)}`;
+  if (wasm !== null) {
+    const wa = measureSync(iterations, () => wasm.seal(subkey, 1, 2, box));
+    const waOpen = measureSync(iterations, () => wasm.open(subkey, 1, 2, sealed.slice()));
+    line += `  seal wasm ${rate(wa)}  open wasm ${rate(waOpen)}` +
+      `  wasm÷js ${(js / wa).toFixed(2)} / ${(jsOpen / waOpen).toFixed(2)}`;
+  }
+  console.log(line);
+}
+
+if (!boxesOnly) console.log("\nMESSAGE (XSalsa20-Poly1305), per frame");
 const key = randomBytes(32);
-for (const size of [64, 1024, 65536]) {
+for (const size of boxesOnly ? [] : [64, 1024, 65536]) {
   const body = randomBytes(size);
   const n = size >= 65536 ? 2000 : 50000;
   const warmup = Math.max(10, n / 10);
