@@ -4,10 +4,15 @@
 ;; into secretbox_wasm_bytes.ts, and tests/mechanism/secretbox_wasm_test.ts
 ;; fails when the two drift.
 ;;
-;; - $xor: the Salsa20 keystream, four 64-byte blocks at once (each i32x4
-;;   holds one state word of four consecutive blocks), XORed into memory.
-;; - $polyInit/$polyUpdate/$polyFinish: Poly1305 in five 26-bit limbs with
-;;   64-bit products (poly1305-donna-32's arithmetic), the state in globals.
+;; - Salsa20 ($group): four 64-byte blocks at once, each i32x4 holding one
+;;   state word of four consecutive blocks, the keystream XORed into memory.
+;; - Poly1305 ($polyBlock): five 26-bit limbs with 64-bit products
+;;   (poly1305-donna-32's arithmetic), the state in globals.
+;; - $seal/$open: a chunk of a box, each 256-byte group encrypted while 16
+;;   blocks are MACed in the same loop, so Poly1305's scalar multiplies run
+;;   beside Salsa20's vector rounds (the CPU overlaps them; one after the other
+;;   they cost the sum). $xor and $polyInit/$polyUpdate/$polyFinish do the
+;;   pieces the driver needs alone (the one-time key, tails, test vectors).
 ;;
 ;; Memory (one page), fixed by the driver:
 ;;   [0, 32)     Salsa20 key: XSalsa20's subkey, 8 little-endian words
@@ -33,7 +38,7 @@
     (block $whole
       (loop $groups
         (br_if $whole (i32.gt_u (i32.add (local.get $p) (i32.const 256)) (local.get $end)))
-        (call $group (local.get $p) (local.get $counter))
+        (call $group (local.get $p) (local.get $counter) (i32.const 0) (i32.const 0))
         (local.set $p (i32.add (local.get $p) (i32.const 256)))
         (local.set $counter (i32.add (local.get $counter) (i32.const 4)))
         (br $groups)))
@@ -41,9 +46,65 @@
       (then
         ;; The keystream of one more group, into zeros, then as many bytes as remain.
         (memory.fill (global.get $SCRATCH) (i32.const 0) (i32.const 256))
-        (call $group (global.get $SCRATCH) (local.get $counter))
+        (call $group (global.get $SCRATCH) (local.get $counter) (i32.const 0) (i32.const 0))
         (call $xorBytes (local.get $p) (global.get $SCRATCH) (i32.sub (local.get $end) (local.get $p)))
         (memory.fill (global.get $SCRATCH) (i32.const 0) (i32.const 256)))))
+
+  ;; Seals [p, p + len) in place: the keystream from block `counter` on XORed
+  ;; in, the result MACed. In a box's first chunk (`first` ≠ 0) [p, p + 32)
+  ;; holds zeros whose keystream becomes the Poly1305 key, and the MAC starts
+  ;; at p + 32. Each group is MACed while the next one is encrypted. Only a
+  ;; box's last chunk may have a `len` that is not a multiple of 256.
+  (func $seal (export "seal") (param $p i32) (param $len i32) (param $counter i32) (param $first i32)
+    (local $end i32) (local $m i32) (local $pending i32)
+    (local.set $end (i32.add (local.get $p) (local.get $len)))
+    (local.set $m (local.get $p))
+    (block $whole
+      (loop $groups
+        (br_if $whole (i32.gt_u (i32.add (local.get $p) (i32.const 256)) (local.get $end)))
+        (call $group (local.get $p) (local.get $counter)
+          (local.get $m) (i32.shr_u (local.get $pending) (i32.const 4)))
+        (local.set $m (local.get $p))
+        (local.set $pending (i32.const 256))
+        (if (local.get $first)
+          (then
+            (call $polyInit (local.get $p))
+            (local.set $m (i32.add (local.get $p) (i32.const 32)))
+            (local.set $pending (i32.const 224))
+            (local.set $first (i32.const 0))))
+        (local.set $p (i32.add (local.get $p) (i32.const 256)))
+        (local.set $counter (i32.add (local.get $counter) (i32.const 4)))
+        (br $groups)))
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (call $xor (local.get $p) (i32.sub (local.get $end) (local.get $p)) (local.get $counter))
+        (if (local.get $first)
+          (then
+            (call $polyInit (local.get $p))
+            (local.set $m (i32.add (local.get $p) (i32.const 32)))))))
+    (call $polyUpdate (local.get $m) (i32.sub (local.get $end) (local.get $m))))
+
+  ;; Opens [p, p + len) in place: MACs it, then XORs the keystream from block
+  ;; `counter` on in, a group at a time (the MAC already keyed, by polyInit).
+  ;; In a box's first chunk (`first` ≠ 0) the MAC starts at p + 32. Only a
+  ;; box's last chunk may have a `len` that is not a multiple of 256.
+  (func $open (export "open") (param $p i32) (param $len i32) (param $counter i32) (param $first i32)
+    (local $end i32) (local $m i32)
+    (local.set $end (i32.add (local.get $p) (local.get $len)))
+    (local.set $m (select (i32.add (local.get $p) (i32.const 32)) (local.get $p) (local.get $first)))
+    (block $whole
+      (loop $groups
+        (br_if $whole (i32.gt_u (i32.add (local.get $p) (i32.const 256)) (local.get $end)))
+        (call $group (local.get $p) (local.get $counter) (local.get $m)
+          (i32.shr_u (i32.sub (i32.add (local.get $p) (i32.const 256)) (local.get $m)) (i32.const 4)))
+        (local.set $p (i32.add (local.get $p) (i32.const 256)))
+        (local.set $m (local.get $p))
+        (local.set $counter (i32.add (local.get $counter) (i32.const 4)))
+        (br $groups)))
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (call $polyUpdate (local.get $m) (i32.sub (local.get $end) (local.get $m)))
+        (call $xor (local.get $p) (i32.sub (local.get $end) (local.get $p)) (local.get $counter)))))
 
   ;; [p, p + len) ^= [from, from + len), len < 256.
   (func $xorBytes (param $p i32) (param $from i32) (param $len i32)
@@ -66,8 +127,16 @@
         (local.set $from (i32.add (local.get $from) (i32.const 1)))
         (br $bytes))))
 
-  ;; Four blocks of keystream (counters counter..counter+3) XORed into [p, p + 256).
-  (func $group (param $p i32) (param $counter i32)
+  ;; Four blocks of keystream (counters counter..counter+3) XORed into [p, p + 256),
+  ;; and meanwhile `blocks` (at most 16) Poly1305 blocks from m absorbed: the
+  ;; MAC's scalar multiplies run beside Salsa20's vector rounds. [m, m + 16·blocks)
+  ;; is read before [p, p + 256) is written, so it may be the same bytes.
+  (func $group (param $p i32) (param $counter i32) (param $m i32) (param $blocks i32)
+    (local $h0 i64) (local $h1 i64) (local $h2 i64) (local $h3 i64) (local $h4 i64)
+    (local $r0 i64) (local $r1 i64) (local $r2 i64) (local $r3 i64) (local $r4 i64)
+    (local $s1 i64) (local $s2 i64) (local $s3 i64) (local $s4 i64)
+    (local $d0 i64) (local $d1 i64) (local $d2 i64) (local $d3 i64) (local $d4 i64)
+    (local $c i64)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
     (local $x4 v128) (local $x5 v128) (local $x6 v128) (local $x7 v128)
     (local $x8 v128) (local $x9 v128) (local $x10 v128) (local $x11 v128)
@@ -93,7 +162,72 @@
     (local.set $x13 (v128.load32_splat offset=24 (i32.const 0)))
     (local.set $x14 (v128.load32_splat offset=28 (i32.const 0)))
     (local.set $x15 (v128.const i32x4 0x6b206574 0x6b206574 0x6b206574 0x6b206574))
+    (local.set $h0 (global.get $h0)) (local.set $h1 (global.get $h1))
+    (local.set $h2 (global.get $h2)) (local.set $h3 (global.get $h3))
+    (local.set $h4 (global.get $h4))
+    (local.set $r0 (global.get $r0)) (local.set $r1 (global.get $r1))
+    (local.set $r2 (global.get $r2)) (local.set $r3 (global.get $r3))
+    (local.set $r4 (global.get $r4))
+    (local.set $s1 (global.get $s1)) (local.set $s2 (global.get $s2))
+    (local.set $s3 (global.get $s3)) (local.set $s4 (global.get $s4))
     (loop $doubleRounds
+        ;; one MAC block per round while there are any ($polyBlock's
+        ;; arithmetic, inlined by hand: V8's inlining budget passes it over)
+        (if (local.get $blocks)
+          (then
+            ;; h += the block, little-endian, in 26-bit limbs
+            (local.set $h0 (i64.add (local.get $h0)
+              (i64.and (i64.load32_u offset=0 (local.get $m)) (i64.const 0x3ffffff))))
+            (local.set $h1 (i64.add (local.get $h1) (i64.and
+              (i64.shr_u (i64.load32_u offset=3 (local.get $m)) (i64.const 2)) (i64.const 0x3ffffff))))
+            (local.set $h2 (i64.add (local.get $h2) (i64.and
+              (i64.shr_u (i64.load32_u offset=6 (local.get $m)) (i64.const 4)) (i64.const 0x3ffffff))))
+            (local.set $h3 (i64.add (local.get $h3) (i64.and
+              (i64.shr_u (i64.load32_u offset=9 (local.get $m)) (i64.const 6)) (i64.const 0x3ffffff))))
+            (local.set $h4 (i64.add (local.get $h4) (i64.or
+              (i64.shr_u (i64.load32_u offset=12 (local.get $m)) (i64.const 8)) (i64.const 0x1000000))))
+            ;; d = h · r
+            (local.set $d0 (i64.add (i64.add (i64.add (i64.add
+              (i64.mul (local.get $h0) (local.get $r0)) (i64.mul (local.get $h1) (local.get $s4)))
+              (i64.mul (local.get $h2) (local.get $s3))) (i64.mul (local.get $h3) (local.get $s2)))
+              (i64.mul (local.get $h4) (local.get $s1))))
+            (local.set $d1 (i64.add (i64.add (i64.add (i64.add
+              (i64.mul (local.get $h0) (local.get $r1)) (i64.mul (local.get $h1) (local.get $r0)))
+              (i64.mul (local.get $h2) (local.get $s4))) (i64.mul (local.get $h3) (local.get $s3)))
+              (i64.mul (local.get $h4) (local.get $s2))))
+            (local.set $d2 (i64.add (i64.add (i64.add (i64.add
+              (i64.mul (local.get $h0) (local.get $r2)) (i64.mul (local.get $h1) (local.get $r1)))
+              (i64.mul (local.get $h2) (local.get $r0))) (i64.mul (local.get $h3) (local.get $s4)))
+              (i64.mul (local.get $h4) (local.get $s3))))
+            (local.set $d3 (i64.add (i64.add (i64.add (i64.add
+              (i64.mul (local.get $h0) (local.get $r3)) (i64.mul (local.get $h1) (local.get $r2)))
+              (i64.mul (local.get $h2) (local.get $r1))) (i64.mul (local.get $h3) (local.get $r0)))
+              (i64.mul (local.get $h4) (local.get $s4))))
+            (local.set $d4 (i64.add (i64.add (i64.add (i64.add
+              (i64.mul (local.get $h0) (local.get $r4)) (i64.mul (local.get $h1) (local.get $r3)))
+              (i64.mul (local.get $h2) (local.get $r2))) (i64.mul (local.get $h3) (local.get $r1)))
+              (i64.mul (local.get $h4) (local.get $r0))))
+            ;; carry into 26-bit limbs, the top carry folded back times five
+            (local.set $c (i64.shr_u (local.get $d0) (i64.const 26)))
+            (local.set $h0 (i64.and (local.get $d0) (i64.const 0x3ffffff)))
+            (local.set $d1 (i64.add (local.get $d1) (local.get $c)))
+            (local.set $c (i64.shr_u (local.get $d1) (i64.const 26)))
+            (local.set $h1 (i64.and (local.get $d1) (i64.const 0x3ffffff)))
+            (local.set $d2 (i64.add (local.get $d2) (local.get $c)))
+            (local.set $c (i64.shr_u (local.get $d2) (i64.const 26)))
+            (local.set $h2 (i64.and (local.get $d2) (i64.const 0x3ffffff)))
+            (local.set $d3 (i64.add (local.get $d3) (local.get $c)))
+            (local.set $c (i64.shr_u (local.get $d3) (i64.const 26)))
+            (local.set $h3 (i64.and (local.get $d3) (i64.const 0x3ffffff)))
+            (local.set $d4 (i64.add (local.get $d4) (local.get $c)))
+            (local.set $c (i64.shr_u (local.get $d4) (i64.const 26)))
+            (local.set $h4 (i64.and (local.get $d4) (i64.const 0x3ffffff)))
+            (local.set $h0 (i64.add (local.get $h0) (i64.mul (local.get $c) (i64.const 5))))
+            (local.set $c (i64.shr_u (local.get $h0) (i64.const 26)))
+            (local.set $h0 (i64.and (local.get $h0) (i64.const 0x3ffffff)))
+            (local.set $h1 (i64.add (local.get $h1) (local.get $c)))
+            (local.set $m (i32.add (local.get $m) (i32.const 16)))
+            (local.set $blocks (i32.sub (local.get $blocks) (i32.const 1)))))
         ;; columns
         (local.set $t (i32x4.add (local.get $x0) (local.get $x12)))
         (local.set $x4 (v128.xor (local.get $x4) (v128.or
@@ -143,6 +277,63 @@
         (local.set $t (i32x4.add (local.get $x11) (local.get $x7)))
         (local.set $x15 (v128.xor (local.get $x15) (v128.or
           (i32x4.shl (local.get $t) (i32.const 18)) (i32x4.shr_u (local.get $t) (i32.const 14)))))
+        ;; one MAC block per round while there are any ($polyBlock's
+        ;; arithmetic, inlined by hand: V8's inlining budget passes it over)
+        (if (local.get $blocks)
+          (then
+            ;; h += the block, little-endian, in 26-bit limbs
+            (local.set $h0 (i64.add (local.get $h0)
+              (i64.and (i64.load32_u offset=0 (local.get $m)) (i64.const 0x3ffffff))))
+            (local.set $h1 (i64.add (local.get $h1) (i64.and
+              (i64.shr_u (i64.load32_u offset=3 (local.get $m)) (i64.const 2)) (i64.const 0x3ffffff))))
+            (local.set $h2 (i64.add (local.get $h2) (i64.and
+              (i64.shr_u (i64.load32_u offset=6 (local.get $m)) (i64.const 4)) (i64.const 0x3ffffff))))
+            (local.set $h3 (i64.add (local.get $h3) (i64.and
+              (i64.shr_u (i64.load32_u offset=9 (local.get $m)) (i64.const 6)) (i64.const 0x3ffffff))))
+            (local.set $h4 (i64.add (local.get $h4) (i64.or
+              (i64.shr_u (i64.load32_u offset=12 (local.get $m)) (i64.const 8)) (i64.const 0x1000000))))
+            ;; d = h · r
+            (local.set $d0 (i64.add (i64.add (i64.add (i64.add
+              (i64.mul (local.get $h0) (local.get $r0)) (i64.mul (local.get $h1) (local.get $s4)))
+              (i64.mul (local.get $h2) (local.get $s3))) (i64.mul (local.get $h3) (local.get $s2)))
+              (i64.mul (local.get $h4) (local.get $s1))))
+            (local.set $d1 (i64.add (i64.add (i64.add (i64.add
+              (i64.mul (local.get $h0) (local.get $r1)) (i64.mul (local.get $h1) (local.get $r0)))
+              (i64.mul (local.get $h2) (local.get $s4))) (i64.mul (local.get $h3) (local.get $s3)))
+              (i64.mul (local.get $h4) (local.get $s2))))
+            (local.set $d2 (i64.add (i64.add (i64.add (i64.add
+              (i64.mul (local.get $h0) (local.get $r2)) (i64.mul (local.get $h1) (local.get $r1)))
+              (i64.mul (local.get $h2) (local.get $r0))) (i64.mul (local.get $h3) (local.get $s4)))
+              (i64.mul (local.get $h4) (local.get $s3))))
+            (local.set $d3 (i64.add (i64.add (i64.add (i64.add
+              (i64.mul (local.get $h0) (local.get $r3)) (i64.mul (local.get $h1) (local.get $r2)))
+              (i64.mul (local.get $h2) (local.get $r1))) (i64.mul (local.get $h3) (local.get $r0)))
+              (i64.mul (local.get $h4) (local.get $s4))))
+            (local.set $d4 (i64.add (i64.add (i64.add (i64.add
+              (i64.mul (local.get $h0) (local.get $r4)) (i64.mul (local.get $h1) (local.get $r3)))
+              (i64.mul (local.get $h2) (local.get $r2))) (i64.mul (local.get $h3) (local.get $r1)))
+              (i64.mul (local.get $h4) (local.get $r0))))
+            ;; carry into 26-bit limbs, the top carry folded back times five
+            (local.set $c (i64.shr_u (local.get $d0) (i64.const 26)))
+            (local.set $h0 (i64.and (local.get $d0) (i64.const 0x3ffffff)))
+            (local.set $d1 (i64.add (local.get $d1) (local.get $c)))
+            (local.set $c (i64.shr_u (local.get $d1) (i64.const 26)))
+            (local.set $h1 (i64.and (local.get $d1) (i64.const 0x3ffffff)))
+            (local.set $d2 (i64.add (local.get $d2) (local.get $c)))
+            (local.set $c (i64.shr_u (local.get $d2) (i64.const 26)))
+            (local.set $h2 (i64.and (local.get $d2) (i64.const 0x3ffffff)))
+            (local.set $d3 (i64.add (local.get $d3) (local.get $c)))
+            (local.set $c (i64.shr_u (local.get $d3) (i64.const 26)))
+            (local.set $h3 (i64.and (local.get $d3) (i64.const 0x3ffffff)))
+            (local.set $d4 (i64.add (local.get $d4) (local.get $c)))
+            (local.set $c (i64.shr_u (local.get $d4) (i64.const 26)))
+            (local.set $h4 (i64.and (local.get $d4) (i64.const 0x3ffffff)))
+            (local.set $h0 (i64.add (local.get $h0) (i64.mul (local.get $c) (i64.const 5))))
+            (local.set $c (i64.shr_u (local.get $h0) (i64.const 26)))
+            (local.set $h0 (i64.and (local.get $h0) (i64.const 0x3ffffff)))
+            (local.set $h1 (i64.add (local.get $h1) (local.get $c)))
+            (local.set $m (i32.add (local.get $m) (i32.const 16)))
+            (local.set $blocks (i32.sub (local.get $blocks) (i32.const 1)))))
         ;; rows
         (local.set $t (i32x4.add (local.get $x0) (local.get $x3)))
         (local.set $x1 (v128.xor (local.get $x1) (v128.or
@@ -194,6 +385,9 @@
           (i32x4.shl (local.get $t) (i32.const 18)) (i32x4.shr_u (local.get $t) (i32.const 14)))))
         (local.set $round (i32.add (local.get $round) (i32.const 2)))
         (br_if $doubleRounds (i32.lt_u (local.get $round) (i32.const 20))))
+    (global.set $h0 (local.get $h0)) (global.set $h1 (local.get $h1))
+    (global.set $h2 (local.get $h2)) (global.set $h3 (local.get $h3))
+    (global.set $h4 (local.get $h4))
     ;; Add the input words back and XOR each block's 64 bytes into place.
     (call $xorWords (local.get $p)
       (i32x4.add (local.get $x0) (v128.const i32x4 0x61707865 0x61707865 0x61707865 0x61707865))
@@ -251,6 +445,8 @@
   (global $r0 (mut i64) (i64.const 0)) (global $r1 (mut i64) (i64.const 0))
   (global $r2 (mut i64) (i64.const 0)) (global $r3 (mut i64) (i64.const 0))
   (global $r4 (mut i64) (i64.const 0))
+  (global $s1 (mut i64) (i64.const 0)) (global $s2 (mut i64) (i64.const 0))
+  (global $s3 (mut i64) (i64.const 0)) (global $s4 (mut i64) (i64.const 0))
   (global $pad0 (mut i64) (i64.const 0)) (global $pad1 (mut i64) (i64.const 0))
   (global $pad2 (mut i64) (i64.const 0)) (global $pad3 (mut i64) (i64.const 0))
 
@@ -266,6 +462,11 @@
       (i64.const 0x3f03fff)))
     (global.set $r4 (i64.and (i64.shr_u (i64.load32_u offset=12 (local.get $k)) (i64.const 8))
       (i64.const 0x00fffff)))
+    ;; 2^130 ≡ 5: the products that pass 2^130 come back times five
+    (global.set $s1 (i64.mul (global.get $r1) (i64.const 5)))
+    (global.set $s2 (i64.mul (global.get $r2) (i64.const 5)))
+    (global.set $s3 (i64.mul (global.get $r3) (i64.const 5)))
+    (global.set $s4 (i64.mul (global.get $r4) (i64.const 5)))
     (global.set $h0 (i64.const 0)) (global.set $h1 (i64.const 0)) (global.set $h2 (i64.const 0))
     (global.set $h3 (i64.const 0)) (global.set $h4 (i64.const 0))
     (global.set $pad0 (i64.load32_u offset=16 (local.get $k)))
@@ -289,85 +490,91 @@
         (call $blocks (global.get $PAD) (i32.add (global.get $PAD) (i32.const 16)) (i64.const 0))
         (memory.fill (global.get $PAD) (i32.const 0) (i32.const 16)))))
 
-  ;; h = (h + block + hibit·2^128)·r mod 2^130 − 5 for each block in [m, end).
-  ;; Limbs stay below 2^27 and 5r's below 2^29, so each column of five
-  ;; products sums below 2^59: no 64-bit overflow.
+  ;; Absorbs each 16-byte block in [m, end), with hibit (2^24 or 0) as its bit 128.
   (func $blocks (param $m i32) (param $end i32) (param $hibit i64)
     (local $h0 i64) (local $h1 i64) (local $h2 i64) (local $h3 i64) (local $h4 i64)
-    (local $r0 i64) (local $r1 i64) (local $r2 i64) (local $r3 i64) (local $r4 i64)
-    (local $s1 i64) (local $s2 i64) (local $s3 i64) (local $s4 i64)
-    (local $d0 i64) (local $d1 i64) (local $d2 i64) (local $d3 i64) (local $d4 i64)
-    (local $c i64)
     (local.set $h0 (global.get $h0)) (local.set $h1 (global.get $h1))
     (local.set $h2 (global.get $h2)) (local.set $h3 (global.get $h3))
     (local.set $h4 (global.get $h4))
-    (local.set $r0 (global.get $r0)) (local.set $r1 (global.get $r1))
-    (local.set $r2 (global.get $r2)) (local.set $r3 (global.get $r3))
-    (local.set $r4 (global.get $r4))
-    ;; 2^130 ≡ 5: the products that pass 2^130 come back times five
-    (local.set $s1 (i64.mul (local.get $r1) (i64.const 5)))
-    (local.set $s2 (i64.mul (local.get $r2) (i64.const 5)))
-    (local.set $s3 (i64.mul (local.get $r3) (i64.const 5)))
-    (local.set $s4 (i64.mul (local.get $r4) (i64.const 5)))
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $m) (local.get $end)))
-        ;; h += the block, little-endian, in 26-bit limbs
-        (local.set $h0 (i64.add (local.get $h0)
-          (i64.and (i64.load32_u offset=0 (local.get $m)) (i64.const 0x3ffffff))))
-        (local.set $h1 (i64.add (local.get $h1) (i64.and
-          (i64.shr_u (i64.load32_u offset=3 (local.get $m)) (i64.const 2)) (i64.const 0x3ffffff))))
-        (local.set $h2 (i64.add (local.get $h2) (i64.and
-          (i64.shr_u (i64.load32_u offset=6 (local.get $m)) (i64.const 4)) (i64.const 0x3ffffff))))
-        (local.set $h3 (i64.add (local.get $h3) (i64.and
-          (i64.shr_u (i64.load32_u offset=9 (local.get $m)) (i64.const 6)) (i64.const 0x3ffffff))))
-        (local.set $h4 (i64.add (local.get $h4) (i64.or
-          (i64.shr_u (i64.load32_u offset=12 (local.get $m)) (i64.const 8)) (local.get $hibit))))
-        ;; d = h · r
-        (local.set $d0 (i64.add (i64.add (i64.add (i64.add
-          (i64.mul (local.get $h0) (local.get $r0)) (i64.mul (local.get $h1) (local.get $s4)))
-          (i64.mul (local.get $h2) (local.get $s3))) (i64.mul (local.get $h3) (local.get $s2)))
-          (i64.mul (local.get $h4) (local.get $s1))))
-        (local.set $d1 (i64.add (i64.add (i64.add (i64.add
-          (i64.mul (local.get $h0) (local.get $r1)) (i64.mul (local.get $h1) (local.get $r0)))
-          (i64.mul (local.get $h2) (local.get $s4))) (i64.mul (local.get $h3) (local.get $s3)))
-          (i64.mul (local.get $h4) (local.get $s2))))
-        (local.set $d2 (i64.add (i64.add (i64.add (i64.add
-          (i64.mul (local.get $h0) (local.get $r2)) (i64.mul (local.get $h1) (local.get $r1)))
-          (i64.mul (local.get $h2) (local.get $r0))) (i64.mul (local.get $h3) (local.get $s4)))
-          (i64.mul (local.get $h4) (local.get $s3))))
-        (local.set $d3 (i64.add (i64.add (i64.add (i64.add
-          (i64.mul (local.get $h0) (local.get $r3)) (i64.mul (local.get $h1) (local.get $r2)))
-          (i64.mul (local.get $h2) (local.get $r1))) (i64.mul (local.get $h3) (local.get $r0)))
-          (i64.mul (local.get $h4) (local.get $s4))))
-        (local.set $d4 (i64.add (i64.add (i64.add (i64.add
-          (i64.mul (local.get $h0) (local.get $r4)) (i64.mul (local.get $h1) (local.get $r3)))
-          (i64.mul (local.get $h2) (local.get $r2))) (i64.mul (local.get $h3) (local.get $r1)))
-          (i64.mul (local.get $h4) (local.get $r0))))
-        ;; carry into 26-bit limbs, the top carry folded back times five
-        (local.set $c (i64.shr_u (local.get $d0) (i64.const 26)))
-        (local.set $h0 (i64.and (local.get $d0) (i64.const 0x3ffffff)))
-        (local.set $d1 (i64.add (local.get $d1) (local.get $c)))
-        (local.set $c (i64.shr_u (local.get $d1) (i64.const 26)))
-        (local.set $h1 (i64.and (local.get $d1) (i64.const 0x3ffffff)))
-        (local.set $d2 (i64.add (local.get $d2) (local.get $c)))
-        (local.set $c (i64.shr_u (local.get $d2) (i64.const 26)))
-        (local.set $h2 (i64.and (local.get $d2) (i64.const 0x3ffffff)))
-        (local.set $d3 (i64.add (local.get $d3) (local.get $c)))
-        (local.set $c (i64.shr_u (local.get $d3) (i64.const 26)))
-        (local.set $h3 (i64.and (local.get $d3) (i64.const 0x3ffffff)))
-        (local.set $d4 (i64.add (local.get $d4) (local.get $c)))
-        (local.set $c (i64.shr_u (local.get $d4) (i64.const 26)))
-        (local.set $h4 (i64.and (local.get $d4) (i64.const 0x3ffffff)))
-        (local.set $h0 (i64.add (local.get $h0) (i64.mul (local.get $c) (i64.const 5))))
-        (local.set $c (i64.shr_u (local.get $h0) (i64.const 26)))
-        (local.set $h0 (i64.and (local.get $h0) (i64.const 0x3ffffff)))
-        (local.set $h1 (i64.add (local.get $h1) (local.get $c)))
+        (call $polyBlock (local.get $m) (local.get $hibit)
+          (local.get $h0) (local.get $h1) (local.get $h2) (local.get $h3) (local.get $h4))
+        (local.set $h4) (local.set $h3) (local.set $h2) (local.set $h1) (local.set $h0)
         (local.set $m (i32.add (local.get $m) (i32.const 16)))
         (br $each)))
     (global.set $h0 (local.get $h0)) (global.set $h1 (local.get $h1))
     (global.set $h2 (local.get $h2)) (global.set $h3 (local.get $h3))
     (global.set $h4 (local.get $h4)))
+
+  ;; One block: returns (h + block at m + hibit·2^128)·r mod 2^130 − 5, partly
+  ;; reduced. Limbs stay below 2^27 and 5r's below 2^29, so each column of five
+  ;; products sums below 2^59: no 64-bit overflow.
+  (func $polyBlock (param $m i32) (param $hibit i64)
+    (param $h0 i64) (param $h1 i64) (param $h2 i64) (param $h3 i64) (param $h4 i64)
+    (result i64 i64 i64 i64 i64)
+    (local $r0 i64) (local $r1 i64) (local $r2 i64) (local $r3 i64) (local $r4 i64)
+    (local $s1 i64) (local $s2 i64) (local $s3 i64) (local $s4 i64)
+    (local $d0 i64) (local $d1 i64) (local $d2 i64) (local $d3 i64) (local $d4 i64)
+    (local $c i64)
+    (local.set $r0 (global.get $r0)) (local.set $r1 (global.get $r1))
+    (local.set $r2 (global.get $r2)) (local.set $r3 (global.get $r3))
+    (local.set $r4 (global.get $r4))
+    (local.set $s1 (global.get $s1)) (local.set $s2 (global.get $s2))
+    (local.set $s3 (global.get $s3)) (local.set $s4 (global.get $s4))
+    ;; h += the block, little-endian, in 26-bit limbs
+    (local.set $h0 (i64.add (local.get $h0)
+      (i64.and (i64.load32_u offset=0 (local.get $m)) (i64.const 0x3ffffff))))
+    (local.set $h1 (i64.add (local.get $h1) (i64.and
+      (i64.shr_u (i64.load32_u offset=3 (local.get $m)) (i64.const 2)) (i64.const 0x3ffffff))))
+    (local.set $h2 (i64.add (local.get $h2) (i64.and
+      (i64.shr_u (i64.load32_u offset=6 (local.get $m)) (i64.const 4)) (i64.const 0x3ffffff))))
+    (local.set $h3 (i64.add (local.get $h3) (i64.and
+      (i64.shr_u (i64.load32_u offset=9 (local.get $m)) (i64.const 6)) (i64.const 0x3ffffff))))
+    (local.set $h4 (i64.add (local.get $h4) (i64.or
+      (i64.shr_u (i64.load32_u offset=12 (local.get $m)) (i64.const 8)) (local.get $hibit))))
+    ;; d = h · r
+    (local.set $d0 (i64.add (i64.add (i64.add (i64.add
+      (i64.mul (local.get $h0) (local.get $r0)) (i64.mul (local.get $h1) (local.get $s4)))
+      (i64.mul (local.get $h2) (local.get $s3))) (i64.mul (local.get $h3) (local.get $s2)))
+      (i64.mul (local.get $h4) (local.get $s1))))
+    (local.set $d1 (i64.add (i64.add (i64.add (i64.add
+      (i64.mul (local.get $h0) (local.get $r1)) (i64.mul (local.get $h1) (local.get $r0)))
+      (i64.mul (local.get $h2) (local.get $s4))) (i64.mul (local.get $h3) (local.get $s3)))
+      (i64.mul (local.get $h4) (local.get $s2))))
+    (local.set $d2 (i64.add (i64.add (i64.add (i64.add
+      (i64.mul (local.get $h0) (local.get $r2)) (i64.mul (local.get $h1) (local.get $r1)))
+      (i64.mul (local.get $h2) (local.get $r0))) (i64.mul (local.get $h3) (local.get $s4)))
+      (i64.mul (local.get $h4) (local.get $s3))))
+    (local.set $d3 (i64.add (i64.add (i64.add (i64.add
+      (i64.mul (local.get $h0) (local.get $r3)) (i64.mul (local.get $h1) (local.get $r2)))
+      (i64.mul (local.get $h2) (local.get $r1))) (i64.mul (local.get $h3) (local.get $r0)))
+      (i64.mul (local.get $h4) (local.get $s4))))
+    (local.set $d4 (i64.add (i64.add (i64.add (i64.add
+      (i64.mul (local.get $h0) (local.get $r4)) (i64.mul (local.get $h1) (local.get $r3)))
+      (i64.mul (local.get $h2) (local.get $r2))) (i64.mul (local.get $h3) (local.get $r1)))
+      (i64.mul (local.get $h4) (local.get $r0))))
+    ;; carry into 26-bit limbs, the top carry folded back times five
+    (local.set $c (i64.shr_u (local.get $d0) (i64.const 26)))
+    (local.set $h0 (i64.and (local.get $d0) (i64.const 0x3ffffff)))
+    (local.set $d1 (i64.add (local.get $d1) (local.get $c)))
+    (local.set $c (i64.shr_u (local.get $d1) (i64.const 26)))
+    (local.set $h1 (i64.and (local.get $d1) (i64.const 0x3ffffff)))
+    (local.set $d2 (i64.add (local.get $d2) (local.get $c)))
+    (local.set $c (i64.shr_u (local.get $d2) (i64.const 26)))
+    (local.set $h2 (i64.and (local.get $d2) (i64.const 0x3ffffff)))
+    (local.set $d3 (i64.add (local.get $d3) (local.get $c)))
+    (local.set $c (i64.shr_u (local.get $d3) (i64.const 26)))
+    (local.set $h3 (i64.and (local.get $d3) (i64.const 0x3ffffff)))
+    (local.set $d4 (i64.add (local.get $d4) (local.get $c)))
+    (local.set $c (i64.shr_u (local.get $d4) (i64.const 26)))
+    (local.set $h4 (i64.and (local.get $d4) (i64.const 0x3ffffff)))
+    (local.set $h0 (i64.add (local.get $h0) (i64.mul (local.get $c) (i64.const 5))))
+    (local.set $c (i64.shr_u (local.get $h0) (i64.const 26)))
+    (local.set $h0 (i64.and (local.get $h0) (i64.const 0x3ffffff)))
+    (local.set $h1 (i64.add (local.get $h1) (local.get $c)))
+    (local.get $h0) (local.get $h1) (local.get $h2) (local.get $h3) (local.get $h4))
 
   ;; Writes the tag, (h mod 2^130 − 5) + the key's second half mod 2^128, to
   ;; [out, out + 16) and forgets the state.
@@ -440,5 +647,7 @@
     (global.set $h3 (i64.const 0)) (global.set $h4 (i64.const 0))
     (global.set $r0 (i64.const 0)) (global.set $r1 (i64.const 0)) (global.set $r2 (i64.const 0))
     (global.set $r3 (i64.const 0)) (global.set $r4 (i64.const 0))
+    (global.set $s1 (i64.const 0)) (global.set $s2 (i64.const 0))
+    (global.set $s3 (i64.const 0)) (global.set $s4 (i64.const 0))
     (global.set $pad0 (i64.const 0)) (global.set $pad1 (i64.const 0))
     (global.set $pad2 (i64.const 0)) (global.set $pad3 (i64.const 0))))

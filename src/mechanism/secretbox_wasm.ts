@@ -4,14 +4,16 @@
  * two inner loops (Salsa20 four blocks at a time in i32x4 lanes, Poly1305 in
  * 26-bit limbs with 64-bit products) in `./secretbox.wat`.
  *
- * The module is 3.4 KB, compiled and instantiated synchronously on first
- * use (no async init; browsers allow synchronous compiles of this size), and
- * only where `WebAssembly.validate` accepts it: without WebAssembly or SIMD,
+ * The module is 4.7 KB, compiled and instantiated synchronously on first
+ * use (no async init; Chromium compiles it synchronously on a page's main
+ * thread, tests/browser/bundle_test.ts), and only where
+ * `WebAssembly.validate` accepts it: without WebAssembly or SIMD,
  * {@link secretboxWasm} is null and callers keep the JavaScript path.
  *
  * The box is worked in WebAssembly memory a chunk at a time: copied in,
- * encrypted and MACed there while it sits in cache, copied out. Opening
- * MACs and decrypts in the same pass; when the tag does not match, the
+ * encrypted and MACed there while it sits in cache (Salsa20 and Poly1305 in
+ * one loop), copied out. Opening MACs and decrypts in the same pass; when
+ * the tag does not match, the
  * decrypted bytes written back are encrypted again, so a refused box leaves
  * the buffer as it was (as the JavaScript path does).
  *
@@ -20,13 +22,15 @@
 
 import { SECRETBOX_WASM } from "./secretbox_wasm_bytes.ts";
 
-/** The subset of the module's exports the driver uses. */
+/** What secretbox.wat exports. */
 interface Exports {
   memory: WebAssembly.Memory;
   xor(p: number, len: number, counter: number): void;
   polyInit(key: number): void;
   polyUpdate(p: number, len: number): void;
   polyFinish(out: number): void;
+  seal(p: number, len: number, counter: number, first: number): void;
+  open(p: number, len: number, counter: number, first: number): void;
 }
 
 // Memory layout, as secretbox.wat documents it: [0, 40) key and nonce, [256,
@@ -100,21 +104,12 @@ function driver(wasm: Exports): SecretboxWasm {
       setKey(subkey, n0, n1);
       for (let at = 0; at < buffer.length; at += CHUNK) {
         const end = Math.min(buffer.length, at + CHUNK);
-        const n = end - at;
-        if (at === 0) {
-          // Keystream bytes 0..32 over zeros: the Poly1305 key.
-          memory.fill(0, DATA, DATA + 32);
-          memory.set(buffer.subarray(32, end), DATA + 32);
-          wasm.xor(DATA, n, 0);
-          wasm.polyInit(DATA);
-          wasm.polyUpdate(DATA + 32, n - 32);
-          buffer.set(memory.subarray(DATA + 32, DATA + n), 32);
-        } else {
-          memory.set(buffer.subarray(at, end), DATA);
-          wasm.xor(DATA, n, at >>> 6);
-          wasm.polyUpdate(DATA, n);
-          buffer.set(memory.subarray(DATA, DATA + n), at);
-        }
+        const skip = at === 0 ? 32 : 0;
+        // In the first chunk, zeros whose keystream becomes the Poly1305 key.
+        if (at === 0) memory.fill(0, DATA, DATA + 32);
+        memory.set(buffer.subarray(at + skip, end), DATA + skip);
+        wasm.seal(DATA, end - at, at >>> 6, at === 0 ? 1 : 0);
+        buffer.set(memory.subarray(DATA + skip, DATA + end - at), at + skip);
       }
       wasm.polyFinish(TAG);
       buffer.fill(0, 0, 16);
@@ -131,8 +126,7 @@ function driver(wasm: Exports): SecretboxWasm {
         const end = Math.min(buffer.length, at + CHUNK);
         const skip = at === 0 ? 32 : 0;
         memory.set(buffer.subarray(at + skip, end), DATA + skip);
-        wasm.polyUpdate(DATA + skip, end - at - skip);
-        wasm.xor(DATA, end - at, at >>> 6);
+        wasm.open(DATA, end - at, at >>> 6, at === 0 ? 1 : 0);
         buffer.set(memory.subarray(DATA + skip, DATA + end - at), at + skip);
       }
       wasm.polyFinish(TAG);
