@@ -3,7 +3,8 @@
  * registry would publish for Node and Bun. `deno bundle` emits ES modules
  * (mod.js, cli/main.js and the chunk they share, with @noble inlined) and
  * their `.d.ts`; this script adds the package.json (exports, the CLI as a
- * `bin`) and the CLI's Node prelude (deno_globals.js).
+ * `bin`) and the CLI's Node prelude (deno_globals.js), and writes the
+ * examples that run on every runtime to examples/ as JavaScript.
  *
  * ```sh
  * deno task build:npm && node -e 'import("./dist/npm/mod.js").then((z) => console.log(z.version))'
@@ -23,6 +24,43 @@ async function run(args: string[]): Promise<void> {
   }).output();
   if (code !== 0) {
     throw new Error(`deno ${args.join(" ")} failed:\n${new TextDecoder().decode(stderr)}`);
+  }
+}
+
+/** The examples in examples/ that Node 20 and Bun run as they are (the others use `Deno.serve` or `using`). */
+const portableExamples = ["hello", "weather", "pipeline"];
+
+/**
+ * Writes examples/<name>/*.js into the package: each example with its
+ * types stripped and its import of mod.ts turned into an import of the
+ * package by name (Node and Bun resolve a package's own name inside it).
+ */
+async function writeExamples(out: URL, packageName: string): Promise<void> {
+  for (const name of portableExamples) {
+    const sources: string[] = [];
+    for await (const entry of Deno.readDir(new URL(`examples/${name}/`, root))) {
+      if (entry.isFile && entry.name.endsWith(".ts")) {
+        sources.push(`examples/${name}/${entry.name}`);
+      }
+    }
+    const dir = new URL(`examples/${name}/`, out);
+    await run([
+      "bundle",
+      "--quiet",
+      "--platform",
+      "deno",
+      "--inline-imports=false",
+      "--outdir",
+      dir.pathname,
+      ...sources,
+    ]);
+    for (const source of sources) {
+      const file = new URL(source.replace(/\.ts$/, ".js"), out);
+      const code = (await Deno.readTextFile(file))
+        .replaceAll('from "../../mod.ts"', `from "${packageName}"`)
+        .replace(/(from "\.[^"]*)\.ts"/g, '$1.js"');
+      await Deno.writeTextFile(file, `// ${source}, built by \`deno task build:npm\`.\n${code}`);
+    }
   }
 }
 
@@ -67,6 +105,7 @@ export async function buildNpm(
     await Deno.copyFile(new URL(file, root), new URL(file, out));
   }
   const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
+  await writeExamples(out, config.name);
   const manifest = {
     name: config.name,
     version: config.version,

@@ -3,6 +3,7 @@
  * "World" in turn.
  *
  *   deno run --allow-net=127.0.0.1 examples/hello/client.ts [endpoint] [requests]
+ *   node dist/npm/examples/hello/client.js [endpoint] [requests]   # or bun
  *
  * Connects to `endpoint` (default tcp://127.0.0.1:5555) and sends
  * `requests` requests (default 10). It may start before the server: the
@@ -11,10 +12,12 @@
  * @module
  */
 
+import process from "node:process";
 import { Request } from "../../mod.ts";
 
-const endpoint = Deno.args[0] ?? "tcp://127.0.0.1:5555";
-const count = Number(Deno.args[1] ?? 10);
+const args = process.argv.slice(2);
+const endpoint = args[0] ?? "tcp://127.0.0.1:5555";
+const count = Number(args[1] ?? 10);
 
 const client = new Request();
 client.connect(endpoint);

@@ -1,11 +1,13 @@
 /**
  * Runs the whole parallel pipeline (ZeroMQ guide, "Divide and Conquer"):
  * a ventilator deals tasks to workers, which send results to a sink, each
- * one its own Deno process talking over tcp://127.0.0.1.
+ * one its own process talking over tcp://127.0.0.1, in the runtime that
+ * runs this launcher (Deno, or Node and Bun on the npm build).
  *
  *   deno task demo                 # 3 workers, 100 tasks
  *   deno run --allow-net=127.0.0.1 --allow-run --allow-read \
  *     examples/pipeline/main.ts --workers 5 --tasks 300
+ *   node dist/npm/examples/pipeline/main.js --workers 5   # or bun
  *
  * Prints every process's output with its name in front; the sink's lines
  * give the per-worker counts.
@@ -13,10 +15,12 @@
  * @module
  */
 
+import process from "node:process";
 import { parseArgs } from "node:util";
+import { launch, type Program } from "./launch.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: process.argv.slice(2),
   options: {
     workers: { type: "string", default: "3" },
     tasks: { type: "string", default: "100" },
@@ -24,17 +28,11 @@ const { values } = parseArgs({
   },
 });
 
-const here = new URL(".", import.meta.url);
-const running: Deno.ChildProcess[] = [];
+const running: Program[] = [];
 
-/** Starts one program of the pipeline with only the network permission it needs. */
-function start(program: string, args: string[]): Deno.ChildProcess {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net=127.0.0.1", new URL(program, here).pathname, ...args],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+/** Starts one program of the pipeline. */
+function start(program: string, args: string[]): Program {
+  const child = launch(program, args);
   running.push(child);
   return child;
 }
@@ -42,13 +40,14 @@ function start(program: string, args: string[]): Deno.ChildProcess {
 /** Prints each line of `stream` with `name` in front, and hands each line to `onLine`. */
 function relay(
   name: string,
-  stream: ReadableStream<Uint8Array>,
+  stream: AsyncIterable<Uint8Array>,
   onLine: (line: string) => void = () => {},
 ): Promise<void> {
   return (async () => {
+    const decoder = new TextDecoder();
     let buffer = "";
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
+    for await (const chunk of stream) {
+      buffer += decoder.decode(chunk, { stream: true });
       let newline;
       while ((newline = buffer.indexOf("\n")) >= 0) {
         const line = buffer.slice(0, newline);
@@ -79,15 +78,15 @@ async function startBound(name: string, program: string, args: string[], what: s
 
 async function main(): Promise<number> {
   const workerCount = Number(values.workers);
-  const sink = await startBound("sink", "sink.ts", [], "results");
+  const sink = await startBound("sink", "sink", [], "results");
   const ventilator = await startBound(
     "ventilator",
-    "ventilator.ts",
+    "ventilator",
     ["--sink", sink.endpoint, "--workers", String(workerCount), "--tasks", values.tasks],
     "tasks",
   );
   const workers = Array.from({ length: workerCount }, (_, i) => {
-    const child = start("worker.ts", [
+    const child = start("worker", [
       "--id",
       String(i + 1),
       "--tasks",
@@ -99,9 +98,9 @@ async function main(): Promise<number> {
     return { child, output: Promise.all([relay(name, child.stdout), relay(name, child.stderr)]) };
   });
   const all = [sink, ventilator, ...workers];
-  const statuses = await Promise.all(all.map((p) => p.child.status));
+  const succeeded = await Promise.all(all.map((p) => p.child.succeeded));
   await Promise.all(all.map((p) => p.output));
-  return statuses.every((s) => s.success) ? 0 : 1;
+  return succeeded.every(Boolean) ? 0 : 1;
 }
 
 const timeoutMs = Number(values.timeout);
@@ -114,9 +113,5 @@ const timedOut = new Promise<number>((resolve) => {
 });
 const code = await Promise.race([main(), timedOut]);
 clearTimeout(timer);
-for (const child of running) {
-  try {
-    child.kill();
-  } catch { /* already exited */ }
-}
-Deno.exit(code);
+for (const child of running) child.kill();
+process.exit(code);

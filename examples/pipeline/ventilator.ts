@@ -12,11 +12,12 @@
  * @module
  */
 
+import process from "node:process";
 import { parseArgs } from "node:util";
 import { Push } from "../../mod.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: process.argv.slice(2),
   options: {
     bind: { type: "string", default: "tcp://127.0.0.1:*" },
     sink: { type: "string" },

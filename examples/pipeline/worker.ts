@@ -9,11 +9,12 @@
  * @module
  */
 
+import process from "node:process";
 import { parseArgs } from "node:util";
 import { Pull, Push } from "../../mod.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: process.argv.slice(2),
   options: {
     id: { type: "string", default: "1" },
     tasks: { type: "string" },

@@ -3,6 +3,7 @@
  * code, collects a number of updates and prints the average temperature.
  *
  *   deno run --allow-net=127.0.0.1 examples/weather/client.ts [endpoint] [zipcode] [updates]
+ *   node dist/npm/examples/weather/client.js [endpoint] [zipcode] [updates]   # or bun
  *
  * Defaults: tcp://127.0.0.1:5556, zip code 10001, 100 updates. Over PGM
  * multicast, from the server's epgm example (this host's interface, the
@@ -13,11 +14,13 @@
  * @module
  */
 
+import process from "node:process";
 import { Subscriber } from "../../mod.ts";
 
-const endpoint = Deno.args[0] ?? "tcp://127.0.0.1:5556";
-const zipcode = Deno.args[1] ?? "10001";
-const updates = Number(Deno.args[2] ?? 100);
+const args = process.argv.slice(2);
+const endpoint = args[0] ?? "tcp://127.0.0.1:5556";
+const zipcode = args[1] ?? "10001";
+const updates = Number(args[2] ?? 100);
 
 const subscriber = new Subscriber();
 subscriber.connect(endpoint);

@@ -3,6 +3,7 @@
  * updates, "zipcode temperature humidity", to every subscriber.
  *
  *   deno run --allow-net=127.0.0.1 examples/weather/server.ts [endpoint] [zipcodes]
+ *   node dist/npm/examples/weather/server.js [endpoint] [zipcodes]   # or bun
  *
  * `endpoint` defaults to tcp://127.0.0.1:5556 (a port of `*` picks a free
  * one); zip codes are drawn from 00000 to `zipcodes` − 1 (default 100000).
@@ -15,10 +16,12 @@
  * @module
  */
 
+import process from "node:process";
 import { Publisher } from "../../mod.ts";
 
-const endpoint = Deno.args[0] ?? "tcp://127.0.0.1:5556";
-const zipcodes = Number(Deno.args[1] ?? 100000);
+const args = process.argv.slice(2);
+const endpoint = args[0] ?? "tcp://127.0.0.1:5556";
+const zipcodes = Number(args[1] ?? 100000);
 
 const publisher = new Publisher({ linger: 0 });
 await publisher.bind(endpoint);
@@ -26,8 +29,8 @@ console.log(`Publishing weather updates on ${publisher.lastEndpoint}`);
 
 let running = true;
 const stop = () => running = false;
-Deno.addSignalListener("SIGINT", stop);
-Deno.addSignalListener("SIGTERM", stop);
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
 
 const randomInt = (n: number) => Math.floor(Math.random() * n);
 let sent = 0;
@@ -42,5 +45,5 @@ while (running) {
 }
 
 publisher.close();
-Deno.removeSignalListener("SIGINT", stop);
-Deno.removeSignalListener("SIGTERM", stop);
+process.off("SIGINT", stop);
+process.off("SIGTERM", stop);

@@ -9,62 +9,11 @@
  */
 
 import assert from "node:assert/strict";
-import { buildNpm } from "../../npm/build.ts";
+import { bun, node, packagePath, PYTHON, pyzmq } from "./runtimes.ts";
 
 const root = new URL("../../", import.meta.url);
 const scenario = new URL("scenario.mjs", import.meta.url).pathname;
 const repPeer = new URL("rep_peer.py", import.meta.url).pathname;
-const PYTHON = "/usr/bin/python3";
-
-/** The first of `candidates` that runs with `--version`, or null. */
-async function findExecutable(candidates: string[]): Promise<string | null> {
-  for (const path of candidates) {
-    try {
-      const { success } = await new Deno.Command(path, { args: ["--version"], stdout: "null" })
-        .output();
-      if (success) return path;
-    } catch { /* not there */ }
-  }
-  return null;
-}
-
-async function hasPyzmq(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(PYTHON, {
-      args: ["-c", "import zmq"],
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
-const node = await findExecutable(["node"]);
-const bun = await findExecutable([
-  Deno.env.get("BUN") ?? "",
-  new URL(".tools/node_modules/.bin/bun", root).pathname,
-  "bun",
-].filter((path) => path !== ""));
-const pyzmq = await hasPyzmq();
-if (node === null) console.log("skipping the Node tests: no `node` on PATH");
-if (bun === null) {
-  console.log("skipping the Bun tests: no bun (npm install --no-save --prefix .tools bun@1.4.4)");
-}
-if (!pyzmq) console.log(`skipping libzmq interop on Node and Bun: ${PYTHON} has no zmq module`);
-
-let built: Promise<string> | null = null;
-/** The package, built once for every test in this file. */
-function packagePath(): Promise<string> {
-  built ??= Deno.makeTempDir({ prefix: "zmq-npm-" }).then((dir) =>
-    buildNpm(dir, { declarations: false })
-  );
-  return built;
-}
-
-addEventListener("unload", () => {
-  built?.then((dir) => Deno.removeSync(dir, { recursive: true })).catch(() => {});
-});
 
 /** Runs one scenario in `runtime`; returns its "ok …" line. */
 async function run(runtime: string, name: string, argument = ""): Promise<string> {
@@ -171,32 +120,3 @@ Deno.test({
     assert.equal(new TextDecoder().decode(stdout).trim(), manifest.version);
   },
 });
-
-/** The README's Node and Bun example, importing the built package instead of "@zmtp/zmq". */
-async function readmeExample(): Promise<string> {
-  const readme = await Deno.readTextFile(new URL("README.md", root));
-  const section = readme.indexOf("## Node and Bun");
-  assert.ok(section >= 0, 'README has a "Node and Bun" section');
-  const code = readme.slice(section).match(/```js\n([\s\S]*?)```/)?.[1];
-  assert.ok(code !== undefined, "the section has a js example");
-  assert.ok(code.trim().split("\n").length <= 10, "the example has at most ten lines");
-  const file = `${await packagePath()}/readme_example.mjs`;
-  await Deno.writeTextFile(file, code.replace('"@zmtp/zmq"', '"./mod.js"'));
-  return file;
-}
-
-for (const [runtime, path] of [["Node", node], ["Bun", bun]] as const) {
-  Deno.test({
-    name: `the README's Node and Bun example runs on ${runtime}`,
-    ignore: path === null,
-    async fn() {
-      const { code, stdout, stderr } = await new Deno.Command(path!, {
-        args: [await readmeExample()],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assert.equal(code, 0, new TextDecoder().decode(stderr));
-      assert.match(new TextDecoder().decode(stdout), /\[ ?['"]hello['"], ['"]from node['"] ?\]/);
-    },
-  });
-}
