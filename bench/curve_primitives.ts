@@ -4,7 +4,8 @@
  *
  *   deno run -A bench/curve_primitives.ts [--boxes]
  *
- * `--boxes` measures only XSalsa20-Poly1305, JavaScript against WebAssembly.
+ * `--boxes` measures only XSalsa20-Poly1305: JavaScript, WebAssembly and
+ * libsodium (bench/c/secretbox.c, where cc and libsodium-dev are installed).
  *
  * Prints microseconds per operation; run on a quiet machine.
  */
@@ -26,6 +27,7 @@ import {
 import type { Command } from "../src/wire/command.ts";
 import { openWithSubkey, sealWithSubkey } from "../src/mechanism/secretbox.ts";
 import { secretboxWasm } from "../src/mechanism/secretbox_wasm.ts";
+import process from "node:process";
 
 async function measure(
   name: string,
@@ -79,41 +81,84 @@ for (const backend of boxesOnly ? [] : [nobleX25519, webCryptoX25519]) {
   );
 }
 
-/** Microseconds per call of a synchronous `op`, the best of three windows. */
+/**
+ * libsodium's crypto_secretbox (libzmq's cipher) on the same sizes, from
+ * bench/c/secretbox.c built against the system's libsodium: MB/s of seal and
+ * open by size, or the reason it cannot run here.
+ */
+async function libsodiumRates(sizes: number[]): Promise<Map<number, number[]> | string> {
+  const dir = await Deno.makeTempDir({ prefix: "zmtp-secretbox-" });
+  try {
+    const source = new URL("./c/secretbox.c", import.meta.url).pathname;
+    const built = await new Deno.Command("cc", {
+      args: ["-O2", "-o", `${dir}/secretbox`, source, "-lsodium"],
+      stderr: "piped",
+    }).output();
+    if (!built.success) return "cc could not build bench/c/secretbox.c (libsodium-dev?)";
+    const ran = await new Deno.Command(`${dir}/secretbox`, { args: sizes.map(String) }).output();
+    const rows = new TextDecoder().decode(ran.stdout).trim().split("\n").map((l) => l.split(" "));
+    return new Map(rows.map(([size, seal, open]) => [Number(size), [Number(seal), Number(open)]]));
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Microseconds of this process's CPU time per call of a synchronous `op`, best of five windows. */
 function measureSync(iterations: number, op: () => unknown): number {
   for (let i = 0; i < Math.max(10, iterations / 10); i++) op();
   let best = Infinity;
-  for (let window = 0; window < 3; window++) {
-    const start = performance.now();
+  for (let window = 0; window < 5; window++) {
+    const start = process.cpuUsage();
     for (let i = 0; i < iterations; i++) op();
-    best = Math.min(best, (performance.now() - start) * 1000 / iterations);
+    const used = process.cpuUsage(start);
+    best = Math.min(best, (used.user + used.system) / iterations);
   }
   return best;
 }
 
+function formatBytes(size: number): string {
+  return size >= 1 << 20 ? `${size >> 20} MiB` : size >= 1024 ? `${size >> 10} KiB` : `${size} B`;
+}
+
 console.log(
-  "\nXSalsa20-Poly1305 per box: JavaScript vs WebAssembly (MB/s; box = 32 + message bytes)",
+  "\nXSalsa20-Poly1305 per box, MB/s of CPU time (seal / open): JavaScript, WebAssembly, libsodium",
 );
 const wasm = secretboxWasm();
 if (wasm === null) console.log("  no WebAssembly SIMD here");
 const subkey = new Uint32Array(randomBytes(32).buffer);
-for (const size of [32, 64, 128, 192, 224, 256, 512, 1024, 4096, 16384, 65536, 1 << 20]) {
+const boxSizes = [64, 128, 192, 224, 256, 512, 1024, 4096, 16384, 65536, 1 << 20];
+const sodium = await libsodiumRates(boxSizes);
+if (typeof sodium === "string") console.log(`  libsodium: ${sodium}`);
+for (const size of boxSizes) {
   const box = new Uint8Array(size + 32);
   for (let at = 32; at < box.length; at += 65536) {
     box.set(randomBytes(Math.min(65536, box.length - at)), at);
   }
   sealWithSubkey(subkey, 1, 2, box);
   const sealed = box.slice();
-  const iterations = Math.max(5, Math.floor(3e7 / (size + 256)));
-  const rate = (us: number) => (size / us).toFixed(0).padStart(6);
+  const work = sealed.slice();
+  const iterations = Math.max(5, Math.floor(2e7 / (size + 256)));
+  const rate = (us: number) => (size / us).toFixed(0).padStart(5);
+  const pair = (seal: number, open: number) => `${rate(seal)} / ${rate(open)}`;
+  const opening = (open: typeof openWithSubkey) => () => {
+    work.set(sealed);
+    if (!open(subkey, 1, 2, work)) throw new Error("a sealed box did not open");
+  };
   const js = measureSync(iterations, () => sealWithSubkey(subkey, 1, 2, box));
-  const jsOpen = measureSync(iterations, () => openWithSubkey(subkey, 1, 2, sealed.slice()));
-  let line = `  ${String(size).padStart(8)} B  seal js ${rate(js)}  open js ${rate(jsOpen)}`;
+  const jsOpen = measureSync(iterations, opening(openWithSubkey));
+  let line = `  ${formatBytes(size).padStart(7)}  js ${pair(js, jsOpen)}`;
   if (wasm !== null) {
     const wa = measureSync(iterations, () => wasm.seal(subkey, 1, 2, box));
-    const waOpen = measureSync(iterations, () => wasm.open(subkey, 1, 2, sealed.slice()));
-    line += `  seal wasm ${rate(wa)}  open wasm ${rate(waOpen)}` +
-      `  wasm÷js ${(js / wa).toFixed(2)} / ${(jsOpen / waOpen).toFixed(2)}`;
+    const waOpen = measureSync(iterations, opening((...args) => wasm.open(...args)));
+    line += `   wasm ${pair(wa, waOpen)}   wasm ÷ js ${(js / wa).toFixed(2)}`;
+    if (typeof sodium !== "string") {
+      const [sealRate, openRate] = sodium.get(size)!;
+      line +=
+        `   libsodium ${sealRate.toFixed(0).padStart(5)} / ${openRate.toFixed(0).padStart(5)}` +
+        `   wasm ÷ libsodium ${(size / wa / sealRate).toFixed(2)}`;
+    }
   }
   console.log(line);
 }
