@@ -166,7 +166,7 @@ export const zeromqJs: Implementation = {
 
 /**
  * This library on Node or Bun (`command`): the package built into
- * dist/bench-npm/ (see {@link buildRuntimeRows}), tcp and ipc on node:net.
+ * dist/bench-npm/ (see {@link buildRuntimeRows}), tcp, ipc and ws on node:net.
  */
 function zmtpOn(runtime: "Node" | "Bun", command: string): Implementation {
   const program = (file: string) => (args: string[]): Argv => ({

@@ -214,7 +214,7 @@ function planCases(
           : transport === "tcp"
           ? withC([zmtp, ...runtimes, zeromqJs, floor])
           : transport === "ws" // Debian's libzmq (the C rows) is built without ws
-          ? [zmtp, zmtpAccept, zeromqJs]
+          ? [zmtp, ...runtimes, zmtpAccept, zeromqJs]
           : withC([zmtp, zeromqJs]);
         cases.push({
           suite: "push-pull",

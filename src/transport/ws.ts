@@ -5,9 +5,11 @@
  *
  * On Deno both ends run our own RFC 6455 framing over `Deno.listen` /
  * `Deno.connect` (and their TLS forms for wss): see ws_socket_channel.ts.
- * Without Deno's raw sockets (a browser) connect goes through the
- * platform's `WebSocket` (ws_object_channel.ts), which can only offer bare
- * `ZWS2.0`, and bind fails with `ENOTSUP`.
+ * On Node and Bun the same framing runs over `node:net` streams (wss:
+ * `node:tls` over the connected socket), so every mechanism, heartbeats
+ * and bind work there as on Deno. Without raw sockets (a browser) connect
+ * goes through the platform's `WebSocket` (ws_object_channel.ts), which
+ * can only offer bare `ZWS2.0`, and bind fails with `ENOTSUP`.
  *
  * wss takes libzmq's options: `wssCertPem`/`wssKeyPem` to bind,
  * `wssTrustPem` (a CA to trust besides the system's) and `wssHostname`
@@ -24,7 +26,9 @@ import { mechanismName, type SecurityOptions } from "../mechanism/select.ts";
 import type { Link, Listener } from "./link.ts";
 import { netFlag, requireNet } from "./permissions.ts";
 import type { Binding, Connection, Transport, TransportSocket } from "./registry.ts";
-import { checkPageCanConnect, hasRawSockets, needsRawSockets } from "./runtime.ts";
+import { checkPageCanConnect, needsRawSockets, socketRuntime } from "./runtime.ts";
+import type { ByteStream } from "./byte_stream.ts";
+import { connectNode, fromNodeError, listenNode } from "./node_socket.ts";
 import { fromDenoError, released, wrapListener } from "./stream.ts";
 import type { WsChannel } from "./ws_channel.ts";
 import type { ZmtpSocketType } from "../wire/socket_types.ts";
@@ -123,13 +127,10 @@ function releaseKey(port: number): string {
   return `tcp:${port}`;
 }
 
-/** Listens for ws (or, with a certificate, wss) connections; see the module documentation. */
+/** Listens for ws (or, with the certificate checked by the caller, wss) connections on Deno. */
 async function listenWs(endpoint: WsEndpoint, options: WssOptions): Promise<Listener> {
   const { host, port, text, path, transport: scheme } = endpoint;
   const secure = scheme === "wss";
-  if (secure && (options.wssCertPem === null || options.wssKeyPem === null)) {
-    throw zmqError("EINVAL", `bind ${text}: wss needs the wssCertPem and wssKeyPem options`);
-  }
   requireNet(`bind ${text}`, host, port);
   if (port !== 0) await released(releaseKey(port));
   let listener: Deno.Listener;
@@ -173,15 +174,56 @@ async function dialWs(endpoint: WsEndpoint, options: WssOptions): Promise<Link> 
   } catch (err) {
     throw fromDenoError(err, `connect ${text}`, netFlag(host, port));
   }
-  const hostHeader = port === (scheme === "wss" ? 443 : 80)
-    ? bracketed(host)
-    : `${bracketed(host)}:${port}`;
   const channel = new WsSocketChannel(
     conn,
-    { client: true, host: hostHeader, path },
+    { client: true, host: hostHeader(scheme, host, port), path },
     formatAddress(scheme, host, port),
   );
   return wsLink(channel);
+}
+
+/** The Host header a client sends: the port only when it is not the scheme's default. */
+function hostHeader(scheme: "ws" | "wss", host: string, port: number): string {
+  return port === (scheme === "wss" ? 443 : 80) ? bracketed(host) : `${bracketed(host)}:${port}`;
+}
+
+/** Listens with node:net (Node, Bun), TLS from node:tls for wss; see {@link listenWs}. */
+async function listenWsNode(endpoint: WsEndpoint, options: WssOptions): Promise<Listener> {
+  const { host, port, text, path, transport: scheme } = endpoint;
+  return await listenNode(
+    { host, port },
+    `bind ${text}`,
+    (bound) => {
+      const addr = bound as { address: string; port: number };
+      return formatAddress(scheme, addr.address, addr.port) + path;
+    },
+    undefined,
+    {
+      tls: scheme === "wss"
+        ? { certPem: options.wssCertPem!, keyPem: options.wssKeyPem! }
+        : undefined,
+      link: (stream: ByteStream, peer) => {
+        const address = formatAddress(scheme, peer?.host ?? host, peer?.port ?? 0);
+        return wsLink(new WsSocketChannel(stream, { client: false }, address));
+      },
+    },
+  );
+}
+
+/** One connection attempt with node:net (Node, Bun), TLS from node:tls for wss; see {@link dialWs}. */
+async function dialWsNode(endpoint: WsEndpoint, options: WssOptions): Promise<Link> {
+  const { host, port, text, path, transport: scheme } = endpoint;
+  const tls = scheme === "wss"
+    ? { hostname: options.wssHostname ?? host, trustPem: options.wssTrustPem }
+    : undefined;
+  let stream: ByteStream;
+  try {
+    ({ stream } = await connectNode({ host, port }, tls));
+  } catch (err) {
+    throw fromNodeError(err, `connect ${text}`);
+  }
+  const role = { client: true as const, host: hostHeader(scheme, host, port), path };
+  return wsLink(new WsSocketChannel(stream, role, formatAddress(scheme, host, port)));
 }
 
 function bracketed(host: string): string {
@@ -203,17 +245,30 @@ function wsTransport(scheme: "ws" | "wss"): Transport<WsEndpoint> {
     },
     async bind(endpoint: WsEndpoint, socket: TransportSocket): Promise<Binding> {
       socket.checkSecurity();
-      if (!hasRawSockets()) throw needsRawSockets(endpoint.text, true);
-      const listener = await listenWs(endpoint, socket as unknown as WssOptions);
+      const runtime = socketRuntime();
+      if (runtime === "none") throw needsRawSockets(endpoint.text, true);
+      const options = socket as unknown as WssOptions;
+      if (scheme === "wss" && (options.wssCertPem === null || options.wssKeyPem === null)) {
+        throw zmqError(
+          "EINVAL",
+          `bind ${endpoint.text}: wss needs the wssCertPem and wssKeyPem options`,
+        );
+      }
+      const listener = runtime === "deno"
+        ? await listenWs(endpoint, options)
+        : await listenWsNode(endpoint, options);
       return new AcceptSession(socket, listener);
     },
     connect(endpoint: WsEndpoint, socket: TransportSocket): Connection {
       socket.checkSecurity();
       const options = socket as unknown as WssOptions;
+      const runtime = socketRuntime();
       let dial: () => Promise<Link>;
-      if (hasRawSockets()) {
+      if (runtime === "deno") {
         requireNet(`connect ${endpoint.text}`, endpoint.host, endpoint.port);
         dial = () => dialWs(endpoint, options);
+      } else if (runtime === "node") {
+        dial = () => dialWsNode(endpoint, options);
       } else {
         checkPageCanConnect(endpoint, mechanismName(socket as unknown as SecurityOptions));
         dial = () => openWebSocketObjectChannel(endpoint.text).then(wsLink);

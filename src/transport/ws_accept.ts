@@ -94,6 +94,14 @@ export class AcceptedWebSockets {
   /** Takes one upgrade request; returns the 101 response (or a 400 when no subprotocol fits). */
   accept(request: Request): Response {
     if (!(request instanceof Request)) throw zmqError("EINVAL", "acceptWebSocket needs a Request");
+    if (!canUpgrade()) {
+      throw zmqError(
+        "ENOTSUP",
+        "acceptWebSocket: this runtime cannot turn a Request into a WebSocket " +
+          "(it has neither Deno.upgradeWebSocket nor WebSocketPair): " +
+          "on Node and Bun, bind ws://host:port on the socket instead",
+      );
+    }
     wsPlainTransport.checkSocketType(this.socket.type);
     const upgrade = request.headers.get("upgrade") ?? "";
     if (request.method !== "GET" || upgrade.toLowerCase() !== "websocket") {
@@ -145,6 +153,18 @@ export class AcceptedWebSockets {
   close(): Promise<void> {
     return this.session.close();
   }
+}
+
+/**
+ * True where a Request can become a WebSocket: Deno, and edge platforms
+ * with `WebSocketPair`. Node has no Request-based upgrade (its `upgrade`
+ * event hands over a raw socket), and Bun's `server.upgrade` gives the
+ * connection to the server's own `websocket` handlers, not to the caller.
+ */
+function canUpgrade(): boolean {
+  const runtime = globalThis as UpgradingRuntime;
+  return typeof runtime.Deno?.upgradeWebSocket === "function" ||
+    typeof runtime.WebSocketPair === "function";
 }
 
 /** Upgrades with what the platform offers; `EINVAL` for a request it refuses. */

@@ -29,11 +29,16 @@ import {
 import { chooseProtocol, offeredProtocols } from "../wire/zws.ts";
 import type { WsChannel } from "./ws_channel.ts";
 
-/** The bytes of a connection: what `Deno.Conn` (and a TLS connection) provide. */
+/**
+ * The bytes of a connection: what `Deno.Conn` (and a TLS connection)
+ * provide, and node:net's streams (node_socket.ts) on Node and Bun.
+ */
 export interface WsByteStream {
   read(buffer: Uint8Array): Promise<number | null>;
   write(data: Uint8Array): Promise<number>;
   close(): void;
+  /** All of `chunks` in one write, where the stream can (node:net: corked, one writev). */
+  writeChunks?(chunks: readonly Uint8Array[]): Promise<void>;
   /** TLS only: completes the TLS handshake (certificate checks happen here). */
   handshake?(): Promise<unknown>;
 }
@@ -205,6 +210,10 @@ export class WsSocketChannel implements WsChannel {
 
   async flush(): Promise<void> {
     const chunks = this.encoder.take();
+    if (this.stream.writeChunks !== undefined) {
+      if (chunks.length > 0) await this.stream.writeChunks(chunks);
+      return;
+    }
     for (let i = 0; i < chunks.length; i++) await this.writeAll(chunks[i]);
   }
 

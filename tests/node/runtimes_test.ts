@@ -4,12 +4,13 @@
  * Each step runs tests/node/scenario.mjs in that runtime against the
  * package `deno task build:npm` makes (built once here, without the
  * declarations, into a temporary directory): library to library over tcp,
- * ipc and inproc, libzmq's error codes, and libzmq itself (pyzmq; and
- * zeromq.js inside the same Node process).
+ * ipc, inproc, ws and wss, libzmq's error codes, and libzmq itself (pyzmq;
+ * and zeromq.js inside the same Node process, over tcp and ws).
  */
 
 import assert from "node:assert/strict";
 import { bun, node, packagePath, PYTHON, pyzmq } from "./runtimes.ts";
+import { noOpenssl, testCerts } from "../transports/wss_certs.ts";
 
 const root = new URL("../../", import.meta.url);
 const scenario = new URL("scenario.mjs", import.meta.url).pathname;
@@ -56,10 +57,17 @@ async function withLibzmqReply(endpoint: string, body: (bound: string) => Promis
 
 for (const [runtime, path] of [["Node", node], ["Bun", bun]] as const) {
   Deno.test({
-    name: `on ${runtime}, Push/Pull and Req/Rep work library to library over tcp, ipc and inproc`,
+    name:
+      `on ${runtime}, Push/Pull and Req/Rep work library to library over tcp, ipc, inproc and ws`,
     ignore: path === null,
     async fn(t) {
-      for (const endpoint of ["tcp://127.0.0.1:*", "ipc://*", "inproc://runtime-pair"]) {
+      const endpoints = [
+        "tcp://127.0.0.1:*",
+        "ipc://*",
+        "inproc://runtime-pair",
+        "ws://127.0.0.1:*/zmq",
+      ];
+      for (const endpoint of endpoints) {
         await t.step(endpoint, async () => {
           assert.match(await run(path!, "pair", endpoint), /1000 messages and a round trip/);
         });
@@ -72,6 +80,58 @@ for (const [runtime, path] of [["Node", node], ["Bun", bun]] as const) {
     ignore: path === null,
     async fn() {
       assert.equal(await run(path!, "errors"), "ok EADDRINUSE ENOENT");
+    },
+  });
+
+  Deno.test({
+    name:
+      `on ${runtime}, every socket type pairing carries messages over ws (node:net, our framing)`,
+    ignore: path === null,
+    async fn() {
+      assert.match(await run(path!, "ws-types"), /^ok 9 pairings over ws/);
+    },
+  });
+
+  Deno.test({
+    name: `on ${runtime}, PLAIN and CURVE work over ws, and a wrong CURVE key fails the handshake`,
+    ignore: path === null,
+    async fn() {
+      assert.match(await run(path!, "ws-security"), /wrong CURVE key: handshake:error:protocol/);
+    },
+  });
+
+  Deno.test({
+    name: `on ${runtime}, ws keeps EADDRINUSE, drops a silent peer by ping heartbeats, ` +
+      `closes only hostile connections, unbinds and reconnects`,
+    ignore: path === null,
+    async fn() {
+      assert.match(await run(path!, "ws-lifecycle"), /heartbeat drop, hostile peers closed/);
+    },
+  });
+
+  Deno.test({
+    name: `on ${runtime}, wss: an untrusted or misnamed certificate fails each handshake, ` +
+      `trusting the CA and naming the host delivers`,
+    ignore: path === null || noOpenssl !== null,
+    async fn() {
+      const certs = await testCerts();
+      const dir = await Deno.makeTempDir({ prefix: "zmq-wss-" });
+      try {
+        await Deno.writeTextFile(`${dir}/ca.pem`, certs.caPem);
+        await Deno.writeTextFile(`${dir}/cert.pem`, certs.certPem);
+        await Deno.writeTextFile(`${dir}/key.pem`, certs.keyPem);
+        assert.match(await run(path!, "wss", dir), /untrusted handshake:error:protocol/);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+
+  Deno.test({
+    name: `on ${runtime}, acceptWebSocket is ENOTSUP, naming bind ws:// as the way`,
+    ignore: path === null,
+    async fn() {
+      assert.equal(await run(path!, "accept-websocket"), "ok ENOTSUP");
     },
   });
 
@@ -100,6 +160,17 @@ Deno.test({
   ignore: node === null,
   async fn() {
     assert.equal(await run(node!, "zeromqjs"), "ok both directions with zeromq.js");
+  },
+});
+
+Deno.test({
+  name: "on Node, zeromq.js talks to this library over ws, each side binding, NULL and CURVE",
+  ignore: node === null,
+  async fn() {
+    assert.equal(
+      await run(node!, "zeromqjs-ws"),
+      "ok both directions over ws with zeromq.js: NULL, CURVE",
+    );
   },
 });
 
