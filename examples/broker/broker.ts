@@ -5,6 +5,7 @@
  * its way back; the DEALER load-balances requests over the workers.
  *
  *   deno run --allow-net=127.0.0.1 examples/broker/broker.ts [frontend] [backend]
+ *   node dist/npm/examples/broker/broker.js [frontend] [backend]   # or bun
  *
  * Defaults: tcp://127.0.0.1:5559 (clients) and tcp://127.0.0.1:5560 (workers).
  * This is the loop that `proxy(frontend, backend)` runs for you.
@@ -12,10 +13,11 @@
  * @module
  */
 
+import process from "node:process";
 import { Dealer, Router } from "../../mod.ts";
 
-const frontendEndpoint = Deno.args[0] ?? "tcp://127.0.0.1:5559";
-const backendEndpoint = Deno.args[1] ?? "tcp://127.0.0.1:5560";
+const [frontendEndpoint = "tcp://127.0.0.1:5559", backendEndpoint = "tcp://127.0.0.1:5560"] =
+  process.argv.slice(2);
 
 const frontend = new Router();
 const backend = new Dealer();

@@ -6,6 +6,7 @@
  * flags, stats and CURVE.)
  *
  *   deno run --allow-net examples/devices/forwarder.ts [frontend] [backend]
+ *   node dist/npm/examples/devices/forwarder.js [frontend] [backend]   # or bun
  *
  * Defaults: tcp://127.0.0.1:5557 (publishers) and tcp://127.0.0.1:5558
  * (subscribers). Prints where it listens; stops on SIGINT/SIGTERM.

@@ -5,6 +5,7 @@
  * finds its way back to its client through the envelope.
  *
  *   deno run --allow-net examples/devices/queue.ts [frontend] [backend]
+ *   node dist/npm/examples/devices/queue.js [frontend] [backend]   # or bun
  *
  * Defaults: tcp://127.0.0.1:5559 (clients) and tcp://127.0.0.1:5560
  * (workers). Prints where it listens; stops on SIGINT/SIGTERM.

@@ -5,10 +5,11 @@
  * @module
  */
 
+import process from "node:process";
 import { proxy, ProxyStatistics, type SocketBase } from "../../mod.ts";
 
 /**
- * Binds `frontend` and `backend` to the endpoints in Deno.args (or the
+ * Binds `frontend` and `backend` to the endpoints given on the command line (or the
  * defaults), runs `proxy()` between them until SIGINT or SIGTERM, closes
  * both and prints the counts.
  */
@@ -18,20 +19,23 @@ export async function runDevice(
   backend: SocketBase,
   defaults: [string, string],
 ): Promise<void> {
-  await frontend.bind(Deno.args[0] ?? defaults[0]);
-  await backend.bind(Deno.args[1] ?? defaults[1]);
+  const [frontendEndpoint = defaults[0], backendEndpoint = defaults[1]] = process.argv.slice(2);
+  await frontend.bind(frontendEndpoint);
+  await backend.bind(backendEndpoint);
   console.log(`${name}: frontend ${frontend.lastEndpoint}, backend ${backend.lastEndpoint}`);
 
   const stop = new AbortController();
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const signals = process.platform === "win32"
+    ? ["SIGINT"] as const
+    : ["SIGINT", "SIGTERM"] as const;
   const onSignal = () => stop.abort();
-  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  for (const signal of signals) process.on(signal, onSignal);
 
   const statistics = new ProxyStatistics();
   try {
     await proxy(frontend, backend, { statistics, signal: stop.signal });
   } finally {
-    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+    for (const signal of signals) process.off(signal, onSignal);
     frontend.close();
     backend.close();
   }

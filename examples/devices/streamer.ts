@@ -7,6 +7,7 @@
  * growing.
  *
  *   deno run --allow-net examples/devices/streamer.ts [frontend] [backend]
+ *   node dist/npm/examples/devices/streamer.js [frontend] [backend]   # or bun
  *
  * Defaults: tcp://127.0.0.1:5561 (producers) and tcp://127.0.0.1:5562
  * (consumers). Prints where it listens; stops on SIGINT/SIGTERM.

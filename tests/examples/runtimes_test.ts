@@ -1,9 +1,9 @@
 /**
- * The examples on every runtime, each against libzmq: examples/hello,
- * examples/weather and examples/pipeline (the .ts sources on Deno; on Node
- * and Bun the .js that `deno task build:npm` writes, as README says to run
- * them) and README's "Node and Bun" example, with pyzmq (libzmq 4.3.4) as
- * the other side: tests/examples/libzmq_peers.py.
+ * The examples on every runtime, each against libzmq: hello, weather,
+ * pipeline, broker, lbreq and devices from examples/ (the .ts sources on
+ * Deno; on Node and Bun the .js that `deno task build:npm` writes, as
+ * README says to run them) and README's "Node and Bun" example, with pyzmq
+ * (libzmq 4.3.4) as the other side: tests/examples/libzmq_peers.py.
  */
 
 import assert from "node:assert/strict";
@@ -79,19 +79,31 @@ class Program {
     })();
   }
 
-  /** Waits for a line of output matching `pattern`; returns the match. */
-  async line(pattern: RegExp): Promise<RegExpMatchArray> {
+  /** Waits for `count` whole lines of output matching `pattern`; returns their matches. */
+  async lines(pattern: RegExp, count: number): Promise<RegExpMatchArray[]> {
     const find = async () => {
       while (true) {
-        const match = this.output.split("\n").map((line) => line.match(pattern)).find(Boolean);
-        if (match) return match;
+        const whole = this.output.slice(0, this.output.lastIndexOf("\n") + 1).split("\n");
+        const matches = whole.map((line) => line.match(pattern)).filter((m) => m !== null);
+        if (matches.length >= count) return matches.slice(0, count);
         if (this.ended) {
           throw new Error(`${this.label} ended without ${pattern}:\n${await this.report()}`);
         }
         await new Promise<void>((resolve) => this.wake = resolve);
       }
     };
-    return await within(30000, find(), `${this.label}: a line matching ${pattern}`);
+    return await within(30000, find(), `${this.label}: ${count} lines matching ${pattern}`);
+  }
+
+  /** Waits for a whole line of output matching `pattern`; returns the match. */
+  async line(pattern: RegExp): Promise<RegExpMatchArray> {
+    return (await this.lines(pattern, 1))[0];
+  }
+
+  /** Stops a program that runs until SIGTERM; fails unless it then exits cleanly. Returns its lines. */
+  async interrupt(): Promise<string[]> {
+    this.child.kill("SIGTERM");
+    return await this.finished();
   }
 
   /** Waits for the program to exit on its own; fails unless it succeeded. Returns its lines. */
@@ -117,10 +129,11 @@ class Program {
   }
 }
 
+/** Starts a program for the test, labelled for its failure messages. */
+type Start = (label: string, command: [string, string[]]) => Program;
+
 /** Runs `body` with programs it starts, stopping whatever is still running afterwards. */
-async function withPrograms(
-  body: (start: (label: string, command: [string, string[]]) => Program) => Promise<void>,
-): Promise<void> {
+async function withPrograms(body: (start: Start) => Promise<void>): Promise<void> {
   const started: Program[] = [];
   try {
     await body((label, [command, args]) => {
@@ -240,6 +253,123 @@ for (const runtime of runtimes) {
         await worker.finished();
         await ventilator.finished();
       });
+    },
+  });
+
+  Deno.test({
+    name: `${on}, examples/broker stands between libzmq's REQ and REP; its worker serves libzmq's`,
+    ignore,
+    async fn() {
+      await withPrograms(async (start) => {
+        const broker = start(
+          "broker",
+          await example("broker/broker", "tcp://127.0.0.1:*", "tcp://127.0.0.1:*"),
+        );
+        const [, frontend, backend] = await broker.line(
+          /^broker: clients on (\S+), workers on (\S+)$/,
+        );
+        start("libzmq worker", libzmq("broker-worker", backend, "w2"));
+        const client = start("client", await example("broker/client", frontend, "c1", "3"));
+        const libzmqClient = start("libzmq client", libzmq("client", frontend, "c2", "3"));
+        for (const [name, program] of [["c1", client], ["c2", libzmqClient]] as const) {
+          assert.deepEqual(
+            await program.finished(),
+            [1, 2, 3].map((i) => `${name}: ${name} job ${i} done by w2`),
+          );
+        }
+
+        const libzmqBroker = start(
+          "libzmq broker",
+          libzmq("broker", "tcp://127.0.0.1:*", "tcp://127.0.0.1:*"),
+        );
+        const [[libzmqFrontend], [libzmqBackend]] = await libzmqBroker.lines(/^tcp:\/\/\S+$/, 2);
+        start("worker", await example("broker/worker", libzmqBackend, "w1"));
+        const viaLibzmq = start("libzmq client", libzmq("client", libzmqFrontend, "c3", "3"));
+        assert.deepEqual(
+          await viaLibzmq.finished(),
+          [1, 2, 3].map((i) => `c3: c3 job ${i} done by w1`),
+        );
+      });
+    },
+  });
+
+  Deno.test({
+    name: `${on}, examples/lbreq's client alternates between its server and libzmq's`,
+    ignore,
+    async fn() {
+      await withPrograms(async (start) => {
+        const server = start("server A", await example("lbreq/server", "tcp://127.0.0.1:*", "A"));
+        const [, a] = await server.line(/^A: listening on (\S+)$/);
+        const libzmqServer = start(
+          "libzmq server B",
+          libzmq("lb-server", "tcp://127.0.0.1:*", "B"),
+        );
+        const [b] = await libzmqServer.line(/^tcp:\/\/\S+$/);
+        const client = start("client", await example("lbreq/client", a, b, "4"));
+        assert.deepEqual(await client.finished(), [
+          "client: request 1 served by A",
+          "client: request 2 served by B",
+          "client: request 3 served by A",
+          "client: request 4 served by B",
+        ]);
+        const libzmqClient = start("libzmq client", libzmq("client", a, "c", "2"));
+        assert.deepEqual(await libzmqClient.finished(), ["c: A c job 1", "c: A c job 2"]);
+      });
+    },
+  });
+
+  Deno.test({
+    name: `${on}, examples/devices' queue, forwarder and streamer pass libzmq's messages`,
+    ignore,
+    async fn(t) {
+      /** Starts a device on free ports; resolves to its endpoints. */
+      const device = async (start: Start, name: string) => {
+        const program = start(
+          name,
+          await example(`devices/${name}`, "tcp://127.0.0.1:*", "tcp://127.0.0.1:*"),
+        );
+        const [, frontend, backend] = await program.line(/^\w+: frontend (\S+), backend (\S+)$/);
+        return { program, frontend, backend };
+      };
+      await t.step("queue", () =>
+        withPrograms(async (start) => {
+          const queue = await device(start, "queue");
+          start("libzmq worker", libzmq("broker-worker", queue.backend, "w"));
+          const client = start("libzmq client", libzmq("client", queue.frontend, "c", "4"));
+          assert.deepEqual(
+            await client.finished(),
+            [1, 2, 3, 4].map((i) => `c: c job ${i} done by w`),
+          );
+          assert.equal(
+            (await queue.program.interrupt()).at(-1),
+            "queue stopped: 4 messages frontend → backend, 4 backend → frontend",
+          );
+        }));
+      await t.step("forwarder", () =>
+        withPrograms(async (start) => {
+          const forwarder = await device(start, "forwarder");
+          const sub = start("libzmq SUB", libzmq("subscribe", forwarder.backend, "up", "3"));
+          start("libzmq PUB", libzmq("publish", forwarder.frontend));
+          assert.deepEqual(await sub.finished(), ["up wanted", "up wanted", "up wanted"]);
+          assert.match(
+            (await forwarder.program.interrupt()).at(-1)!,
+            /^forwarder stopped: \d+ messages frontend → backend, \d+ backend → frontend$/,
+          );
+        }));
+      await t.step("streamer", () =>
+        withPrograms(async (start) => {
+          const streamer = await device(start, "streamer");
+          const pull = start("libzmq PULL", libzmq("pull", streamer.backend, "10"));
+          start("libzmq PUSH", libzmq("push", streamer.frontend, "10"));
+          assert.deepEqual(
+            await pull.finished(),
+            Array.from({ length: 10 }, (_, i) => `task ${i}`),
+          );
+          assert.equal(
+            (await streamer.program.interrupt()).at(-1),
+            "streamer stopped: 10 messages frontend → backend, 0 backend → frontend",
+          );
+        }));
     },
   });
 
