@@ -128,7 +128,7 @@ console.log(
 const wasm = secretboxWasm();
 if (wasm === null) console.log("  no WebAssembly SIMD here");
 const subkey = new Uint32Array(randomBytes(32).buffer);
-const boxSizes = [64, 128, 192, 224, 256, 512, 1024, 4096, 16384, 65536, 1 << 20];
+const boxSizes = [32, 64, 96, 128, 192, 256, 512, 1024, 4096, 16384, 65536, 1 << 20];
 const sodium = await libsodiumRates(boxSizes);
 if (typeof sodium === "string") console.log(`  libsodium: ${sodium}`);
 for (const size of boxSizes) {

@@ -263,13 +263,15 @@ export class PrefixedBoxKey {
 }
 
 /**
- * Boxes of this many bytes (the 32 of NaCl's layout included) and more are
- * worked in WebAssembly, where it is available: below it the JavaScript path
- * is faster, the copies into WebAssembly memory and the four-block
- * granularity costing more than SIMD saves (crossover measured with
- * `deno run -A bench/curve_primitives.ts`).
+ * Boxes of this many bytes (the 32 of NaCl's layout included: a CURVE
+ * MESSAGE with a 64-byte body is a 97-byte box) and more are worked in
+ * WebAssembly, where it is available. Measured crossover, CPU time per box:
+ * 64 bytes 0.52 µs in JavaScript against 0.63 µs, 97 bytes 0.77 against
+ * 0.66, 1057 bytes 4.3 against 2.1 (a WebAssembly call and its copies cost
+ * about as much as 40 bytes of JavaScript Salsa20). `deno run -A
+ * bench/curve_primitives.ts --boxes` measures both paths by size.
  */
-export const WASM_FROM = 256;
+export const WASM_FROM = 96;
 
 function viaWasm(buffer: Uint8Array) {
   return buffer.length >= WASM_FROM && buffer.length < 2 ** 31 ? secretboxWasm() : null;

@@ -85,25 +85,37 @@
     (call $polyUpdate (local.get $m) (i32.sub (local.get $end) (local.get $m))))
 
   ;; Opens [p, p + len) in place: MACs it, then XORs the keystream from block
-  ;; `counter` on in, a group at a time (the MAC already keyed, by polyInit).
-  ;; In a box's first chunk (`first` ≠ 0) the MAC starts at p + 32. Only a
-  ;; box's last chunk may have a `len` that is not a multiple of 256.
+  ;; `counter` on in, a group at a time. In a box's first chunk (`first` ≠ 0)
+  ;; the first group's keystream is made apart: its first 32 bytes key the
+  ;; MAC, which starts at p + 32. Only a box's last chunk may have a `len`
+  ;; that is not a multiple of 256.
   (func $open (export "open") (param $p i32) (param $len i32) (param $counter i32) (param $first i32)
-    (local $end i32) (local $m i32)
+    (local $end i32) (local $head i32)
     (local.set $end (i32.add (local.get $p) (local.get $len)))
-    (local.set $m (select (i32.add (local.get $p) (i32.const 32)) (local.get $p) (local.get $first)))
+    (if (local.get $first)
+      (then
+        (memory.fill (global.get $SCRATCH) (i32.const 0) (i32.const 256))
+        (call $group (global.get $SCRATCH) (local.get $counter) (i32.const 0) (i32.const 0))
+        (call $polyInit (global.get $SCRATCH))
+        (local.set $head (select (i32.const 256) (local.get $len)
+          (i32.ge_u (local.get $len) (i32.const 256))))
+        (call $polyUpdate (i32.add (local.get $p) (i32.const 32))
+          (i32.sub (local.get $head) (i32.const 32)))
+        (call $xorBytes (i32.add (local.get $p) (i32.const 32))
+          (i32.add (global.get $SCRATCH) (i32.const 32)) (i32.sub (local.get $head) (i32.const 32)))
+        (memory.fill (global.get $SCRATCH) (i32.const 0) (i32.const 256))
+        (local.set $p (i32.add (local.get $p) (local.get $head)))
+        (local.set $counter (i32.add (local.get $counter) (i32.const 4)))))
     (block $whole
       (loop $groups
         (br_if $whole (i32.gt_u (i32.add (local.get $p) (i32.const 256)) (local.get $end)))
-        (call $group (local.get $p) (local.get $counter) (local.get $m)
-          (i32.shr_u (i32.sub (i32.add (local.get $p) (i32.const 256)) (local.get $m)) (i32.const 4)))
+        (call $group (local.get $p) (local.get $counter) (local.get $p) (i32.const 16))
         (local.set $p (i32.add (local.get $p) (i32.const 256)))
-        (local.set $m (local.get $p))
         (local.set $counter (i32.add (local.get $counter) (i32.const 4)))
         (br $groups)))
     (if (i32.lt_u (local.get $p) (local.get $end))
       (then
-        (call $polyUpdate (local.get $m) (i32.sub (local.get $end) (local.get $m)))
+        (call $polyUpdate (local.get $p) (i32.sub (local.get $end) (local.get $p)))
         (call $xor (local.get $p) (i32.sub (local.get $end) (local.get $p)) (local.get $counter)))))
 
   ;; [p, p + len) ^= [from, from + len), len < 256.

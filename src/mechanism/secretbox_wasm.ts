@@ -119,9 +119,6 @@ function driver(wasm: Exports): SecretboxWasm {
 
     open(subkey, n0, n1, buffer) {
       setKey(subkey, n0, n1);
-      memory.fill(0, ONE_TIME_KEY, ONE_TIME_KEY + 32);
-      wasm.xor(ONE_TIME_KEY, 32, 0);
-      wasm.polyInit(ONE_TIME_KEY);
       for (let at = 0; at < buffer.length; at += CHUNK) {
         const end = Math.min(buffer.length, at + CHUNK);
         const skip = at === 0 ? 32 : 0;

@@ -43,7 +43,7 @@ Deno.test({
   ...needsWasm,
   fn() {
     const chunkEdges = [16384, 32768, 49152].flatMap((edge) => [edge - 33, edge - 32, edge - 31]);
-    const groupEdges = [224, 255, 256, 257, 288, 480, 512];
+    const groupEdges = [0, 1, 31, 32, 33, 64, 65, 223, 224, 225, 255, 256, 257, 288, 480, 512];
     const random = Array.from({ length: 60 }, () => randomInt(70000));
     for (const length of [...groupEdges, ...chunkEdges, ...random]) {
       const subkey = new Uint32Array(randomBytes(32).buffer);
