@@ -5,14 +5,15 @@
  * and SPMRs to the source's address. Publisher and XPublisher send,
  * Subscriber and XSubscriber receive; bind and connect mean the same.
  *
- * On Deno: `Deno.listenDatagram` (behind `--unstable-net`). Each process
+ * The sockets are Deno's (`Deno.listenDatagram`, behind `--unstable-net`)
+ * or, on Node and Bun, node:dgram's (see datagram.ts). Each process
  * hears a port through one socket bound to 0.0.0.0 with SO_REUSEADDR and
  * joined to the groups on their interfaces, shared by every epgm endpoint
  * of the process on that port (the kernel would hand a unicast NAK to one
  * of several sockets only). Each endpoint sends from its own socket bound
  * to the interface address, which picks the interface for multicast (Deno
- * has no IP_MULTICAST_IF); the TTL is set through that socket's group
- * membership. `pgm://` (raw IP, protocol 113) needs raw sockets, which
+ * has no IP_MULTICAST_IF; node:dgram sets it too), with the TTL from
+ * `multicastHops`. `pgm://` (raw IP, protocol 113) needs raw sockets, which
  * Deno cannot open.
  *
  * @module
@@ -22,8 +23,15 @@ import { zmqError } from "../errors.ts";
 import type { PgmLink } from "../session/pgm_link.ts";
 import { PgmSession } from "../session/pgm_session.ts";
 import type { ZmtpSocketType } from "../wire/socket_types.ts";
+import {
+  datagramError,
+  datagramRuntime,
+  type DatagramSocket,
+  hasDenoDatagrams,
+  interfaceIpv4,
+  openDatagram,
+} from "./datagram.ts";
 import type { Binding, Connection, Transport, TransportSocket } from "./registry.ts";
-import { hasRawSockets } from "./runtime.ts";
 
 /** A parsed epgm endpoint. */
 export interface EpgmEndpoint {
@@ -81,28 +89,28 @@ function checkSocketType(type: ZmtpSocketType): void {
   throw zmqError("ENOCOMPATPROTO", `epgm carries PUB/XPUB to SUB/XSUB only, not ${type}`);
 }
 
-/** Deno's UDP API, present with `--unstable-net`. */
-type DatagramApi = typeof Deno.listenDatagram;
-
-function datagramApi(what: string): DatagramApi {
-  const deno = (globalThis as { Deno?: { listenDatagram?: DatagramApi } }).Deno;
-  if (deno === undefined || !hasRawSockets()) {
-    // A browser, or Node/Bun (whose dgram sockets this transport does not use).
-    throw zmqError("ENOTSUP", `${what}: epgm needs Deno's UDP sockets, which this runtime lacks`);
+/**
+ * Throws where epgm cannot run: a browser (`ENOTSUP`), or Deno without its
+ * unstable UDP API (`EACCES` naming the flag).
+ */
+function checkRuntime(what: string): void {
+  const runtime = datagramRuntime();
+  if (runtime === "none") {
+    throw zmqError("ENOTSUP", `${what}: epgm needs UDP sockets, which this runtime lacks`);
   }
-  const api = deno.listenDatagram;
-  if (typeof api !== "function") {
+  if (runtime === "deno" && !hasDenoDatagrams()) {
     throw zmqError(
       "EACCES",
       `${what} needs Deno's UDP API, which is unstable: run with --unstable-net`,
     );
   }
-  return api;
 }
 
+/** False only where Deno says the permission is not granted (no permission model elsewhere). */
 function granted(descriptor: Deno.PermissionDescriptor): boolean {
+  const permissions = (globalThis as { Deno?: typeof Deno }).Deno?.permissions;
   try {
-    return Deno.permissions.querySync(descriptor).state === "granted";
+    return permissions === undefined || permissions.querySync(descriptor).state === "granted";
   } catch {
     return true;
   }
@@ -134,52 +142,38 @@ function interfaceAddress(ep: EpgmEndpoint, what: string): string {
         `run with --allow-sys=networkInterfaces (or give its IPv4 address)`,
     );
   }
-  const found = Deno.networkInterfaces().find((i) =>
-    i.name === ep.interface && i.family === "IPv4"
-  );
+  const found = interfaceIpv4(ep.interface);
   if (found === undefined) {
     throw zmqError("EINVAL", `no IPv4 interface "${ep.interface}" for "${ep.text}"`);
   }
-  return found.address;
+  return found;
 }
 
 /** One receiving socket per port per process, shared by every epgm endpoint on it. */
 class SharedPort {
   readonly listeners = new Set<(packet: Uint8Array, from: string) => void>();
-  readonly #memberships = new Map<
-    string,
-    { membership: Promise<Deno.MulticastV4Membership>; refs: number }
-  >();
+  readonly #memberships = new Map<string, { joined: Promise<void>; refs: number }>();
   #closed = false;
 
-  constructor(readonly port: number, readonly conn: Deno.DatagramConn) {
-    void this.#read();
-  }
-
-  async #read(): Promise<void> {
-    for (;;) {
-      let received: [Uint8Array, Deno.Addr];
-      try {
-        received = await this.conn.receive();
-      } catch {
-        return; // closed
-      }
-      const [packet, addr] = received;
-      const from = (addr as Deno.NetAddr).hostname;
+  constructor(readonly port: number, readonly socket: DatagramSocket) {
+    void socket.listen((packet, from) => {
       for (const listener of this.listeners) listener(packet, from);
-    }
+    });
   }
 
   /** Joins `group` on the interface (once per pair, counted). */
-  join(group: string, iface: string): Promise<unknown> {
+  join(group: string, iface: string): Promise<void> {
     const key = `${group}/${iface}`;
     let entry = this.#memberships.get(key);
     if (entry === undefined) {
-      entry = { membership: this.conn.joinMulticastV4(group, iface), refs: 0 };
+      entry = {
+        joined: this.socket.ready.then(() => this.socket.joinGroup(group, iface)),
+        refs: 0,
+      };
       this.#memberships.set(key, entry);
     }
     entry.refs++;
-    return entry.membership;
+    return entry.joined;
   }
 
   leave(group: string, iface: string): void {
@@ -187,7 +181,7 @@ class SharedPort {
     const entry = this.#memberships.get(key);
     if (entry === undefined || --entry.refs > 0) return;
     this.#memberships.delete(key);
-    entry.membership.then((m) => m.leave()).catch(() => {});
+    entry.joined.then(() => this.socket.leaveGroup(group, iface)).catch(() => {});
   }
 
   get idle(): boolean {
@@ -197,17 +191,17 @@ class SharedPort {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.conn.close();
+    this.socket.close();
   }
 }
 
 const sharedPorts = new Map<number, SharedPort>();
 
-function sharedPort(api: DatagramApi, port: number): SharedPort {
+function sharedPort(port: number, what: string): SharedPort {
   let shared = sharedPorts.get(port);
   if (shared === undefined) {
-    const conn = api({ transport: "udp", hostname: "0.0.0.0", port, reuseAddress: true });
-    shared = new SharedPort(port, conn);
+    const socket = openDatagram({ hostname: "0.0.0.0", port, reuseAddress: true }, what);
+    shared = new SharedPort(port, socket);
     sharedPorts.set(port, shared);
   }
   return shared;
@@ -216,13 +210,12 @@ function sharedPort(api: DatagramApi, port: number): SharedPort {
 /** Sends ahead of the kernel at most this many datagrams before dropping (the link is lossy anyway). */
 const MAX_SENDS_IN_FLIGHT = 4096;
 
-/** A {@link PgmLink} over Deno UDP sockets. */
+/** A {@link PgmLink} over UDP sockets (Deno's or node:dgram's). */
 class UdpPgmLink implements PgmLink {
   onPacket: ((packet: Uint8Array, from: string) => void) | null = null;
   readonly #shared: SharedPort;
-  readonly #send: Deno.DatagramConn;
+  readonly #send: DatagramSocket;
   readonly #listener = (packet: Uint8Array, from: string) => this.onPacket?.(packet, from);
-  readonly #groupAddr: Deno.NetAddr;
   #inFlight = 0;
   #closed = false;
 
@@ -231,31 +224,29 @@ class UdpPgmLink implements PgmLink {
     readonly group: string,
     readonly port: number,
     shared: SharedPort,
-    send: Deno.DatagramConn,
+    send: DatagramSocket,
   ) {
     this.#shared = shared;
     this.#send = send;
-    this.#groupAddr = { transport: "udp", hostname: group, port };
     shared.listeners.add(this.#listener);
   }
 
   static async open(
-    api: DatagramApi,
     iface: string,
     group: string,
     port: number,
     hops: number,
+    what: string,
   ): Promise<UdpPgmLink> {
-    const shared = sharedPort(api, port);
-    let send: Deno.DatagramConn | null = null;
+    const shared = sharedPort(port, what);
+    let send: DatagramSocket | null = null;
     try {
       await shared.join(group, iface);
-      send = api({ transport: "udp", hostname: iface, port: 0 });
-      const membership = await send.joinMulticastV4(group, iface);
-      await membership.setTTL(hops);
+      send = openDatagram({ hostname: iface, port: 0 }, what);
+      await send.ready;
       // Unlike OpenPGM, loop back to this host: a publisher and subscriber
       // of this library in one process or network namespace hear each other.
-      await membership.setLoopback(true);
+      await send.sendMulticast(group, iface, hops);
     } catch (err) {
       send?.close();
       shared.leave(group, iface);
@@ -269,17 +260,17 @@ class UdpPgmLink implements PgmLink {
   }
 
   multicast(packet: Uint8Array): void {
-    this.#sendTo(packet, this.#groupAddr);
+    this.#sendTo(packet, this.group);
   }
 
   unicast(packet: Uint8Array, address: string): void {
-    this.#sendTo(packet, { transport: "udp", hostname: address, port: this.port });
+    this.#sendTo(packet, address);
   }
 
-  #sendTo(packet: Uint8Array, addr: Deno.NetAddr): void {
+  #sendTo(packet: Uint8Array, address: string): void {
     if (this.#closed || this.#inFlight >= MAX_SENDS_IN_FLIGHT) return;
     this.#inFlight++;
-    this.#send.send(packet, addr).then(
+    this.#send.send(packet, address, this.port).then(
       () => this.#inFlight--,
       () => this.#inFlight--, // a lost datagram: PGM repairs it
     );
@@ -333,20 +324,18 @@ function checkOptions(socket: TransportSocket): void {
 /** Opens the endpoint's link and starts its session. */
 async function open(ep: EpgmEndpoint, socket: TransportSocket, what: string): Promise<PgmSession> {
   checkOptions(socket);
-  const api = datagramApi(what);
+  checkRuntime(what);
   requireNetwork(what);
   const iface = interfaceAddress(ep, what);
   let link: UdpPgmLink;
   try {
-    link = await UdpPgmLink.open(api, iface, ep.group, ep.port, socket.multicastHops);
+    link = await UdpPgmLink.open(iface, ep.group, ep.port, socket.multicastHops, what);
   } catch (err) {
-    if (err instanceof Deno.errors.AddrInUse) {
-      throw zmqError("EADDRINUSE", `${ep.text}: ${(err as Error).message}`, err);
-    }
-    if (err instanceof Deno.errors.AddrNotAvailable) {
+    const error = datagramError(err, ep.text);
+    if (error.code === "EADDRNOTAVAIL") {
       throw zmqError("EADDRNOTAVAIL", `${ep.text}: ${iface} is not an address of this host`, err);
     }
-    throw zmqError("EINVAL", `${ep.text}: ${(err as Error).message}`, err);
+    throw error;
   }
   return new PgmSession(socket, ep.text, link, sends(socket.type));
 }
@@ -364,7 +353,7 @@ export const epgmTransport: Transport<EpgmEndpoint> = {
     const what = `connect ${ep.text}`;
     // What cannot be retried fails at once; the sockets open in the background.
     checkOptions(socket);
-    datagramApi(what);
+    checkRuntime(what);
     requireNetwork(what);
     interfaceAddress(ep, what);
     let session: PgmSession | null = null;

@@ -15,6 +15,7 @@
  * - IPv4 only, as libzmq's udp. Deno's UDP API is unstable: without
  *   `--unstable-net` bind/connect fail with `ENOTSUP` naming the flag;
  *   without the network permission, with `EACCES` naming `--allow-net`.
+ *   On Node and Bun the sockets are node:dgram's (see datagram.ts).
  *
  * This is a transport with its own session (see registry.ts): it makes the
  * one pipe of each endpoint itself and moves datagrams through it.
@@ -27,6 +28,13 @@ import type { Message } from "../message.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import type { ZmtpSocketType } from "../wire/socket_types.ts";
 import { datagramProblem, decodeDatagram, encodeDatagram } from "../wire/udp_datagram.ts";
+import {
+  datagramError,
+  datagramRuntime,
+  hasDenoDatagrams,
+  interfaceIpv4,
+  openDatagram,
+} from "./datagram.ts";
 import { requireNet } from "./permissions.ts";
 import type { Binding, Connection, Transport, TransportSocket } from "./registry.ts";
 
@@ -43,26 +51,6 @@ export interface UdpEndpoint {
   /** Multicast: the interface, as written (an address, a name, or `*`). */
   networkInterface: string | null;
 }
-
-/** What Deno's unstable UDP API gives (typed here: it is absent without --unstable-net). */
-interface DatagramSocket {
-  receive(buffer?: Uint8Array): Promise<[Uint8Array, unknown]>;
-  send(
-    data: Uint8Array,
-    addr: { transport: "udp"; hostname: string; port: number },
-  ): Promise<number>;
-  joinMulticastV4(group: string, networkInterface: string): Promise<{ leave(): Promise<void> }>;
-  close(): void;
-  readonly addr: { hostname: string; port: number };
-}
-
-type ListenDatagram = (options: {
-  transport: "udp";
-  hostname: string;
-  port: number;
-  reuseAddress?: boolean;
-  loopback?: boolean;
-}) => DatagramSocket;
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
@@ -118,16 +106,21 @@ export function parseUdp(address: string, text: string, forBind: boolean): UdpEn
   return { transport: "udp", text, host, port, multicast, networkInterface };
 }
 
-/** Deno's listenDatagram, or ENOTSUP naming the flag that enables it. */
-function listenDatagram(what: string): ListenDatagram {
-  const deno = (globalThis as { Deno?: { listenDatagram?: unknown } }).Deno;
-  if (typeof deno?.listenDatagram !== "function") {
+/**
+ * Throws `ENOTSUP` where udp:// cannot run: a browser, or Deno without its
+ * unstable UDP API (naming the flag that enables it).
+ */
+function checkRuntime(what: string): void {
+  const runtime = datagramRuntime();
+  if (runtime === "none") {
+    throw zmqError("ENOTSUP", `${what}: udp:// needs UDP sockets, which this runtime lacks`);
+  }
+  if (runtime === "deno" && !hasDenoDatagrams()) {
     throw zmqError(
       "ENOTSUP",
       `${what}: udp:// needs Deno's unstable UDP API: run with --unstable-net`,
     );
   }
-  return deno.listenDatagram as ListenDatagram;
 }
 
 /** The IPv4 address of an interface given as an address, a name (`lo`, `eth0`) or `*`. */
@@ -136,8 +129,9 @@ function interfaceAddress(name: string, text: string): string {
   if (isIpv4(name)) return name;
   let found: string | undefined;
   try {
-    found = Deno.networkInterfaces().find((i) => i.name === name && i.family === "IPv4")?.address;
+    found = interfaceIpv4(name);
   } catch (err) {
+    // Only Deno refuses to list the interfaces.
     throw zmqError(
       "EACCES",
       `"${text}": finding interface ${name} needs --allow-sys=networkInterfaces`,
@@ -161,28 +155,27 @@ async function startReceiver(
   endpoint: UdpEndpoint,
   socket: TransportSocket,
 ): Promise<Binding & Connection> {
-  const listen = listenDatagram(`bind ${endpoint.text}`);
+  checkRuntime(`bind ${endpoint.text}`);
   const { host, port, multicast, text } = endpoint;
   requireNet(`bind ${text}`, multicast ? "0.0.0.0" : host, port);
   const ifaceAddress = multicast ? interfaceAddress(endpoint.networkInterface ?? "*", text) : "";
-  let conn: DatagramSocket;
+  const conn = openDatagram(
+    { hostname: multicast ? "0.0.0.0" : host, port, reuseAddress: multicast },
+    `bind ${text}`,
+  );
   try {
-    conn = listen({
-      transport: "udp",
-      hostname: multicast ? "0.0.0.0" : host,
-      port,
-      reuseAddress: multicast,
-    });
-  } catch (err) {
-    throw udpError(err, `bind ${text}`);
-  }
-  try {
-    if (multicast) await conn.joinMulticastV4(host, ifaceAddress);
+    await conn.ready;
   } catch (err) {
     conn.close();
-    throw udpError(err, `join ${host} on ${ifaceAddress} for ${text}`);
+    throw err;
   }
-  const bound = multicast || port !== 0 ? text : `udp://${host}:${conn.addr.port}`;
+  try {
+    if (multicast) await conn.joinGroup(host, ifaceAddress);
+  } catch (err) {
+    conn.close();
+    throw datagramError(err, `join ${host} on ${ifaceAddress} for ${text}`);
+  }
+  const bound = multicast || port !== 0 ? text : `udp://${host}:${conn.localPort()}`;
   const pipe = socket.newPipe(bound);
   pipe.peer = peerInfo("RADIO", bound);
   const discard = () => {
@@ -192,26 +185,15 @@ async function startReceiver(
   socket.attachPipe(pipe);
   discard();
   let closed = false;
-  const receiving = (async () => {
-    const buffer = new Uint8Array(65536);
-    while (!closed) {
-      let data: Uint8Array;
-      try {
-        [data] = await conn.receive(buffer);
-      } catch {
-        break; // closed
-      }
-      if (pipe.inbound.full) continue; // as libzmq: no room, the datagram is lost
-      const datagram = decodeDatagram(data.slice());
-      if (datagram !== null) pipe.inbound.push([datagram.group, datagram.body]);
-    }
-  })();
+  const receiving = conn.listen((data, _from, transient) => {
+    if (closed || pipe.inbound.full) return; // as libzmq: no room, the datagram is lost
+    const datagram = decodeDatagram(transient ? data.slice() : data);
+    if (datagram !== null) pipe.inbound.push([datagram.group, datagram.body]);
+  }, new Uint8Array(65536));
   const stop = (): Promise<void> => {
     if (!closed) {
       closed = true;
-      try {
-        conn.close();
-      } catch { /* already closed */ }
+      conn.close();
       pipe.terminate();
     }
     return receiving;
@@ -225,7 +207,7 @@ async function startReceiver(
  * (see wire/udp_datagram.ts) are refused at `send` through `pipe.refuses`.
  */
 function startSender(endpoint: UdpEndpoint, socket: TransportSocket): Connection {
-  const listen = listenDatagram(`connect ${endpoint.text}`);
+  checkRuntime(`connect ${endpoint.text}`);
   const { host, port, multicast, text } = endpoint;
   requireNet(`connect ${text}`, host, port);
   // The local address to send from: the multicast interface, or loopback for a
@@ -236,40 +218,37 @@ function startSender(endpoint: UdpEndpoint, socket: TransportSocket): Connection
     ? "127.0.0.1"
     : "0.0.0.0";
   requireNet(`connect ${text}`, source, 0);
-  let conn: DatagramSocket;
-  try {
-    // Bound to the interface's address, multicast leaves by that interface;
-    // looped back so a Dish on this host hears it (libzmq's ZMQ_MULTICAST_LOOP default).
-    conn = listen({ transport: "udp", hostname: source, port: 0, loopback: true });
-  } catch (err) {
-    throw udpError(err, `connect ${text}`);
-  }
+  // Bound to the interface's address, multicast leaves by that interface;
+  // looped back so a Dish on this host hears it (libzmq's ZMQ_MULTICAST_LOOP default).
+  const conn = openDatagram({ hostname: source, port: 0, loopback: true }, `connect ${text}`);
+  // node:dgram binds in the background: a failure there is reported as libzmq reports
+  // a failed connect, and the messages queued meanwhile are lost with the socket.
+  let bound = false;
+  conn.ready.catch((error) => socket.emit({ type: "connect:delay", address: text, error }));
   const pipe: Pipe = socket.newPipe(text);
   pipe.peer = peerInfo("DISH", text);
   pipe.subscribeToAll = true;
   pipe.refuses = (msg: Message) => datagramProblem(msg[0], msg[1]);
-  const target = { transport: "udp" as const, hostname: host, port };
   let sending = false;
   let stopped = false;
-  const finish = () => {
-    try {
-      conn.close();
-    } catch { /* already closed */ }
-  };
   // One datagram per queued message, in order; after a stop, the rest of the queue, then close.
   const flush = async () => {
     if (sending) return;
     sending = true;
+    if (!bound) {
+      await conn.ready.catch(() => {});
+      bound = true;
+    }
     for (let msg = pipe.outbound.shift(); msg !== undefined; msg = pipe.outbound.shift()) {
       if (msg.length !== 2 || datagramProblem(msg[0], msg[1]) !== null) continue;
       try {
-        await conn.send(encodeDatagram(msg[0], msg[1]), target);
+        await conn.send(encodeDatagram(msg[0], msg[1]), host, port);
       } catch {
         // Lost, as a datagram may be (e.g. after an ICMP port unreachable), or closed.
       }
     }
     sending = false;
-    if (stopped) finish();
+    if (stopped) conn.close();
   };
   const stop = () => {
     if (stopped) return;
@@ -286,18 +265,6 @@ function startSender(endpoint: UdpEndpoint, socket: TransportSocket): Connection
       pipe.terminate();
     },
   };
-}
-
-function udpError(err: unknown, what: string) {
-  const name = err instanceof Error ? err.name : "";
-  if (name === "AddrInUse") return zmqError("EADDRINUSE", `${what}: address in use`, err);
-  if (name === "AddrNotAvailable") {
-    return zmqError("EADDRNOTAVAIL", `${what}: address not available`, err);
-  }
-  if (name === "NotCapable" || name === "PermissionDenied") {
-    return zmqError("EACCES", `${what}: ${(err as Error).message}`, err);
-  }
-  return zmqError("EINVAL", `${what}: ${err instanceof Error ? err.message : err}`, err);
 }
 
 /** The udp transport: RADIO connects, DISH binds (or connects, meaning the same). */

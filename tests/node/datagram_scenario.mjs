@@ -1,0 +1,170 @@
+// udp:// scenarios on Node or Bun against the built package (node:dgram
+// underneath): `node datagram_scenario.mjs <path to mod.js> <scenario> <endpoint>`.
+// Prints one line starting with "ok" when the scenario held; anything else
+// exits non-zero. libzmq's side is udp_libzmq_peer.cjs in a Node child
+// (`ZMQ_TEST_NODE` names the node binary).
+
+const [modPath, scenario, endpoint] = process.argv.slice(2);
+const zmq = await import(modPath);
+const childProcess = process.getBuiltinModule("child_process");
+const decoder = new TextDecoder();
+const peerScript = new URL("udp_libzmq_peer.cjs", import.meta.url).pathname;
+
+function check(ok, what) {
+  if (!ok) throw new Error(`failed: ${what}`);
+}
+
+/** The next message, or an error after `ms`. */
+function receiveWithin(dish, ms) {
+  return dish.receive({ signal: AbortSignal.timeout(ms) });
+}
+
+/**
+ * Our Radio to our Dish: the Dish joined "a" only; the Radio sends 50 to "a"
+ * and 50 to "b", interleaved. Exactly the "a" ones arrive, in order.
+ */
+async function libraryPair() {
+  const dish = new zmq.Dish();
+  await dish.bind(endpoint);
+  dish.join("a");
+  const radio = new zmq.Radio();
+  radio.connect(endpoint.includes(":*") ? dish.lastEndpoint : endpoint);
+  try {
+    for (let i = 0; i < 50; i++) {
+      await radio.send(`b${i}`, { group: "b" });
+      await radio.send(`a${i}`, { group: "a" });
+    }
+    for (let i = 0; i < 50; i++) {
+      const msg = await receiveWithin(dish, 3000);
+      check(zmq.messageGroup(msg) === "a", `group of message ${i}: ${zmq.messageGroup(msg)}`);
+      check(decoder.decode(msg[0]) === `a${i}`, `message ${i}: ${decoder.decode(msg[0])}`);
+    }
+    check(
+      await receiveWithin(dish, 100).then(() => false, () => true),
+      "nothing but group a arrives",
+    );
+  } finally {
+    radio.close();
+    dish.close();
+  }
+  return `50 of 100 messages (group a) over ${dish.lastEndpoint}`;
+}
+
+/** Starts libzmq's Dish or Radio on `at`; resolves with the child and its lines once ready. */
+async function startLibzmq(role, at) {
+  const child = childProcess.spawn(
+    process.env.ZMQ_TEST_NODE ?? "node",
+    [peerScript, role, at, "g"],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  const lines = [];
+  let wake = () => {};
+  let buffered = "";
+  child.stdout.on("data", (chunk) => {
+    buffered += chunk.toString();
+    let newline;
+    while ((newline = buffered.indexOf("\n")) >= 0) {
+      lines.push(buffered.slice(0, newline));
+      buffered = buffered.slice(newline + 1);
+    }
+    wake();
+  });
+  const exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+  const nextLine = async () => {
+    while (lines.length === 0) {
+      const more = new Promise((resolve) => wake = resolve);
+      if (await Promise.race([more.then(() => false), exited.then(() => true)])) {
+        if (lines.length === 0) throw new Error(`libzmq ${role} exited`);
+      }
+    }
+    return lines.shift();
+  };
+  check(await nextLine() === "ready", `libzmq ${role} started`);
+  return { child, nextLine, exited };
+}
+
+/** A udp port nobody uses right now (libzmq's Dish cannot bind port *). */
+async function freeUdpPort() {
+  const socket = process.getBuiltinModule("dgram").createSocket("udp4");
+  await new Promise((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const { port } = socket.address();
+  await new Promise((resolve) => socket.close(resolve));
+  return port;
+}
+
+/** Our Radio to libzmq's Dish (joined "g"): it gets a "g" message, never "other"'s. */
+async function toLibzmq() {
+  const at = endpoint.replace(":*", `:${await freeUdpPort()}`);
+  const peer = await startLibzmq("dish", at);
+  const radio = new zmq.Radio();
+  radio.connect(at);
+  let got = null;
+  peer.nextLine().then((line) => got = line, () => got = "exited");
+  try {
+    for (let i = 0; i < 200 && got === null; i++) {
+      await radio.send("skip", { group: "other" });
+      await radio.send("hello", { group: "g" });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    check(got === "got g hello", `libzmq's Dish said ${got}`);
+  } finally {
+    radio.close();
+    peer.child.kill();
+  }
+  return `libzmq's Dish received ours over ${at}`;
+}
+
+/** libzmq's Radio to our Dish (joined "g"): "hello" in group "g", never "other"'s. */
+async function fromLibzmq() {
+  const dish = new zmq.Dish();
+  await dish.bind(endpoint);
+  dish.join("g");
+  const at = endpoint.includes(":*") ? dish.lastEndpoint : endpoint;
+  const peer = await startLibzmq("radio", at);
+  try {
+    for (let i = 0; i < 5; i++) {
+      const msg = await receiveWithin(dish, 3000);
+      check(zmq.messageGroup(msg) === "g", `group ${zmq.messageGroup(msg)}`);
+      check(decoder.decode(msg[0]) === "hello", `body ${decoder.decode(msg[0])}`);
+    }
+  } finally {
+    peer.child.stdin.end();
+    await peer.exited;
+    dish.close();
+  }
+  return `5 messages from libzmq's Radio over ${at}`;
+}
+
+/** A Dish binding a port in use, or an address not on this host, fails with libzmq's code. */
+async function errorCodes() {
+  const first = new zmq.Dish();
+  await first.bind("udp://127.0.0.1:*");
+  const second = new zmq.Dish();
+  const codes = [];
+  for (const at of [first.lastEndpoint, "udp://192.0.2.1:*"]) {
+    try {
+      await second.bind(at);
+      codes.push("bound");
+    } catch (err) {
+      check(err instanceof zmq.ZmqError, `a ZmqError for ${at}`);
+      codes.push(err.code);
+    }
+  }
+  first.close();
+  second.close();
+  check(codes.join(" ") === "EADDRINUSE EADDRNOTAVAIL", `codes: ${codes.join(" ")}`);
+  return codes.join(" ");
+}
+
+const scenarios = {
+  "udp-pair": libraryPair,
+  "udp-to-libzmq": toLibzmq,
+  "udp-from-libzmq": fromLibzmq,
+  "udp-errors": errorCodes,
+};
+const timer = setTimeout(() => {
+  console.log(`timeout in ${scenario}`);
+  process.exit(3);
+}, 15000);
+console.log(`ok ${await scenarios[scenario]()}`);
+clearTimeout(timer);
