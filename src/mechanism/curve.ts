@@ -344,12 +344,6 @@ export class CurveClient implements Mechanism {
   /** Key of C' and S': INITIATE, READY and every MESSAGE. */
   private sessionKey!: Uint8Array;
 
-  /**
-   * Key pair and HELLO key, started with the connection: they are computed
-   * while the greetings travel instead of after them.
-   */
-  private readonly prepared: Promise<void>;
-
   /** Creates the client side of one connection. */
   constructor(
     private readonly context: MechanismContext,
@@ -357,11 +351,9 @@ export class CurveClient implements Mechanism {
     backend?: X25519Backend,
   ) {
     if (backend !== undefined) this.backend = backend;
-    this.prepared = this.prepare();
-    this.prepared.catch(() => {}); // start() awaits it and reports a failure
   }
 
-  private async prepare(): Promise<void> {
+  async start(): Promise<HandshakeStep> {
     this.backend ??= await x25519Backend();
     this.transient = await this.backend.generate();
     try {
@@ -369,10 +361,6 @@ export class CurveClient implements Mechanism {
     } catch {
       throw new HandshakeError("other", "CURVE: curveServerKey is not a usable public key");
     }
-  }
-
-  async start(): Promise<HandshakeStep> {
-    await this.prepared;
     const nonce = shortNonce(1);
     const signature = sealBox(this.helloKey, nonceOf(HELLO_PREFIX, nonce), new Uint8Array(64));
     const data = new Uint8Array(HELLO_SIZE);
@@ -490,17 +478,9 @@ export class CurveServer implements Mechanism {
   private publicKey!: Uint8Array;
   private transient!: RawKeyPair;
   private clientTransient!: Uint8Array;
-  /**
-   * Key of C' and S' (INITIATE, READY, MESSAGE), computed from HELLO on while
-   * WELCOME travels and the client computes its own: off the critical path.
-   */
-  private sessionKey?: Promise<Uint8Array>;
   /** The key of this connection's cookie; nobody else ever knows it. */
   private readonly cookieKey = randomBytes(32);
   private lastPeerNonce = 0;
-
-  /** The transient key pair and our public key, started with the connection (see CurveClient). */
-  private readonly prepared: Promise<void>;
 
   /** Creates the server side of one connection. */
   constructor(
@@ -510,20 +490,14 @@ export class CurveServer implements Mechanism {
     backend?: X25519Backend,
   ) {
     if (backend !== undefined) this.backend = backend;
-    this.prepared = this.prepare();
-    this.prepared.catch(() => {}); // start() awaits it and reports a failure
   }
 
-  private async prepare(): Promise<void> {
+  async start(): Promise<HandshakeStep> {
     this.backend ??= await x25519Backend();
     [this.transient, this.publicKey] = await Promise.all([
       this.backend.generate(),
       serverPublicKey(this.secretKey, this.backend),
     ]);
-  }
-
-  async start(): Promise<HandshakeStep> {
-    await this.prepared;
     this.state = "expect-hello";
     return { send: [], done: false };
   }
@@ -567,8 +541,6 @@ export class CurveServer implements Mechanism {
       nonceOf(WELCOME_PREFIX, welcomeNonce),
       concat(this.transient.publicKey, cookieNonce, cookie),
     );
-    this.sessionKey = boxKey(this.clientTransient, this.transient.secretKey, this.backend);
-    this.sessionKey.catch(() => {}); // awaited by onInitiate, where a failure is reported
     this.state = "expect-initiate";
     return { send: [{ name: "WELCOME", data: concat(welcomeNonce, box) }], done: false };
   }
@@ -590,7 +562,7 @@ export class CurveServer implements Mechanism {
     const nonce = data.subarray(96, 104);
     const shortValue = readU64(nonce, 0);
     if (shortValue <= this.lastPeerNonce) throw protocolFailure("INITIATE nonce did not increase");
-    const sessionKey = await this.sessionKey!;
+    const sessionKey = await boxKey(this.clientTransient, this.transient.secretKey, this.backend);
     const plain = openBox(sessionKey, nonceOf(INITIATE_PREFIX, nonce), data.subarray(104));
     if (plain === null || plain.length < 128) throw protocolFailure("cannot open INITIATE");
     const clientKey = plain.slice(0, 32);

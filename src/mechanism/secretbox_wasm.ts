@@ -4,7 +4,7 @@
  * two inner loops (Salsa20 four blocks at a time in i32x4 lanes, Poly1305 in
  * 26-bit limbs with 64-bit products) in `./secretbox.wat`.
  *
- * The module is 4.7 KB, compiled and instantiated synchronously on first
+ * The module is 4.8 KB, compiled and instantiated synchronously on first
  * use (no async init; Chromium compiles it synchronously on a page's main
  * thread, tests/browser/bundle_test.ts), and only where
  * `WebAssembly.validate` accepts it: without WebAssembly or SIMD,
