@@ -46,6 +46,8 @@ import type { ZmtpSocketType } from "./wire/socket_types.ts";
 const RESOLVED: Promise<void> = Promise.resolve();
 const DONE: IteratorResult<Message> = { value: undefined, done: true };
 const utf8 = new TextEncoder();
+/** The routing id bytes of a socket without one (shared: nobody writes to it). */
+const NO_ROUTING_ID = new Uint8Array(0);
 
 /** A pending `send` or `receive`, settled in call order. */
 interface Waiter<T> {
@@ -795,7 +797,7 @@ export abstract class SocketBase implements AsyncIterable<Message> {
   /** The routing id as bytes (empty when unset). */
   private routingIdBytes(): Uint8Array {
     const id = this.routingId;
-    if (id === null) return new Uint8Array(0);
+    if (id === null) return NO_ROUTING_ID;
     return typeof id === "string" ? utf8.encode(id) : id;
   }
 

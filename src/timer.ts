@@ -10,6 +10,11 @@ export function nextTurn(): Promise<void> {
   return new Promise((resolve) => scheduleTurn(resolve));
 }
 
+/** Calls `callback` on the next event-loop turn, as {@link nextTurn} resolves (no promise made). */
+export function onNextTurn(callback: () => void): void {
+  scheduleTurn(callback);
+}
+
 /** Deno's `setImmediate`; in a browser, which has none, a message to ourselves. */
 const scheduleTurn: (callback: () => void) => void = typeof setImmediate === "function"
   ? setImmediate

@@ -43,8 +43,9 @@ export class MessageQueue<T> {
 
   /** @param hwm maximum number of messages (0: unlimited) */
   constructor(private hwmValue: number) {
-    this.items = new Array(16);
-    this.mask = 15;
+    // Small to start with (a pipe per connection, most of them idle); it doubles as needed.
+    this.items = new Array(4);
+    this.mask = 3;
     this.lwm = lowWaterMark(hwmValue);
   }
 

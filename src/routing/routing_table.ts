@@ -22,6 +22,12 @@ function idKey(id: Uint8Array): string {
 /** Pipes by routing id; see the module documentation. */
 export class RoutingTable {
   private readonly byId = new Map<string, Pipe>();
+  /**
+   * Each filed pipe by its id object: a reply addressed with the very id
+   * frame its request came with (an echo, a broker) is found without
+   * making a key.
+   */
+  private readonly byIdObject = new WeakMap<Uint8Array, Pipe>();
   /** libzmq starts its counter at a random value, so ids differ between sockets and runs. */
   private nextId = (Math.random() * 0x1_0000_0000) >>> 0;
 
@@ -32,7 +38,7 @@ export class RoutingTable {
 
   /** The pipe that `id` addresses, if any. */
   lookup(id: Uint8Array): Pipe | undefined {
-    return this.byId.get(idKey(id));
+    return this.byIdObject.get(id) ?? this.byId.get(idKey(id));
   }
 
   /** True when some pipe already has `id`. */
@@ -42,8 +48,12 @@ export class RoutingTable {
 
   /** Files `pipe` under `id` (and records the id on the pipe). */
   add(id: Uint8Array, pipe: Pipe): void {
+    const key = idKey(id);
+    const holder = this.byId.get(key);
+    if (holder?.routingId) this.byIdObject.delete(holder.routingId);
     pipe.routingId = id;
-    this.byId.set(idKey(id), pipe);
+    this.byId.set(key, pipe);
+    this.byIdObject.set(id, pipe);
   }
 
   /** Removes `pipe` from the table if it is filed there; its `routingId` stays readable. */
@@ -52,6 +62,7 @@ export class RoutingTable {
     if (id === null) return;
     const key = idKey(id);
     if (this.byId.get(key) === pipe) this.byId.delete(key);
+    if (this.byIdObject.get(id) === pipe) this.byIdObject.delete(id);
   }
 
   /**

@@ -13,7 +13,7 @@
  */
 
 import type { Timer } from "../timer.ts";
-import { type ByteStream, writeChunks } from "../transport/byte_stream.ts";
+import { type ByteStream, ChunkWriter } from "../transport/byte_stream.ts";
 import type { Message } from "../message.ts";
 import type { PeerInfo, Pipe } from "../pipe/pipe.ts";
 import type { WireAdapter } from "../wire/adapter.ts";
@@ -27,6 +27,8 @@ import {
 } from "../wire/command.ts";
 import type { Command } from "../wire/command.ts";
 import {
+  encodedSize,
+  encodeMessage,
   FLAG_COMMAND,
   FLAG_MORE,
   FrameDecoder,
@@ -64,6 +66,8 @@ import { StorageTagger } from "../pipe/properties.ts";
 import { EngineBase } from "./engine_base.ts";
 
 const utf8 = new TextEncoder();
+/** The identity of a peer that announced none (shared: nobody writes to it). */
+const NO_IDENTITY = new Uint8Array(0);
 
 /** PUB and XPUB deliver to a ZMTP 1.0 peer without a subscription from it (as libzmq). */
 function isPublisher(type: ZmtpSocketType): boolean {
@@ -72,6 +76,19 @@ function isPublisher(type: ZmtpSocketType): boolean {
 
 /** Stop encoding into a batch once it holds this many bytes. */
 const BATCH_BYTES = 256 * 1024;
+/** Messages up to this size (on the wire) that go out alone are encoded once for every connection. */
+const SHARED_ENCODING_BYTES = 8 * 1024;
+
+/**
+ * The last message some engine wrote alone (its batch held nothing else),
+ * and, once a second engine writes the same message alone, its encoding:
+ * one message published to thousands of peers is encoded once, and every
+ * connection writes the same bytes. The socket hands each pipe the same
+ * array, so identity is the test (a sent message is not changed afterwards:
+ * the API says so). A request or a reply is never the same message twice,
+ * so it costs them a comparison.
+ */
+const lastAlone: { msg: Message | null; bytes: Uint8Array | null } = { msg: null, bytes: null };
 /**
  * Largest command accepted before the handshake completes. No handshake
  * command comes near it (READY, HELLO, INITIATE carry a few properties);
@@ -169,6 +186,7 @@ export interface EngineHandler {
 export class Engine extends EngineBase implements FrameSink {
   private readonly decoder: FrameDecoder;
   private readonly encoder = new FrameEncoder();
+  private readonly writer: ChunkWriter;
   private readonly mechanism: Mechanism;
   private codec: FrameCodec | undefined;
   /** Records which storage holds this connection's frames (message properties); set at READY. */
@@ -208,6 +226,7 @@ export class Engine extends EngineBase implements FrameSink {
   ) {
     super(handler);
     this.mechanism = config.mechanism;
+    this.writer = new ChunkWriter(stream);
     this.decoder = new FrameDecoder(config.maxMessageSize);
     this.decoder.maxCommandSize = MAX_HANDSHAKE_COMMAND;
   }
@@ -262,7 +281,9 @@ export class Engine extends EngineBase implements FrameSink {
     // A mechanism may await (key agreement, authenticate): the engine may have stopped meanwhile.
     if (this.stopped) return;
     this.sendStep(first);
-    await this.readLoop();
+    // Returned, not awaited: this function's frame (the greeting, the first
+    // step) is then not kept alive for as long as the connection lasts.
+    return this.readLoop();
   }
 
   /**
@@ -294,7 +315,7 @@ export class Engine extends EngineBase implements FrameSink {
     }
     this.control.push((e) => e.message([identity]));
     this.scheduleFlush();
-    await this.readLoop();
+    return this.readLoop();
   }
 
   /**
@@ -305,14 +326,14 @@ export class Engine extends EngineBase implements FrameSink {
    * socket type is unknown; a PUB treats it as subscribed to everything,
    * as libzmq does, since such a peer sends no subscriptions.
    */
-  private async runUnversioned(received: Uint8Array): Promise<void> {
+  private runUnversioned(received: Uint8Array): Promise<void> {
     this.checkLegacyAllowed("1.0");
     this.peerMinor = 0;
     this.zmtp2PeerType = "";
     this.zmtp1 = new Zmtp1Decoder(this.config.maxMessageSize);
     this.sendRaw(this.config.routingId);
     this.zmtp1.push(received, this.onZmtp1Message);
-    await this.readZmtp1Loop();
+    return this.readZmtp1Loop();
   }
 
   /** Old peers run no mechanism: only NULL security without ZAP lets them in (as libzmq). */
@@ -501,7 +522,7 @@ export class Engine extends EngineBase implements FrameSink {
     }
     const peer: PeerInfo = {
       socketType: socketType.toUpperCase(),
-      identity: metadata.get("identity") ?? new Uint8Array(0),
+      identity: metadata.get("identity") ?? NO_IDENTITY,
       metadata,
       address: this.address,
       zmtpMinor: this.peerMinor,
@@ -572,11 +593,26 @@ export class Engine extends EngineBase implements FrameSink {
   }
 
   /** EngineBase: our commands, then queued messages, encoded into one batch and written. */
-  protected writeBatch(): Promise<void> | null {
-    const encoder = this.encoder;
-    this.encodeBatch(encoder);
-    const chunks = encoder.take();
-    return chunks.length === 0 ? null : writeChunks(this.stream, chunks);
+  protected writeBatch(): Promise<unknown> | null {
+    const writer = this.writer;
+    if (!writer.busy) {
+      const shared = this.sharedEncoding();
+      if (shared !== null) {
+        writer.beginOne(shared);
+        return writer.step();
+      }
+      const encoder = this.encoder;
+      this.encodeBatch(encoder);
+      const chunks = encoder.take();
+      if (chunks.length === 0) return null;
+      writer.begin(chunks);
+    }
+    return writer.step();
+  }
+
+  /** EngineBase: one write of the batch is done; true once all of it is. */
+  protected override batchWritten(result: unknown): boolean {
+    return this.writer.advance(result as number | void);
   }
 
   /** EngineBase: closes the byte stream. */
@@ -587,6 +623,27 @@ export class Engine extends EngineBase implements FrameSink {
   /** EngineBase: a write failed. */
   protected writeFailed(error: unknown): void {
     this.fail(error);
+  }
+
+  /**
+   * When the batch would be one plain message that another engine wrote
+   * alone just before (fan-out), takes it and returns its shared encoding;
+   * otherwise null (and remembers a lone message for the next engine).
+   */
+  private sharedEncoding(): Uint8Array | null {
+    const pipe = this.pipe;
+    if (
+      pipe === null || pipe.outbound.length !== 1 || this.control.length > 0 ||
+      this.codec !== undefined || this.zmtp1 !== null || this.config.wire.toCommand !== undefined
+    ) return null;
+    const msg = pipe.outbound.peek()!;
+    if (msg !== lastAlone.msg) {
+      lastAlone.msg = encodedSize(msg) <= SHARED_ENCODING_BYTES ? msg : null;
+      lastAlone.bytes = null;
+      return null;
+    }
+    pipe.outbound.shift();
+    return lastAlone.bytes ??= encodeMessage(msg);
   }
 
   private encodeBatch(encoder: FrameEncoder): void {

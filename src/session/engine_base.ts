@@ -9,7 +9,7 @@
  * @module
  */
 
-import { nextTurn, type Timer } from "../timer.ts";
+import { onNextTurn, type Timer } from "../timer.ts";
 import type { Pipe } from "../pipe/pipe.ts";
 import { HandshakeError, type HandshakeFailure } from "../mechanism/mechanism.ts";
 import { isClosedError } from "../transport/byte_stream.ts";
@@ -50,10 +50,11 @@ export abstract class EngineBase implements SessionEngine {
   abstract close(): void;
   /**
    * Takes what is queued (our commands, then messages, up to a batch) and
-   * writes it; resolves once written. Null when nothing is queued: no
-   * promise is made for an empty batch.
+   * starts writing it; the promise settles when that write is done (see
+   * {@link batchWritten}). Null when nothing is queued: no promise is made
+   * for an empty batch.
    */
-  protected abstract writeBatch(): Promise<void> | null;
+  protected abstract writeBatch(): Promise<unknown> | null;
   /** Closes the transport under the engine (errors ignored by the caller). */
   protected abstract closeTransport(): void;
   /** A write failed: end the engine. */
@@ -103,29 +104,55 @@ export abstract class EngineBase implements SessionEngine {
     queueMicrotask(this.flush);
   };
 
+  /**
+   * Starts the next write: the rest of the batch being written, else a new
+   * batch; ends the flush when nothing is queued. The write's own promise
+   * is the only one per write: the callbacks are made once per engine.
+   */
   private flush = (): void => {
-    this.flushLoop().catch((err) => this.writeFailed(err));
+    if (this.stopped) return this.endFlush();
+    let writing: Promise<unknown> | null;
+    try {
+      writing = this.writeBatch();
+    } catch (err) {
+      return this.writeError(err);
+    }
+    if (writing === null) return this.endFlush();
+    writing.then(this.written, this.writeError);
   };
 
-  private async flushLoop(): Promise<void> {
-    try {
-      while (!this.stopped) {
-        const writing = this.writeBatch();
-        if (writing === null) break;
-        await writing;
-        // A write to a local socket completes at once, so without a pause the
-        // next batch would hold only what the producer queued in the few
-        // microtasks since: many small writes. One event-loop turn lets a
-        // producer in a send loop fill its queue (up to the high-water mark)
-        // first. A lone message (request-reply) went out in the first batch.
-        if (this.yieldAfterWrite && this.pipe !== null && this.pipe.outbound.length < YIELD_BELOW) {
-          await nextTurn();
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
+  private written = (result: unknown): void => {
+    if (this.stopped) return this.endFlush();
+    if (!this.batchWritten(result)) return this.flush();
+    // A write to a local socket completes at once, so without a pause the
+    // next batch would hold only what the producer queued in the few
+    // microtasks since: many small writes. One event-loop turn lets a
+    // producer in a send loop fill its queue (up to the high-water mark)
+    // first. With nothing queued (a request and its reply, one message to
+    // each of many peers) there is nothing to wait for: the flush ends, and
+    // the next message starts one at once.
+    const queued = this.pipe === null ? 0 : this.pipe.outbound.length;
+    if (this.yieldAfterWrite && queued > 0 && queued < YIELD_BELOW) onNextTurn(this.flush);
+    else this.flush();
+  };
+
+  private writeError = (error: unknown): void => {
+    this.flushing = false;
+    this.writeFailed(error);
+  };
+
+  private endFlush(): void {
+    this.flushing = false;
     if (!this.hasPendingOutput) this.drainWaiters.release();
+  }
+
+  /**
+   * Records a finished write of {@link writeBatch} (with what its promise
+   * resolved to); false when the batch has more to write, which the next
+   * call to {@link writeBatch} continues. By default a batch is one write.
+   */
+  protected batchWritten(_result: unknown): boolean {
+    return true;
   }
 
   /** Writes what is queued (the last words of a failing engine), waiting at most LAST_WORDS_MS. */

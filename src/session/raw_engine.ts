@@ -14,7 +14,7 @@
  */
 
 import { concatBytes } from "../message.ts";
-import { type ByteStream, isClosedError, writeChunks } from "../transport/byte_stream.ts";
+import { type ByteStream, ChunkWriter, isClosedError } from "../transport/byte_stream.ts";
 import type { PeerInfo } from "../pipe/pipe.ts";
 import { StorageTagger } from "../pipe/properties.ts";
 import type { EngineHandler, EngineStop } from "./engine.ts";
@@ -33,6 +33,7 @@ const BATCH_BYTES = 256 * 1024;
 export class RawEngine extends EngineBase {
   private slab = new Uint8Array(SLAB_BYTES);
   private slabUsed = 0;
+  private readonly writer: ChunkWriter;
 
   /**
    * @param stream the byte stream
@@ -45,6 +46,7 @@ export class RawEngine extends EngineBase {
     readonly address: string,
   ) {
     super(handler);
+    this.writer = new ChunkWriter(stream);
     // Raw bytes are written as soon as they are queued.
     this.yieldAfterWrite = false;
   }
@@ -117,9 +119,19 @@ export class RawEngine extends EngineBase {
   }
 
   /** EngineBase: writes a batch of queued messages (see {@link takeBatch}). */
-  protected writeBatch(): Promise<void> | null {
-    const chunks = this.takeBatch();
-    return chunks.length === 0 ? null : writeChunks(this.stream, chunks);
+  protected writeBatch(): Promise<unknown> | null {
+    const writer = this.writer;
+    if (!writer.busy) {
+      const chunks = this.takeBatch();
+      if (chunks.length === 0) return null;
+      writer.begin(chunks);
+    }
+    return writer.step();
+  }
+
+  /** EngineBase: one write of the batch is done; true once all of it is. */
+  protected override batchWritten(result: unknown): boolean {
+    return this.writer.advance(result as number | void);
   }
 
   /** EngineBase: closes the byte stream. */

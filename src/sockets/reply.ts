@@ -15,6 +15,9 @@ import type { Pipe } from "../pipe/pipe.ts";
 import { FairQueue } from "../routing/fair_queue.ts";
 import { SocketBase } from "../socket.ts";
 
+/** The envelope while no request is being answered (never written to). */
+const NO_ENVELOPE: Message = [];
+
 /** Options of a {@link Reply} socket. */
 export type ReplyOptions = SocketOptions;
 
@@ -50,7 +53,7 @@ export class Reply extends SocketBase {
   /** The peer the current request came from. */
   private replyPipe: Pipe | null = null;
   /** The current request's envelope, delimiter included. */
-  private envelope: Message = [];
+  private envelope: Message = NO_ENVELOPE;
 
   /** Creates a REP socket. */
   constructor(options?: Partial<ReplyOptions>) {
@@ -80,10 +83,12 @@ export class Reply extends SocketBase {
       throw zmqError("EFSM", "a Reply must receive a request before it sends");
     }
     const pipe = this.replyPipe;
-    const reply = this.envelope.concat(msg);
+    // The request's envelope array becomes the reply.
+    const reply = this.envelope;
+    for (let i = 0; i < msg.length; i++) reply.push(msg[i]);
     this.sendingReply = false;
     this.replyPipe = null;
-    this.envelope = [];
+    this.envelope = NO_ENVELOPE;
     // libzmq's REP never blocks: a reply to a peer at its high-water mark is dropped.
     if (pipe !== null && pipe.writable) pipe.write(reply);
     return true;

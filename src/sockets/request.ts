@@ -116,10 +116,15 @@ export class Request extends SocketBase {
       throw zmqError("EFSM", "a Request must receive the reply before it sends again");
     }
     const id = (this.requestId + 1) >>> 0;
-    const request = this.correlate
-      ? [requestIdFrame(id), EMPTY_FRAME, ...msg]
-      : [EMPTY_FRAME, ...msg];
-    if (!this.lb.send(request)) return false;
+    // The envelope goes in front of the caller's frames, in the array the
+    // socket made for this message (taken off again if it must wait).
+    const envelope = this.correlate ? 2 : 1;
+    if (this.correlate) msg.unshift(requestIdFrame(id), EMPTY_FRAME);
+    else msg.unshift(EMPTY_FRAME);
+    if (!this.lb.send(msg)) {
+      msg.splice(0, envelope);
+      return false;
+    }
     this.requestId = id;
     this.replyPipe = this.lb.lastPipe;
     this.receivingReply = true;
@@ -140,7 +145,8 @@ export class Request extends SocketBase {
       const bodyStart = this.replyBodyStart(msg);
       if (bodyStart < 0) continue;
       this.receivingReply = false;
-      msg.splice(0, bodyStart);
+      if (bodyStart === 1) msg.shift();
+      else msg.splice(0, bodyStart);
       return msg;
     }
   }

@@ -78,3 +78,66 @@ export async function writeChunks(
   if (stream.writeChunks !== undefined) return stream.writeChunks(chunks);
   for (let i = 0; i < chunks.length; i++) await writeAll(stream, chunks[i]);
 }
+
+const NO_CHUNKS: readonly Uint8Array[] = [];
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * Writes batches of chunks completely, one step at a time: each step is one
+ * write of the stream's own (the rest of a chunk after a short write, or
+ * the next chunk), with no promise or closure of ours around it. The engine
+ * starts a batch with {@link begin}, runs {@link step}s and reports each
+ * one's result to {@link advance} until the batch is written.
+ */
+export class ChunkWriter {
+  private chunks: readonly Uint8Array[] = NO_CHUNKS;
+  private index = 0;
+  private offset = 0;
+  /** The array of {@link beginOne}, made on first use. */
+  private one: Uint8Array[] | null = null;
+
+  /** @param stream the stream written to */
+  constructor(private readonly stream: ByteStream) {}
+
+  /** True while the batch given to {@link begin} is not completely written. */
+  get busy(): boolean {
+    return this.index < this.chunks.length;
+  }
+
+  /** Starts a batch (it must not be empty); the chunks must stay unchanged until it is written. */
+  begin(chunks: readonly Uint8Array[]): void {
+    this.chunks = chunks;
+    this.index = 0;
+    this.offset = 0;
+  }
+
+  /** Starts a batch of one chunk (not empty), in an array of the writer's own. */
+  beginOne(chunk: Uint8Array): void {
+    const one = this.one ??= [chunk];
+    one[0] = chunk;
+    this.begin(one);
+  }
+
+  /** Starts the next write of the batch; give what it resolves with to {@link advance}. */
+  step(): Promise<number | void> {
+    const stream = this.stream;
+    if (stream.writeChunks !== undefined) return stream.writeChunks(this.chunks);
+    const chunk = this.chunks[this.index];
+    return stream.write(this.offset === 0 ? chunk : chunk.subarray(this.offset));
+  }
+
+  /** Records a finished step (bytes written, or nothing for a whole-batch write); true once the batch is written. */
+  advance(written: number | void): boolean {
+    if (typeof written === "number") {
+      this.offset += written;
+      if (this.offset < this.chunks[this.index].length) return false;
+      this.offset = 0;
+      if (++this.index < this.chunks.length) return false;
+    }
+    this.chunks = NO_CHUNKS;
+    this.index = 0;
+    // The one-chunk array lets go of its chunk (a message shared by many connections).
+    if (this.one !== null) this.one[0] = NO_BYTES;
+    return true;
+  }
+}

@@ -154,8 +154,10 @@ export class FrameRun extends MessageBatch<Uint8Array[]> {
   }
 }
 
-/** Initial capacity (in numbers) of the decoder's frame offset list. */
+/** Capacity (in numbers) of the decoder's frame offset list when it is first needed. */
 const INITIAL_SPANS = 64;
+/** The offset list of a decoder that has not decoded a data frame yet (an idle subscriber's). */
+const NO_SPANS = new Int32Array(0);
 
 /** Incremental frame decoder; see the module documentation. */
 export class FrameDecoder {
@@ -179,7 +181,7 @@ export class FrameDecoder {
   private pending: PendingBody | null = null;
   private messageBytes = 0;
   /** Offsets of the frames decoded in this pass, for the next {@link FrameRun}. */
-  private spans = new Int32Array(INITIAL_SPANS);
+  private spans = NO_SPANS;
   private spanLength = 0;
   /** Where the frames of the message not yet complete start in `spans`. */
   private openSpans = 0;
@@ -356,7 +358,7 @@ export class FrameDecoder {
     let spans = this.spans;
     const at = this.spanLength;
     if (at + 2 > spans.length) {
-      const grown = new Int32Array(spans.length * 2);
+      const grown = new Int32Array(Math.max(INITIAL_SPANS, spans.length * 2));
       grown.set(spans);
       this.spans = spans = grown;
     }
@@ -378,15 +380,40 @@ export class FrameDecoder {
     const count = this.runMessages;
     if (count === 0) return;
     const complete = this.openSpans;
+    this.shared = true;
+    if (count === 1) {
+      // One message (a request, a reply): built now, which a run would do
+      // when it is taken anyway; no run, no copy of the offsets.
+      const msg = this.spanMessage(complete);
+      this.dropSpans(complete);
+      sink.onMessage(msg);
+      return;
+    }
     const run = new FrameRun(this.buf, this.spans.slice(0, complete), count);
-    // The frames of an incomplete message stay, moved to the front.
+    this.dropSpans(complete);
+    if (sink.onMessages !== undefined) sink.onMessages(run);
+    else while (run.remaining > 0) sink.onMessage(run.next());
+  }
+
+  /** The message whose frames are the first `length` numbers of `spans`, as views. */
+  private spanMessage(length: number): Uint8Array[] {
+    const spans = this.spans;
+    const buf = this.buf;
+    if (length === 2) return [buf.subarray(spans[0], spans[1])];
+    const frames = new Array<Uint8Array>(length >>> 1);
+    for (let i = 0; i < length; i += 2) {
+      const end = spans[i + 1];
+      frames[i >>> 1] = buf.subarray(spans[i], end >= 0 ? end : ~end);
+    }
+    return frames;
+  }
+
+  /** Forgets the first `complete` numbers of `spans`: the frames of an incomplete message stay, moved to the front. */
+  private dropSpans(complete: number): void {
     this.spans.copyWithin(0, complete, this.spanLength);
     this.spanLength -= complete;
     this.openSpans = 0;
     this.runMessages = 0;
-    this.shared = true;
-    if (sink.onMessages !== undefined) sink.onMessages(run);
-    else while (run.remaining > 0) sink.onMessage(run.next());
   }
 
   /**
@@ -503,11 +530,14 @@ function growStorage(p: PendingBody): void {
 }
 
 /**
- * Full-size batch buffers of idle encoders, shared by all of them: a
- * connection holds one only while it has bytes to write, so thousands of idle
- * connections hold none. A few are kept; smaller buffers are not pooled.
+ * Batch buffers of idle encoders, shared by all of them, by size (the
+ * powers of two from {@link MIN_BATCH_CAPACITY} to {@link BATCH_CAPACITY}):
+ * a connection holds one only while it has bytes to write, so thousands of
+ * idle connections hold none, and a connection that writes one small batch
+ * at a time (a request, then its reply) takes the same buffer back each
+ * time instead of allocating one. A few of each size are kept.
  */
-const idleBatchBuffers: Uint8Array[] = [];
+const idleBatchBuffers: Uint8Array[][] = [];
 const BATCH_CAPACITY = 64 * 1024;
 /**
  * A batch buffer starts this small (a handshake, a request, one published
@@ -515,6 +545,13 @@ const BATCH_CAPACITY = 64 * 1024;
  */
 const MIN_BATCH_CAPACITY = 512;
 const IDLE_BATCH_BUFFERS_KEPT = 16;
+
+/** The pool of idle batch buffers of `size` bytes, or null for a size that is not pooled. */
+function idleBuffersOf(size: number): Uint8Array[] | null {
+  if (size < MIN_BATCH_CAPACITY || size > BATCH_CAPACITY || (size & (size - 1)) !== 0) return null;
+  const index = Math.clz32(MIN_BATCH_CAPACITY) - Math.clz32(size);
+  return idleBatchBuffers[index] ??= [];
+}
 
 /**
  * Encodes messages into batches: many frames into one buffer, so one write
@@ -530,7 +567,10 @@ export class FrameEncoder {
   /** Start of the part of `buf` not yet turned into a chunk. */
   private mark = 0;
   private pos = 0;
+  /** The chunks of the batch; the same array is returned by every {@link take}. */
   private chunks: Uint8Array[] = [];
+  /** True once {@link take} returned `chunks`: they are emptied when the next batch starts. */
+  private taken = false;
   /** Bytes in `chunks` (buffer runs already cut, and bodies passed through). */
   private chunkBytes = 0;
 
@@ -606,7 +646,7 @@ export class FrameEncoder {
       return chunks;
     }
     if (this.chunkBytes > this.peak) this.peak = this.chunkBytes;
-    this.chunks = [];
+    this.taken = true;
     this.mark = 0;
     this.pos = 0;
     this.chunkBytes = 0;
@@ -623,9 +663,8 @@ export class FrameEncoder {
     this.peak = 0;
     this.mark = 0;
     this.pos = 0;
-    if (buf.length === BATCH_CAPACITY && idleBatchBuffers.length < IDLE_BATCH_BUFFERS_KEPT) {
-      idleBatchBuffers.push(buf);
-    }
+    const idle = idleBuffersOf(buf.length);
+    if (idle !== null && idle.length < IDLE_BATCH_BUFFERS_KEPT) idle.push(buf);
   }
 
   private header(flags: number, size: number, reserve: number): void {
@@ -654,6 +693,11 @@ export class FrameEncoder {
 
   /** Closes the current run of `buf` as a chunk. */
   private cut(): void {
+    if (this.taken) {
+      // The chunks taken last time are written by now (see take): a new batch starts.
+      this.chunks.length = 0;
+      this.taken = false;
+    }
     if (this.pos > this.mark) {
       this.chunks.push(this.buf.subarray(this.mark, this.pos));
       this.chunkBytes += this.pos - this.mark;
@@ -673,14 +717,53 @@ export class FrameEncoder {
     if (!growing) this.cut();
     const carried = this.pos - this.mark;
     const size = Math.max(this.capacity, room + carried);
-    const next = size === BATCH_CAPACITY && idleBatchBuffers.length > 0
-      ? idleBatchBuffers.pop()!
-      : new Uint8Array(size);
+    const next = idleBuffersOf(size)?.pop() ?? new Uint8Array(size);
     if (carried > 0) next.set(old.subarray(this.mark, this.pos));
     this.buf = next;
     this.mark = 0;
     this.pos = carried;
   }
+}
+
+/** Size of a message's frames (headers and bodies) on the wire. */
+export function encodedSize(frames: readonly Uint8Array[]): number {
+  let size = 0;
+  for (let i = 0; i < frames.length; i++) {
+    const length = frames[i].length;
+    size += (length > 255 ? 9 : 2) + length;
+  }
+  return size;
+}
+
+/**
+ * A message's frames in a buffer of their own, exactly their size: bytes
+ * that can be written to many connections at once (fan-out).
+ */
+export function encodeMessage(frames: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(encodedSize(frames));
+  const last = frames.length - 1;
+  let pos = 0;
+  for (let i = 0; i <= last; i++) {
+    const body = frames[i];
+    const size = body.length;
+    const flags = i < last ? FLAG_MORE : 0;
+    if (size > 255) {
+      out[pos] = flags | FLAG_LONG;
+      // Bytes 1-4 stay zero: a frame here is far below 4 GiB.
+      out[pos + 5] = size >>> 24;
+      out[pos + 6] = size >>> 16;
+      out[pos + 7] = size >>> 8;
+      out[pos + 8] = size;
+      pos += 9;
+    } else {
+      out[pos] = flags;
+      out[pos + 1] = size;
+      pos += 2;
+    }
+    out.set(body, pos);
+    pos += size;
+  }
+  return out;
 }
 
 /** Bodies this large are written without being copied into the batch. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Publisher, Subscriber, XSubscriber, type ZmqError } from "../../mod.ts";
+import { Publisher, Subscriber, XPublisher, XSubscriber, type ZmqError } from "../../mod.ts";
 import { bytes, delay, eventually, texts, within } from "../helpers.ts";
 
 /** A publisher bound on an ephemeral tcp port. */
@@ -429,5 +429,26 @@ Deno.test("PUB drops messages sent up by subscribers that are not subscriptions"
   await pub.send("T1");
   assert.deepEqual(texts(await within(2000, xsub.receive())), ["T1"]);
   xsub.close();
+  pub.close();
+});
+
+Deno.test("each of many subscribers gets every published message intact, one after another", async () => {
+  // An XPUB, verbose: it sees every subscription, so none of the messages below can miss a subscriber.
+  const pub = new XPublisher({ verbose: true });
+  await pub.bind("tcp://127.0.0.1:*");
+  const subs = Array.from({ length: 5 }, () => {
+    const sub = new Subscriber();
+    sub.subscribe();
+    sub.connect(pub.lastEndpoint!);
+    return sub;
+  });
+  for (let i = 0; i < subs.length; i++) await within(5000, pub.receive());
+  const long = "x".repeat(300);
+  // Sent one at a time: each goes out alone on every connection (encoded once for all of them).
+  for (const msg of [["a"], ["b", long], [long, "", "c"]]) {
+    await pub.send(msg);
+    for (const sub of subs) assert.deepEqual(texts(await within(5000, sub.receive())), msg);
+  }
+  for (const sub of subs) sub.close();
   pub.close();
 });

@@ -43,6 +43,14 @@ Deno.test("the messages of one read reach onMessages as one run, in order", () =
   assert.deepEqual(sink.log, ["run a b+c d"]);
 });
 
+Deno.test("a read that completes one message hands it over as a message, not a run", () => {
+  const sink = runRecorder();
+  const decoder = new FrameDecoder();
+  decoder.feed(encode([["", "request"]]), sink);
+  decoder.feed(encode([["x"], ["y"]]), sink);
+  assert.deepEqual(sink.log, ["single +request", "run x y"]);
+});
+
 Deno.test("a multipart message split across reads arrives whole, after the run before it", () => {
   const bytes = encode([["a"], ["b", "c"], ["d"]]);
   const decoder = new FrameDecoder();
@@ -50,7 +58,7 @@ Deno.test("a multipart message split across reads arrives whole, after the run b
   // "a" is 3 bytes, "b" with MORE 3 more: the first read ends between "b" and "c".
   decoder.feed(bytes.subarray(0, 6), sink);
   decoder.feed(bytes.subarray(6), sink);
-  assert.deepEqual(sink.log, ["run a", "single b+c", "run d"]);
+  assert.deepEqual(sink.log, ["single a", "single b+c", "single d"]);
 });
 
 Deno.test("a message with a frame too large for the read buffer comes after the run before it", () => {
@@ -63,7 +71,7 @@ Deno.test("a message with a frame too large for the read buffer comes after the 
   const decoder = new FrameDecoder(-1, 32);
   const sink = runRecorder();
   decoder.feed(bytes, sink);
-  assert.deepEqual(sink.log, ["run a", `single b+${"z".repeat(40)}`]);
+  assert.deepEqual(sink.log, ["single a", `single b+${"z".repeat(40)}`]);
 });
 
 Deno.test("a run's messages stay intact after the decoder has moved on to new buffers", () => {

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import {
   DIRECT_WRITE_THRESHOLD,
+  encodedSize,
+  encodeMessage,
   FLAG_COMMAND,
   FLAG_LONG,
   FLAG_MORE,
@@ -435,4 +437,26 @@ Deno.test("read buffers grow while reads fill them and shrink back once reads ar
     "small reads bring the buffer back to the smallest size",
   );
   assert.equal(sink.events.length, 20_064);
+});
+
+Deno.test("encodeMessage gives the bytes the batch encoder gives, for short, long and empty frames", () => {
+  const messages = [
+    [new Uint8Array(0)],
+    [new Uint8Array(255).fill(1)],
+    [new Uint8Array(256).fill(2), new Uint8Array(0), new Uint8Array(3).fill(3)],
+    [new Uint8Array(70_000).fill(4), new Uint8Array(1).fill(5)],
+  ];
+  for (const msg of messages) {
+    const encoder = new FrameEncoder();
+    encoder.message(msg);
+    const chunks = encoder.take();
+    const batch = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let pos = 0;
+    for (const chunk of chunks) {
+      batch.set(chunk, pos);
+      pos += chunk.length;
+    }
+    assert.deepEqual(encodeMessage(msg), batch);
+    assert.equal(encodedSize(msg), batch.length);
+  }
 });
