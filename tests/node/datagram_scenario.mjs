@@ -74,17 +74,18 @@ async function burst() {
   return `${count} datagrams in one burst, none lost`;
 }
 
-/** Runs `nft` with `args` (and `input` on stdin); resolves with its output. */
-function nft(args, input = "") {
+/** Runs `nft` with `args` (and `input`, if any, on stdin); resolves with its output. */
+function nft(args, input) {
   return new Promise((resolve, reject) => {
-    const child = childProcess.spawn("nft", args, { stdio: ["pipe", "pipe", "inherit"] });
+    const stdin = input === undefined ? "ignore" : "pipe";
+    const child = childProcess.spawn("nft", args, { stdio: [stdin, "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (chunk) => out += chunk);
     child.on(
       "exit",
       (code) => code === 0 ? resolve(out) : reject(new Error(`nft ${args}: ${code}`)),
     );
-    child.stdin.end(input);
+    child.stdin?.end(input);
   });
 }
 
@@ -143,6 +144,7 @@ async function startLibzmq(role, at) {
     [peerScript, role, at, "g"],
     { stdio: ["pipe", "pipe", "inherit"] },
   );
+  child.stdin.on("error", () => {}); // it may be gone already when we close its stdin
   const lines = [];
   let wake = () => {};
   let buffered = "";
