@@ -11,6 +11,8 @@
 import assert from "node:assert/strict";
 import { bun, node, packagePath, PYTHON, pyzmq } from "./runtimes.ts";
 import { noOpenssl, testCerts } from "../transports/wss_certs.ts";
+import { curveKeyPair, Pull, Push } from "../../mod.ts";
+import { texts, within } from "../helpers.ts";
 
 const root = new URL("../../", import.meta.url);
 const scenario = new URL("scenario.mjs", import.meta.url).pathname;
@@ -33,6 +35,37 @@ async function run(runtime: string, name: string, argument = ""): Promise<string
   );
   assert.match(out, /^ok /);
   return out;
+}
+
+/**
+ * Starts one scenario in `runtime` without waiting for it: its first line
+ * (a scenario that binds says where), and its exit code and output.
+ */
+function spawnScenario(runtime: string, name: string, argument: string) {
+  const started = packagePath().then((dir) =>
+    new Deno.Command(runtime, {
+      args: [scenario, `${dir}/mod.js`, name, argument],
+      cwd: root.pathname,
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn()
+  );
+  let out = "";
+  let firstLine: (line: string) => void;
+  const first = new Promise<string>((resolve) => firstLine = resolve);
+  const done = started.then(async (child) => {
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      out += chunk;
+      if (out.includes("\n")) firstLine(out.slice(0, out.indexOf("\n")));
+    }
+    firstLine(out);
+    return { code: (await child.status).code, out };
+  });
+  return {
+    firstLine: within(10000, first),
+    done,
+    kill: () => started.then((child) => child.kill()).catch(() => {}),
+  };
 }
 
 /** A pyzmq Reply bound to `endpoint` for the length of `body`. */
@@ -123,6 +156,59 @@ for (const [runtime, path] of [["Node", node], ["Bun", bun]] as const) {
         assert.match(await run(path!, "wss", dir), /untrusted handshake:error:protocol/);
       } finally {
         await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+
+  Deno.test({
+    name: `on ${runtime}, wss with CURVE talks to this library on Deno, each side binding`,
+    ignore: path === null || noOpenssl !== null,
+    async fn() {
+      const { caPem, certPem, keyPem } = await testCerts();
+      const server = curveKeyPair();
+      const client = curveKeyPair();
+      const serverOptions = {
+        wssCertPem: certPem,
+        wssKeyPem: keyPem,
+        curveServer: true,
+        curveSecretKey: server.secretKey,
+      };
+      const clientOptions = {
+        wssTrustPem: caPem,
+        wssHostname: "localhost",
+        curveServerKey: server.publicKey,
+        curvePublicKey: client.publicKey,
+        curveSecretKey: client.secretKey,
+      };
+      // Deno binds, the runtime connects.
+      const pull = new Pull(serverOptions);
+      await pull.bind("wss://127.0.0.1:*/zmq");
+      const sending = run(
+        path!,
+        "send-to",
+        JSON.stringify({ endpoint: pull.lastEndpoint, options: clientOptions }),
+      );
+      for (let i = 0; i < 3; i++) {
+        assert.equal(texts(await within(10000, pull.receive()))[2], String(i));
+      }
+      await sending;
+      pull.close();
+      // The runtime binds, Deno connects.
+      const child = spawnScenario(
+        path!,
+        "receive-at",
+        JSON.stringify({ endpoint: "wss://127.0.0.1:*/zmq", options: serverOptions }),
+      );
+      const push = new Push(clientOptions);
+      try {
+        push.connect((await child.firstLine).replace(/^endpoint /, ""));
+        for (let i = 0; i < 3; i++) await push.send(["from", "deno", String(i)]);
+        const { code, out } = await within(10000, child.done);
+        assert.equal(code, 0, out);
+        assert.match(out, /^ok 3 messages at wss:/m);
+      } finally {
+        push.close();
+        child.kill();
       }
     },
   });

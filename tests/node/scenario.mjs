@@ -303,6 +303,13 @@ async function wss(dir) {
   push.wssTrustPem = caPem;
   push.wssHostname = "localhost";
   check(text(await pull.receive())[0] === "waits for a trusted connection", "the queued message");
+  // Bytes that are not TLS end that connection only.
+  const port = Number(new URL(pull.lastEndpoint.replace(/^wss:/, "https:")).port);
+  const notTls = process.getBuiltinModule("net").connect({ host: "127.0.0.1", port });
+  notTls.on("error", () => {});
+  notTls.resume();
+  notTls.write("GET / HTTP/1.1\r\n\r\n\x16\x03\x01garbage");
+  await new Promise((resolve) => notTls.once("close", resolve));
   for (let i = 0; i < 200; i++) await push.send(["n", String(i), new Uint8Array(i * 331)]);
   for (let i = 0; i < 200; i++) {
     const frames = await pull.receive();
@@ -310,7 +317,8 @@ async function wss(dir) {
   }
   push.close();
   pull.close();
-  return `wss: untrusted ${failure.type}, wrong name ${nameFailure.type}, trusted delivers`;
+  return `wss: untrusted ${failure.type}, wrong name ${nameFailure.type}, not TLS closed, ` +
+    `trusted delivers`;
 }
 
 /** Upgrades a raw node:net connection to a ZWS client; returns the socket and its first bytes. */
@@ -463,6 +471,29 @@ async function zeromqjsWs() {
   return `both directions over ws with zeromq.js: ${done.join(", ")}`;
 }
 
+/** `argument` as JSON: { endpoint, options } for a Push that sends three messages there. */
+async function sendTo({ endpoint, options }) {
+  const push = new zmq.Push(options);
+  push.connect(endpoint);
+  for (let i = 0; i < 3; i++) await push.send(["from", process.release.name, String(i)]);
+  push.close(); // linger delivers them
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return `3 messages to ${endpoint}`;
+}
+
+/** `argument` as JSON: { endpoint, options } for a Pull that binds, says where, and takes three. */
+async function receiveAt({ endpoint, options }) {
+  const pull = new zmq.Pull(options);
+  await pull.bind(endpoint);
+  console.log(`endpoint ${pull.lastEndpoint}`);
+  for (let i = 0; i < 3; i++) {
+    const [, , n] = text(await pull.receive());
+    check(n === String(i), `message ${i} in order`);
+  }
+  pull.close();
+  return `3 messages at ${pull.lastEndpoint}`;
+}
+
 const scenarios = {
   pair: () => libraryPair(argument),
   errors: errorCodes,
@@ -474,6 +505,8 @@ const scenarios = {
   "ws-lifecycle": wsLifecycle,
   "accept-websocket": acceptWebSocketOff,
   "zeromqjs-ws": zeromqjsWs,
+  "send-to": () => sendTo(JSON.parse(argument)),
+  "receive-at": () => receiveAt(JSON.parse(argument)),
 };
 const timer = setTimeout(() => {
   console.log(`timeout in ${scenario}`);
