@@ -15,7 +15,10 @@
  * - IPv4 only, as libzmq's udp. Deno's UDP API is unstable: without
  *   `--unstable-net` bind/connect fail with `ENOTSUP` naming the flag;
  *   without the network permission, with `EACCES` naming `--allow-net`.
- *   On Node and Bun the sockets are node:dgram's (see datagram.ts).
+ *   On Node and Bun the sockets are node:dgram's (see datagram.ts), which
+ *   bind in the background: a Radio that cannot bind its source address
+ *   reports `connect:delay` with the error (libzmq's connect does not fail
+ *   either), where Deno throws at `connect`.
  *
  * This is a transport with its own session (see registry.ts): it makes the
  * one pipe of each endpoint itself and moves datagrams through it.

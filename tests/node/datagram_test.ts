@@ -142,11 +142,22 @@ for (const [runtime, path] of [["Node", node], ["Bun", bun]] as const) {
   });
 
   Deno.test({
-    name:
-      `on ${runtime}, udp: a Dish's bind errors keep libzmq's codes (EADDRINUSE, EADDRNOTAVAIL)`,
+    name: `on ${runtime}, udp errors keep libzmq's codes (a Dish's bind; a Radio's source address)`,
     ignore: path === null,
     async fn() {
-      assert.equal(await run(path!, "udp-errors", ""), "ok EADDRINUSE EADDRNOTAVAIL");
+      assert.equal(
+        await run(path!, "udp-errors", ""),
+        "ok EADDRINUSE EADDRNOTAVAIL connect:delay EADDRNOTAVAIL",
+      );
+    },
+  });
+
+  Deno.test({
+    name:
+      `on ${runtime}, udp: a burst of 20 000 datagrams reaches a Dish in the same process whole`,
+    ignore: path === null,
+    async fn() {
+      assert.match(await run(path!, "udp-burst", ""), /20000 datagrams in one burst, none lost/);
     },
   });
 
