@@ -28,7 +28,16 @@ async function run(args: string[]): Promise<void> {
 }
 
 /** The examples in examples/ that Node 20 and Bun run as they are (the others use `Deno.serve` or `using`). */
-const portableExamples = ["hello", "weather", "pipeline", "broker", "lbreq", "devices"];
+const portableExamples = [
+  "hello",
+  "weather",
+  "pipeline",
+  "broker",
+  "lbreq",
+  "devices",
+  "config",
+  "telemetry",
+];
 
 /**
  * Writes examples/<name>/*.js into the package: each example with its

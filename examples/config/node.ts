@@ -9,6 +9,7 @@
  *
  *   deno run --allow-net=127.0.0.1 examples/config/node.ts \
  *     [updates endpoint] [snapshot endpoint] [name=node] [until version=100]
+ *   node dist/npm/examples/config/node.js [...the same]   # or bun
  *
  * Prints "NAME: snapshot at version N", then "NAME: version N key=value"
  * for each update it applies, and exits after version `until` with
@@ -17,17 +18,19 @@
  * @module
  */
 
+import process from "node:process";
 import { Dealer, Subscriber } from "../../mod.ts";
 import { HUGZ, PREFIX, show, UPDATE } from "./protocol.ts";
 
-const name = Deno.args[2] ?? "node";
-const until = Number(Deno.args[3] ?? 100);
+const args = process.argv.slice(2);
+const name = args[2] ?? "node";
+const until = Number(args[3] ?? 100);
 
 const updates = new Subscriber();
 updates.subscribe(PREFIX);
-updates.connect(Deno.args[0] ?? "tcp://127.0.0.1:5580");
+updates.connect(args[0] ?? "tcp://127.0.0.1:5580");
 const snapshots = new Dealer({ linger: 0 });
-snapshots.connect(Deno.args[1] ?? "tcp://127.0.0.1:5581");
+snapshots.connect(args[1] ?? "tcp://127.0.0.1:5581");
 
 const decoder = new TextDecoder();
 const text = (frame: Uint8Array) => decoder.decode(frame);

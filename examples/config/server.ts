@@ -6,6 +6,7 @@
  *
  *   deno run --allow-net=127.0.0.1 examples/config/server.ts \
  *     [updates endpoint] [snapshot endpoint] [versions=100] [interval ms=10]
+ *   node dist/npm/examples/config/server.js [...the same]   # or bun
  *
  * Defaults: tcp://127.0.0.1:5580 (updates) and tcp://127.0.0.1:5581
  * (snapshots). Prints "published version N" for each version and, after
@@ -15,16 +16,18 @@
  * @module
  */
 
+import process from "node:process";
 import { Publisher, Router } from "../../mod.ts";
 import { change, HUGZ, show, UPDATE } from "./protocol.ts";
 
-const versions = Number(Deno.args[2] ?? 100);
-const interval = Number(Deno.args[3] ?? 10);
+const args = process.argv.slice(2);
+const versions = Number(args[2] ?? 100);
+const interval = Number(args[3] ?? 10);
 
 const publisher = new Publisher({ linger: 0 });
 const snapshots = new Router({ linger: 0 });
-await publisher.bind(Deno.args[0] ?? "tcp://127.0.0.1:5580");
-await snapshots.bind(Deno.args[1] ?? "tcp://127.0.0.1:5581");
+await publisher.bind(args[0] ?? "tcp://127.0.0.1:5580");
+await snapshots.bind(args[1] ?? "tcp://127.0.0.1:5581");
 console.log(
   `config server: updates on ${publisher.lastEndpoint}, snapshots on ${snapshots.lastEndpoint}`,
 );
@@ -36,8 +39,8 @@ const stop = () => {
   publisher.close();
   snapshots.close();
 };
-Deno.addSignalListener("SIGINT", stop);
-if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+process.on("SIGINT", stop);
+if (process.platform !== "win32") process.on("SIGTERM", stop);
 
 /** Answers each snapshot request with the configuration as of now. */
 async function serveSnapshots(): Promise<void> {

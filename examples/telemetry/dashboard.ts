@@ -3,6 +3,7 @@
  * prints each reading the sensors' Radios send to them.
  *
  *   deno run --allow-net=127.0.0.1 examples/telemetry/dashboard.ts tcp://127.0.0.1:5580 temperature,humidity 20
+ *   node dist/npm/examples/telemetry/dashboard.js tcp://127.0.0.1:5580 temperature,humidity 20   # or bun
  *   deno run --allow-net=127.0.0.1 --unstable-net examples/telemetry/dashboard.ts udp://127.0.0.1:5580 temperature 20
  *
  * Arguments: endpoint to bind (tcp://, ipc:// or udp://), groups to join
@@ -10,10 +11,11 @@
  * and exiting.
  */
 
+import process from "node:process";
 import { Dish, messageGroup } from "../../mod.ts";
 
 const [endpoint = "tcp://127.0.0.1:5580", groupList = "temperature,humidity", countText = "20"] =
-  Deno.args;
+  process.argv.slice(2);
 const groups = groupList.split(",");
 const count = Number(countText);
 

@@ -5,14 +5,17 @@
  * out and the Dish filters.
  *
  *   deno run --allow-net=127.0.0.1 examples/telemetry/sensors.ts tcp://127.0.0.1:5580 100 10
+ *   node dist/npm/examples/telemetry/sensors.js tcp://127.0.0.1:5580 100 10   # or bun
  *
  * Arguments: the dashboard's endpoint, how many rounds to send, ms between
  * rounds.
  */
 
+import process from "node:process";
 import { Radio } from "../../mod.ts";
 
-const [endpoint = "tcp://127.0.0.1:5580", roundsText = "100", intervalText = "10"] = Deno.args;
+const args = process.argv.slice(2);
+const [endpoint = "tcp://127.0.0.1:5580", roundsText = "100", intervalText = "10"] = args;
 const rounds = Number(roundsText);
 const interval = Number(intervalText);
 

@@ -14,9 +14,15 @@
 #   pull <endpoint> <n>           PULL: takes n messages
 #   publish <endpoint>            PUB (connects): "down"/"up" pairs until killed
 #   subscribe <endpoint> <prefix> <n>  SUB (connects): takes n messages
+#   config-server <updates> <snapshots> <versions> <interval ms>
+#                                 examples/config/server.ts's protocol, printing
+#                                 only "config at version <versions>: {...}"
+#   config-node <updates> <snapshots> <name> <until>
+#                                 examples/config/node.ts's protocol and lines
 # A role that binds prints the bound endpoint first; every role prints what
 # it receives, one line each. No receive waits more than 20 s, and the
 # publisher stops after 30 s.
+import json
 import random
 import sys
 import time
@@ -138,6 +144,81 @@ def subscribe(endpoint, prefix, n):
         print(b" ".join(sock.recv_multipart()).decode(), flush=True)
 
 
+def show(config):
+    return json.dumps(dict(sorted(config.items())), separators=(",", ":"))
+
+
+def change(n):
+    if n % 4 == 0:
+        return "max_connections", 100 + n
+    if n % 4 == 1:
+        return "log_level", ["debug", "info", "warn"][n % 3]
+    if n % 4 == 2:
+        return "timeout_ms", 1000 + 10 * n
+    return "feature.%d" % (n % 3), n % 2 == 0
+
+
+def config_server(updates_endpoint, snapshots_endpoint, versions, interval):
+    publisher = socket(zmq.PUB, updates_endpoint, bind=True)
+    snapshots = socket(zmq.ROUTER, snapshots_endpoint, bind=True)
+    config, version = {}, 0
+    next_change = next_hugz = time.monotonic()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        now = time.monotonic()
+        if version < int(versions) and now >= next_change:
+            version += 1
+            key, value = change(version)
+            config[key] = value
+            publisher.send_multipart(
+                [b"config.update", b"%d" % version, key.encode(), json.dumps(value).encode()]
+            )
+            next_change = now + int(interval) / 1000
+            if version == int(versions):
+                print("config at version %d: %s" % (version, show(config)), flush=True)
+        if now >= next_hugz:
+            publisher.send_multipart([b"config.hugz", b"%d" % version])
+            next_hugz = now + 0.1
+        if snapshots.poll(1):
+            node, request = snapshots.recv_multipart()
+            if request == b"snapshot":
+                for key, value in config.items():
+                    snapshots.send_multipart([node, b"kv", key.encode(), json.dumps(value).encode()])
+                snapshots.send_multipart([node, b"done", b"%d" % version])
+
+
+def config_node(updates_endpoint, snapshots_endpoint, name, until):
+    updates = socket(zmq.SUB, updates_endpoint)
+    updates.setsockopt_string(zmq.SUBSCRIBE, "config.")
+    snapshots = socket(zmq.DEALER, snapshots_endpoint)
+
+    def take_snapshot():
+        snapshots.send(b"snapshot")
+        fresh = {}
+        while True:
+            kind, *rest = [frame.decode() for frame in snapshots.recv_multipart()]
+            if kind == "kv":
+                fresh[rest[0]] = json.loads(rest[1])
+            elif kind == "done":
+                print("%s: snapshot at version %s" % (name, rest[0]), flush=True)
+                return fresh, int(rest[0])
+
+    config, version = take_snapshot()
+    while version < int(until):
+        topic, seq, *rest = [frame.decode() for frame in updates.recv_multipart()]
+        n = int(seq)
+        if n <= version:
+            continue
+        if topic == "config.update" and n == version + 1:
+            config[rest[0]] = json.loads(rest[1])
+            version = n
+            print("%s: version %d %s=%s" % (name, n, rest[0], rest[1]), flush=True)
+        else:
+            print("%s: missed versions %d..%d, taking a snapshot" % (name, version + 1, n), flush=True)
+            config, version = take_snapshot()
+    print("%s: config at version %d: %s" % (name, version, show(config)), flush=True)
+
+
 roles = {
     "rep": rep,
     "req": req,
@@ -152,6 +233,8 @@ roles = {
     "pull": pull,
     "publish": publish,
     "subscribe": subscribe,
+    "config-server": config_server,
+    "config-node": config_node,
 }
 roles[sys.argv[1]](*sys.argv[2:])
 ctx.destroy(linger=1000)

@@ -1,13 +1,16 @@
 /**
  * The examples on every runtime, each against libzmq: hello, weather,
- * pipeline, broker, lbreq and devices from examples/ (the .ts sources on
- * Deno; on Node and Bun the .js that `deno task build:npm` writes, as
- * README says to run them) and README's "Node and Bun" example, with pyzmq
- * (libzmq 4.3.4) as the other side: tests/examples/libzmq_peers.py.
+ * pipeline, broker, lbreq, devices, config and telemetry from examples/
+ * (the .ts sources on Deno; on Node and Bun the .js that `deno task
+ * build:npm` writes, as README says to run them) and README's "Node and
+ * Bun" example. The other side is pyzmq (libzmq 4.3.4, as
+ * tests/examples/libzmq_peers.py), or zeromq.js (libzmq 4.3.5, in Node)
+ * for the draft RADIO and DISH that Debian's libzmq lacks.
  */
 
 import assert from "node:assert/strict";
-import { within } from "../helpers.ts";
+import { delay, within } from "../helpers.ts";
+import { LibzmqPeer } from "../interop/libzmq.ts";
 import { bun, node, packagePath, PYTHON, pyzmq } from "../node/runtimes.ts";
 import { readme, runExample } from "./readme_example.ts";
 
@@ -370,6 +373,96 @@ for (const runtime of runtimes) {
             "streamer stopped: 10 messages frontend → backend, 0 backend → frontend",
           );
         }));
+    },
+  });
+
+  Deno.test({
+    name: `${on}, examples/config's server and node keep libzmq's node and server in step`,
+    ignore,
+    async fn() {
+      await withPrograms(async (start) => {
+        const versions = "60";
+        const server = start(
+          "config server",
+          await example("config/server", "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", versions, "5"),
+        );
+        const [, updates, snapshots] = await server.line(
+          /^config server: updates on (\S+), snapshots on (\S+)$/,
+        );
+        const libzmqNode = start(
+          "libzmq node",
+          libzmq("config-node", updates, snapshots, "n1", versions),
+        );
+        const truth = (await server.line(/^config at version 60: (.*)$/))[1];
+        assert.equal((await libzmqNode.finished()).at(-1), `n1: config at version 60: ${truth}`);
+
+        const libzmqServer = start(
+          "libzmq config server",
+          libzmq("config-server", "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", versions, "5"),
+        );
+        const [[libzmqUpdates], [libzmqSnapshots]] = await libzmqServer.lines(/^tcp:\/\/\S+$/, 2);
+        const node = start(
+          "config node",
+          await example("config/node", libzmqUpdates, libzmqSnapshots, "n2", versions),
+        );
+        const libzmqTruth = (await libzmqServer.line(/^config at version 60: (.*)$/))[1];
+        assert.equal(libzmqTruth, truth, "libzmq's server makes the same changes");
+        assert.equal((await node.finished()).at(-1), `n2: config at version 60: ${truth}`);
+      });
+    },
+  });
+
+  Deno.test({
+    name: `${on}, examples/telemetry's dashboard shows zeromq.js's RADIO; its sensors feed a DISH`,
+    // Debian's libzmq has no draft sockets: zeromq.js (libzmq 4.3.5, in Node) has RADIO and DISH.
+    ignore: runtime.executable === null || node === null,
+    async fn() {
+      await using peer = await LibzmqPeer.start();
+      await withPrograms(async (start) => {
+        const dashboard = start(
+          "dashboard",
+          await example("telemetry/dashboard", "tcp://127.0.0.1:*", "temperature,humidity", "6"),
+        );
+        const [, endpoint] = await dashboard.line(
+          /^dashboard on (\S+) showing temperature, humidity$/,
+        );
+        const radio = await peer.socket("Radio");
+        await radio.connect(endpoint);
+        let shown = false;
+        const lines = dashboard.finished().finally(() => shown = true);
+        // Sent until the dashboard's joins have reached the RADIO and it has shown six readings.
+        while (!shown) {
+          for (
+            const [group, value] of [["temperature", "21.5"], ["humidity", "40"], [
+              "pressure",
+              "1013",
+            ]]
+          ) {
+            await radio.sendWith(value, { group });
+          }
+          await delay(20);
+        }
+        const output = await lines;
+        assert.equal(output.length, 1 + 6 + 2, output.join("\n")); // header, readings, two means
+        for (const line of output.slice(1, 7)) {
+          assert.match(line, /^(temperature 21\.5|humidity 40)$/);
+        }
+        assert.match(output[7], /^temperature: \d readings, mean 21\.5$/);
+        assert.match(output[8], /^humidity: \d readings, mean 40\.0$/);
+        await radio.close();
+
+        const dish = await peer.socket("Dish");
+        const dishEndpoint = await dish.bind("tcp://127.0.0.1:*");
+        await dish.call("join", "pressure");
+        start("sensors", await example("telemetry/sensors", dishEndpoint, "1000", "5"));
+        for (let i = 0; i < 3; i++) {
+          const { frames, group } = await dish.receiveWith(20000);
+          assert.equal(new TextDecoder().decode(group), "pressure");
+          const value = Number(new TextDecoder().decode(frames[0]));
+          assert.ok(value >= 1000 && value <= 1030, `a pressure reading: ${value}`);
+        }
+        await dish.close();
+      });
     },
   });
 
