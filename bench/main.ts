@@ -355,7 +355,8 @@ function describeResult(kind: Kind, r: Record<string, number>): string {
         : `, delivered to all in ${(r.deliveryUs / 1000).toFixed(1)} ms`);
   }
   if (kind === "memory") return `RSS ${(r.rssBytes / 1e6).toFixed(1)} MB, ${r.queued} queued`;
-  return `${Math.round(r.messages / r.seconds).toLocaleString("en-US")} msgs/s`;
+  const cpu = r.cpuUs === undefined ? "" : `, ${(r.cpuUs / r.messages).toFixed(2)} µs CPU/msg`;
+  return `${Math.round(r.messages / r.seconds).toLocaleString("en-US")} msgs/s${cpu}`;
 }
 
 function toRow(item: Case, impl: Implementation, results: Record<string, number>[]): Row {
@@ -405,6 +406,7 @@ function toRow(item: Case, impl: Implementation, results: Record<string, number>
     Object.assign(row, summarize(row.runs));
     const median = results[row.runs.indexOf(row.median)];
     row.megabytesPerSecond = median.bytes / median.seconds / 1e6;
+    if (median.cpuUs !== undefined) row.cpuUsPerMessage = median.cpuUs / median.messages;
   }
   return row;
 }

@@ -38,6 +38,13 @@ export interface Row {
   max: number;
   /** Throughput: payload MB/s (10^6) of the median run. */
   megabytesPerSecond?: number;
+  /**
+   * Throughput: CPU time (µs, user and system) the measuring process spent
+   * per message in the median run, where the program reports it (the Deno
+   * and Node programs): the work done, which a loaded machine disturbs less
+   * than the rate.
+   */
+  cpuUsPerMessage?: number;
   /** Latency: p90, p99 and p99.9 of the median run (by p50), microseconds. */
   p90?: number;
   p99?: number;

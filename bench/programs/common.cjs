@@ -48,6 +48,7 @@ class Window {
     this.openCount = 0;
     this.messages = 0;
     this.seconds = 0;
+    this.cpuUs = 0;
   }
 
   check(count) {
@@ -57,20 +58,33 @@ class Window {
       if (now - this.firstAt >= this.warmupMs) {
         this.openAt = now;
         this.openCount = count;
+        this.openCpu = cpuNow();
       }
       return false;
     }
     if (now - this.openAt < this.durationMs) return false;
     this.messages = count - this.openCount;
     this.seconds = (now - this.openAt) / 1000;
+    this.cpuUs = cpuNow() - this.openCpu;
     return true;
   }
 
   result(size) {
     return {
-      result: { messages: this.messages, seconds: this.seconds, bytes: this.messages * size },
+      result: {
+        messages: this.messages,
+        seconds: this.seconds,
+        bytes: this.messages * size,
+        cpuUs: this.cpuUs,
+      },
     };
   }
+}
+
+/** CPU time this process has used (user and system), µs. */
+function cpuNow() {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
 }
 
 function expectSize(msg, size) {

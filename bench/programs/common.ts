@@ -6,6 +6,7 @@
  */
 
 import { parseArgs } from "node:util";
+import process from "node:process";
 
 /** Flags every measured program understands (each uses the ones it needs). */
 export interface ProgramFlags {
@@ -94,10 +95,13 @@ export class Window {
   private firstAt = -1;
   private openAt = -1;
   private openCount = 0;
+  private openCpu = 0;
   /** Messages inside the window, once closed. */
   messages = 0;
   /** Seconds the window lasted, once closed. */
   seconds = 0;
+  /** CPU time (user and system, µs) this process spent in the window, once closed. */
+  cpuUs = 0;
 
   constructor(private readonly warmupMs: number, private readonly durationMs: number) {}
 
@@ -109,21 +113,34 @@ export class Window {
       if (now - this.firstAt >= this.warmupMs) {
         this.openAt = now;
         this.openCount = count;
+        this.openCpu = cpuNow();
       }
       return false;
     }
     if (now - this.openAt < this.durationMs) return false;
     this.messages = count - this.openCount;
     this.seconds = (now - this.openAt) / 1000;
+    this.cpuUs = cpuNow() - this.openCpu;
     return true;
   }
 
   /** The throughput result line for `size`-byte messages. */
   result(size: number): Record<string, unknown> {
     return {
-      result: { messages: this.messages, seconds: this.seconds, bytes: this.messages * size },
+      result: {
+        messages: this.messages,
+        seconds: this.seconds,
+        bytes: this.messages * size,
+        cpuUs: this.cpuUs,
+      },
     };
   }
+}
+
+/** CPU time this process has used, user and system, in µs (a measure a loaded machine disturbs less). */
+function cpuNow(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
 }
 
 /** Throws unless a received message is one frame of `size` bytes. */
