@@ -444,6 +444,27 @@ export class CurveClient implements Mechanism {
 
 // ---- server ----------------------------------------------------------------
 
+/**
+ * The public key of the last server secret key seen, per backend: a server
+ * socket derives it once instead of per connection (an X25519 base-point
+ * multiplication each). Holds what the socket's options hold already.
+ */
+const serverKeys = new WeakMap<
+  X25519Backend,
+  { secretKey: Uint8Array; publicKey: Promise<Uint8Array> }
+>();
+
+function serverPublicKey(secretKey: Uint8Array, backend: X25519Backend): Promise<Uint8Array> {
+  const known = serverKeys.get(backend);
+  if (known !== undefined && equalBytes(known.secretKey, secretKey)) return known.publicKey;
+  const publicKey = backend.publicKey(secretKey);
+  serverKeys.set(backend, { secretKey: secretKey.slice(), publicKey });
+  publicKey.catch(() => {
+    if (serverKeys.get(backend)?.publicKey === publicKey) serverKeys.delete(backend);
+  });
+  return publicKey;
+}
+
 /** CURVE server: proves it holds the secret key of the public key its clients know. */
 export class CurveServer implements Mechanism {
   readonly name = "CURVE";
@@ -475,7 +496,7 @@ export class CurveServer implements Mechanism {
     this.backend ??= await x25519Backend();
     [this.transient, this.publicKey] = await Promise.all([
       this.backend.generate(),
-      this.backend.publicKey(this.secretKey),
+      serverPublicKey(this.secretKey, this.backend),
     ]);
     this.state = "expect-hello";
     return { send: [], done: false };

@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { version } from "../../mod.ts";
 import { Chromium, needsChromium } from "./chromium.ts";
 import { browserBundle, bundleTask, PageServer } from "./page_server.ts";
+import { SECRETBOX_WASM } from "../../src/mechanism/secretbox_wasm_bytes.ts";
+import { sealWithSubkey } from "../../src/mechanism/secretbox.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -56,5 +58,31 @@ Deno.test({
       return [new TextDecoder().decode(text), [...bytes]];
     });
     assert.deepEqual(got, ["hello", [0, 255]]);
+  },
+});
+
+Deno.test({
+  name:
+    "in Chromium CURVE's WebAssembly secretbox compiles synchronously on the page's main thread",
+  ...needsChromium,
+  async fn() {
+    await using server = await PageServer.start();
+    await using browser = await Chromium.launch();
+    const page = await browser.open(server.origin);
+    // The keystream over zeros from the page's synchronously compiled module,
+    // against the JavaScript path's in Deno: bytes 32..300 of a sealed box of zeros.
+    const keystream = await page.run((_zmq, base64: string) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+      const memory = new Uint8Array((exports.memory as WebAssembly.Memory).buffer);
+      memory.fill(7, 0, 32); // the subkey
+      memory.fill(0, 32, 40); // the nonce
+      memory.fill(0, 1024, 1324);
+      (exports.xor as (p: number, len: number, counter: number) => void)(1024, 300, 0);
+      return Array.from(memory.subarray(1024 + 32, 1324));
+    }, SECRETBOX_WASM);
+    const box = new Uint8Array(300);
+    sealWithSubkey(new Uint32Array(8).fill(0x07070707), 0, 0, box);
+    assert.deepEqual(keystream, Array.from(box.subarray(32)));
   },
 });
