@@ -547,6 +547,10 @@ export abstract class SocketBase implements AsyncIterable<Message> {
       }
     }
     if (this.receiveTimeout === 0) return Promise.reject(timeoutError("receive"));
+    // The caller waits for I/O, so event-loop turns pass before it sends
+    // again: the sends so far need no cooperative yield (a ROUTER that
+    // answers each request would otherwise take a turn's hop every 256).
+    this.sendsSinceYield = 0;
     return new Promise((resolve, reject) => {
       const waiter: ReceiveWaiter = { resolve, reject, timer: undefined, signal, onAbort: null };
       enqueue(this.receiveWaiters, waiter, this.receiveTimeout, "receive");

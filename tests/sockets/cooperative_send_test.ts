@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Publisher, Subscriber } from "../../mod.ts";
+import { Dealer, Publisher, Router, Subscriber } from "../../mod.ts";
+import { COOPERATIVE_SEND_BATCH } from "../../src/socket.ts";
 import { eventually, within } from "../helpers.ts";
 
 Deno.test("a tight publisher loop lets its subscribers keep up instead of dropping", async () => {
@@ -29,4 +30,27 @@ Deno.test("a tight publisher loop lets its subscribers keep up instead of droppi
   assert.ok(received > total * 0.9, `only ${received} of ${total} delivered`);
   pub.close();
   sub.close();
+});
+
+Deno.test("a ROUTER that waits for each request sends every reply without an event-loop turn's delay", async () => {
+  const router = new Router();
+  await router.bind("tcp://127.0.0.1:*");
+  const dealer = new Dealer();
+  dealer.connect(router.lastEndpoint!);
+  const delayed: number[] = [];
+  // More round trips than the cooperative batch: a tight send loop would have yielded by now.
+  for (let i = 0; i < COOPERATIVE_SEND_BATCH + 50; i++) {
+    await dealer.send("ping");
+    const [id] = await within(5000, router.receive());
+    let settled = false;
+    const sending = router.send([id, "pong"]).then(() => settled = true);
+    // A send that resolves at once settles within these microtasks; a yield waits for a turn.
+    for (let tick = 0; tick < 5; tick++) await Promise.resolve();
+    if (!settled) delayed.push(i);
+    await sending;
+    await within(5000, dealer.receive());
+  }
+  assert.deepEqual(delayed, []);
+  dealer.close();
+  router.close();
 });
