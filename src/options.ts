@@ -98,7 +98,7 @@ export interface SocketOptions {
   rate: number;
   /** epgm: ms that sent data stays repairable, and a receiver's window (ZMQ_RECOVERY_IVL). */
   recoveryInterval: number;
-  /** epgm: IP time-to-live of multicast packets (ZMQ_MULTICAST_HOPS). */
+  /** epgm and udp: IP time-to-live of multicast packets (ZMQ_MULTICAST_HOPS). */
   multicastHops: number;
   /** epgm: largest packet in bytes with its IP and UDP headers (ZMQ_MULTICAST_MAXTPDU). */
   multicastMaxTransportDataUnit: number;

@@ -9,8 +9,8 @@
  *   interface. (libzmq also lets a Dish `connect` udp, meaning the same as
  *   bind; here a Dish binds udp, and `connect` is `ENOCOMPATPROTO`.)
  * - A Radio connects (`udp://127.0.0.1:5556`, or the multicast form, where
- *   the interface is the address it sends from) and sends every group: the
- *   Dish filters. A Radio cannot bind udp (`ENOCOMPATPROTO`), nor can any
+ *   the interface is the address it sends from, with `multicastHops` as the
+ *   TTL) and sends every group: the Dish filters. A Radio cannot bind udp (`ENOCOMPATPROTO`), nor can any
  *   other socket type use it.
  * - IPv4 only, as libzmq's udp. Deno's UDP API is unstable: without
  *   `--unstable-net` bind/connect fail with `ENOTSUP` naming the flag;
@@ -221,13 +221,23 @@ function startSender(endpoint: UdpEndpoint, socket: TransportSocket): Connection
     ? "127.0.0.1"
     : "0.0.0.0";
   requireNet(`connect ${text}`, source, 0);
+  const hops = socket.multicastHops;
+  if (multicast && !(Number.isInteger(hops) && hops >= 1 && hops <= 255)) {
+    throw zmqError("EINVAL", `multicastHops must be an integer from 1 to 255, not ${hops}`);
+  }
   // Bound to the interface's address, multicast leaves by that interface;
   // looped back so a Dish on this host hears it (libzmq's ZMQ_MULTICAST_LOOP default).
   const conn = openDatagram({ hostname: source, port: 0, loopback: true }, `connect ${text}`);
+  // Multicast goes out with multicastHops as its TTL, as libzmq's udp engine sets it.
   // node:dgram binds in the background: a failure there is reported as libzmq reports
   // a failed connect, and the messages queued meanwhile are lost with the socket.
+  const prepared = conn.ready.then(() =>
+    multicast ? conn.sendMulticast(host, source, hops) : undefined
+  ).catch((err) => {
+    const error = datagramError(err, `connect ${text}`);
+    socket.emit({ type: "connect:delay", address: text, error });
+  });
   let bound = false;
-  conn.ready.catch((error) => socket.emit({ type: "connect:delay", address: text, error }));
   const pipe: Pipe = socket.newPipe(text);
   pipe.peer = peerInfo("DISH", text);
   pipe.subscribeToAll = true;
@@ -239,7 +249,7 @@ function startSender(endpoint: UdpEndpoint, socket: TransportSocket): Connection
     if (sending) return;
     sending = true;
     if (!bound) {
-      await conn.ready.catch(() => {});
+      await prepared;
       bound = true;
     }
     for (let msg = pipe.outbound.shift(); msg !== undefined; msg = pipe.outbound.shift()) {

@@ -74,6 +74,69 @@ async function burst() {
   return `${count} datagrams in one burst, none lost`;
 }
 
+/** Runs `nft` with `args` (and `input`, if any, on stdin); resolves with its output. */
+function nft(args, input) {
+  return new Promise((resolve, reject) => {
+    const stdin = input === undefined ? "ignore" : "pipe";
+    const child = childProcess.spawn("nft", args, { stdio: [stdin, "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (chunk) => out += chunk);
+    child.on(
+      "exit",
+      (code) => code === 0 ? resolve(out) : reject(new Error(`nft ${args}: ${code}`)),
+    );
+    child.stdin?.end(input);
+  });
+}
+
+/**
+ * Inside a private network namespace: nft counts by TTL what leaves for
+ * the udp port (3 datagrams from a Radio with multicastHops 7, then 3 with
+ * the default) and the epgm port (a Publisher with multicastHops 7).
+ */
+async function ttl() {
+  const [udpPort, epgmPort] = [47005, 47006];
+  await nft(
+    ["-f", "-"],
+    [
+      "table ip zmqttl {",
+      "  chain out {",
+      "    type filter hook output priority 0;",
+      `    udp dport ${udpPort} ip ttl 7 counter`,
+      `    udp dport ${udpPort} ip ttl 1 counter`,
+      `    udp dport ${epgmPort} ip ttl 7 counter`,
+      `    udp dport ${epgmPort} ip ttl 1 counter`,
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  for (const options of [{ multicastHops: 7 }, {}]) {
+    const radio = new zmq.Radio(options);
+    radio.connect(`udp://127.0.0.1;239.192.7.9:${udpPort}`);
+    for (let i = 0; i < 3; i++) await radio.send("x", { group: "g" });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    radio.close();
+  }
+  const pub = new zmq.Publisher({ multicastHops: 7, linger: 0 });
+  pub.connect(`epgm://127.0.0.1;239.192.7.10:${epgmPort}`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let i = 0; i < 3; i++) await pub.send(["t", "x"]);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  pub.close();
+  const listed = await nft(["list", "table", "ip", "zmqttl"]);
+  const counts = [...listed.matchAll(/dport (\d+) ip ttl (\d+) counter packets (\d+)/g)]
+    .map(([, port, ttl, packets]) => ({ port: Number(port), ttl: Number(ttl), packets }));
+  const udp = counts.filter((c) => c.port === udpPort).map((c) => `${c.ttl}:${c.packets}`);
+  check(udp.join(" ") === "7:3 1:3", `udp TTL:packets ${udp.join(" ")}`);
+  const epgm = counts.filter((c) => c.port === epgmPort);
+  check(
+    epgm[0].packets > 0 && Number(epgm[1].packets) === 0,
+    `epgm TTL:packets ${epgm.map((c) => `${c.ttl}:${c.packets}`).join(" ")}`,
+  );
+  return `udp TTL:packets ${udp.join(" ")}, epgm all with TTL 7`;
+}
+
 /** Starts libzmq's Dish or Radio on `at`; resolves with the child and its lines once ready. */
 async function startLibzmq(role, at) {
   const child = childProcess.spawn(
@@ -81,6 +144,7 @@ async function startLibzmq(role, at) {
     [peerScript, role, at, "g"],
     { stdio: ["pipe", "pipe", "inherit"] },
   );
+  child.stdin.on("error", () => {}); // it may be gone already when we close its stdin
   const lines = [];
   let wake = () => {};
   let buffered = "";
@@ -195,6 +259,7 @@ async function errorCodes() {
 const scenarios = {
   "udp-pair": libraryPair,
   "udp-burst": burst,
+  "udp-ttl": ttl,
   "udp-to-libzmq": toLibzmq,
   "udp-from-libzmq": fromLibzmq,
   "udp-errors": errorCodes,

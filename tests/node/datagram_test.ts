@@ -47,10 +47,13 @@ async function namespaceSkipReason(): Promise<string | null> {
 
 const libzmqSkip = await zeromqSkipReason();
 const namespaceSkip = await namespaceSkipReason();
+const nftSkip = namespaceSkip ??
+  (await succeeds("nft", ["--version"]) ? null : "nft (nftables) is not installed");
 const pgmSkip = await pgmSkipReason();
 if (libzmqSkip) console.log(`skipping udp against libzmq on Node and Bun: ${libzmqSkip}`);
 if (namespaceSkip) console.log(`skipping udp multicast on Node and Bun: ${namespaceSkip}`);
 if (pgmSkip) console.log(`skipping epgm on Node and Bun: ${pgmSkip}`);
+if (!namespaceSkip && nftSkip) console.log(`skipping the TTL test on Node and Bun: ${nftSkip}`);
 
 /**
  * Runs one scenario of datagram_scenario.mjs in `runtime` (inside a fresh
@@ -170,6 +173,18 @@ for (const [runtime, path] of [["Node", node], ["Bun", bun]] as const) {
           assert.match(await run(path!, "udp-pair", endpoint, true), /50 of 100 messages/);
         });
       }
+    },
+  });
+
+  Deno.test({
+    name:
+      `on ${runtime}, udp and epgm multicast leave with multicastHops as their TTL (nft counts)`,
+    ignore: path === null || nftSkip !== null,
+    async fn() {
+      assert.equal(
+        await run(path!, "udp-ttl", "", true),
+        "ok udp TTL:packets 7:3 1:3, epgm all with TTL 7",
+      );
     },
   });
 

@@ -24,6 +24,44 @@ function endpoint(port: number): string {
   return `udp://127.0.0.1;${GROUP}:${port}`;
 }
 
+/**
+ * With `ttl`: counts in nft (output hook) the TTLs of a Radio's datagrams,
+ * 3 sent with multicastHops 7 and 3 with the default, and prints
+ * `ok ttl 7:3 1:3` when each went out with its own.
+ */
+if (Deno.args[0] === "ttl") {
+  await check("ttl 7:3 1:3", async () => {
+    const port = 47005;
+    const setup = new Deno.Command("nft", { args: ["-f", "-"], stdin: "piped" }).spawn();
+    const writer = setup.stdin.getWriter();
+    await writer.write(new TextEncoder().encode([
+      "table ip zmqttl {",
+      "  chain out {",
+      "    type filter hook output priority 0;",
+      `    udp dport ${port} ip ttl 7 counter`,
+      `    udp dport ${port} ip ttl 1 counter`,
+      "  }",
+      "}",
+      "",
+    ].join("\n")));
+    await writer.close();
+    if (!(await setup.status).success) throw new Error("nft failed");
+    for (const options of [{ multicastHops: 7 }, {}]) {
+      const radio = new Radio(options);
+      radio.connect(endpoint(port));
+      for (let i = 0; i < 3; i++) await radio.send("x", { group: "g" });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      radio.close();
+    }
+    const listed = await new Deno.Command("nft", { args: ["list", "table", "ip", "zmqttl"] })
+      .output();
+    const counts = [...decoder.decode(listed.stdout).matchAll(/ttl (\d+) counter packets (\d+)/g)]
+      .map((m) => `${m[1]}:${m[2]}`).join(" ");
+    if (counts !== "7:3 1:3") throw new Error(`TTL:packets ${counts}`);
+  });
+  Deno.exit(0);
+}
+
 await check("ours to ours", async () => {
   const dish = new Dish();
   await dish.bind(endpoint(47001));

@@ -46,3 +46,33 @@ Deno.test({
     assert.equal(out.code, 0);
   },
 });
+
+/** Whether nft (nftables) runs here. */
+function hasNft(): boolean {
+  try {
+    return new Deno.Command("nft", { args: ["--version"], stdout: "null" }).outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+const ttlSkip = reason ?? (hasNft() ? null : "nft (nftables) is not installed");
+if (reason === null && ttlSkip !== null) console.log(`NOTE: udp TTL test skipped: ${ttlSkip}`);
+
+Deno.test({
+  name: "udp multicast leaves with multicastHops as its TTL (1 by default), counted by nft",
+  ignore: ttlSkip !== null,
+  async fn() {
+    const child = new URL("./udp_multicast_child.ts", import.meta.url).pathname;
+    const script =
+      `ip link set lo up && exec "${Deno.execPath()}" run -A --unstable-net "${child}" ttl`;
+    const out = await new Deno.Command("unshare", {
+      args: ["-n", "sh", "-c", script],
+      cwd: new URL("../../", import.meta.url).pathname,
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    assert.equal(new TextDecoder().decode(out.stdout).trim(), "ok ttl 7:3 1:3");
+    assert.equal(out.code, 0);
+  },
+});
