@@ -28,6 +28,8 @@ export abstract class EngineBase implements SessionEngine {
   /** Set once, when the engine ends. */
   protected stopped = false;
   private flushing = false;
+  /** Messages queued when the write in progress was started. */
+  private queuedAtFlush = 0;
   private resumeReading: (() => void) | null = null;
   /** Waiters for "everything queued so far is written"; used to linger. */
   private readonly drainWaiters = new DrainWaiters();
@@ -111,6 +113,7 @@ export abstract class EngineBase implements SessionEngine {
    */
   private flush = (): void => {
     if (this.stopped) return this.endFlush();
+    this.queuedAtFlush = this.pipe === null ? 0 : this.pipe.outbound.length;
     let writing: Promise<unknown> | null;
     try {
       writing = this.writeBatch();
@@ -128,11 +131,13 @@ export abstract class EngineBase implements SessionEngine {
     // next batch would hold only what the producer queued in the few
     // microtasks since: many small writes. One event-loop turn lets a
     // producer in a send loop fill its queue (up to the high-water mark)
-    // first. With nothing queued (a request and its reply, one message to
-    // each of many peers) there is nothing to wait for: the flush ends, and
+    // first, also when it is empty now (a publisher between bursts). A lone
+    // message (a request, its reply, one message to each of many peers)
+    // waits for nothing: with nothing queued behind it the flush ends, and
     // the next message starts one at once.
     const queued = this.pipe === null ? 0 : this.pipe.outbound.length;
-    if (this.yieldAfterWrite && queued > 0 && queued < YIELD_BELOW) onNextTurn(this.flush);
+    const lone = queued === 0 && this.queuedAtFlush <= 1;
+    if (this.yieldAfterWrite && !lone && queued < YIELD_BELOW) onNextTurn(this.flush);
     else this.flush();
   };
 
