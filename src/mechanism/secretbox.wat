@@ -1,6 +1,6 @@
-;; XSalsa20-Poly1305's two inner loops in WebAssembly SIMD, for CURVE's large
-;; boxes (src/mechanism/secretbox_wasm.ts drives them; secretbox.ts is the
-;; reference and the fallback). Hand-written; `deno task wasm` assembles it
+;; XSalsa20-Poly1305's two inner loops in WebAssembly SIMD, for CURVE's boxes
+;; from 96 bytes on (src/mechanism/secretbox_wasm.ts drives them; secretbox.ts
+;; is the reference and the fallback). Hand-written; `deno task wasm` assembles it
 ;; into secretbox_wasm_bytes.ts, and tests/mechanism/secretbox_wasm_test.ts
 ;; fails when the two drift.
 ;;
@@ -17,7 +17,8 @@
 ;; Memory (one page), fixed by the driver:
 ;;   [0, 32)     Salsa20 key: XSalsa20's subkey, 8 little-endian words
 ;;   [32, 40)    Salsa20 nonce: the XSalsa20 nonce's last 8 bytes
-;;   [256, 512)  keystream of a partial last group (wiped after use)
+;;   [256, 512)  keystream of a group made apart: a partial last one, or
+;;               the first one of a box being opened (wiped after use)
 ;;   [512, 528)  Poly1305's padded partial last block (wiped after use)
 ;;   the rest    the driver's: the one-time key, the tag, the data chunk
 ;; All data is little-endian, as WebAssembly's memory is.
@@ -31,7 +32,7 @@
 
   ;; XORs the keystream from block `counter` on into [p, p + len). Only the
   ;; last call of a message may have a `len` that is not a multiple of 256.
-  ;; Block counters stay below 2^32 (the driver keeps boxes under 256 GiB).
+  ;; Block counters stay below 2^32 (the driver keeps boxes under 2 GiB).
   (func $xor (export "xor") (param $p i32) (param $len i32) (param $counter i32)
     (local $end i32)
     (local.set $end (i32.add (local.get $p) (local.get $len)))
