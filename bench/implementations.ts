@@ -221,12 +221,29 @@ export async function buildRuntimeRows(): Promise<{ rows: Implementation[]; skip
   return { rows, skips };
 }
 
-/** The floor: ZMTP's frame bytes through Deno.connect, no ZeroMQ (tcp only). */
+/** The floor: ZMTP's frame bytes through Deno.connect, no ZeroMQ (tcp and ipc). */
 export const floor: Implementation = {
-  name: "floor: raw Deno tcp",
+  name: "floor: raw Deno socket",
   key: "floor",
   launch: {
     throughput: pair(deno(`${programs}raw_thr.ts`), "receiver", "sender"),
+  },
+};
+
+/**
+ * The floor with every message in fresh memory (raw_thr.ts `--fresh`), as a
+ * library must hand them out: what new (zero-filled) buffers cost on top.
+ */
+export const freshFloor: Implementation = {
+  name: "floor, fresh memory per message",
+  key: "floor-fresh",
+  launch: {
+    throughput: (work) => {
+      const launch = pair(deno(`${programs}raw_thr.ts`), "receiver", "sender")(work);
+      if (launch.kind !== "pair") return launch;
+      const server = { ...launch.server, args: [...launch.server.args, "--fresh"] };
+      return { ...launch, server };
+    },
   },
 };
 

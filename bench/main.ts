@@ -20,6 +20,7 @@ import {
   buildRuntimeRows,
   connectionsLaunch,
   floor,
+  freshFloor,
   type Implementation,
   type Kind,
   type Work,
@@ -47,7 +48,7 @@ const USAGE = `Usage: deno task bench [options]
 
 Throughput, fan-out, latency, CURVE and memory of this library next to
 zeromq.js 6.8.0 (Node), libzmq's C API (where libzmq3-dev and cc are
-installed) and a raw Deno tcp floor. A full run takes about 9 minutes on
+installed) and a raw Deno socket floor. A full run takes about 9 minutes on
 2 cores and writes bench/RESULTS.md and bench/results/latest.json.
 
   --quick            tcp PUSH→PULL at 64 B and 64 KiB, this library and
@@ -87,6 +88,8 @@ const ALL_TRANSPORTS = ["tcp", "ipc", "inproc", "ws"] as const;
 /** ws rows in a full run: the sizes issue 13 asks for. */
 const WS_SIZES = [64, 64 * 1024];
 const SUBSCRIBERS = [1, 10, 100];
+/** Message sizes from which PUSH→PULL cases also measure the fresh-memory floor. */
+const LARGE = 64 * 1024;
 const root = new URL("../", import.meta.url).pathname;
 
 interface Settings {
@@ -209,12 +212,17 @@ function planCases(
       // ws: 64 B and 64 KiB unless --sizes says otherwise.
       const sizes = transport === "ws" && !settings.sizesGiven ? WS_SIZES : settings.sizes;
       for (const size of sizes) {
+        // Large messages: the floor again with fresh memory per message (the
+        // bound for a library, which hands each message out); ipc gets floors there too.
+        const floors = size >= LARGE ? [floor, freshFloor] : [floor];
         const impls = settings.quick
           ? quickImpls
           : transport === "tcp"
-          ? withC([zmtp, ...runtimes, zeromqJs, floor])
+          ? withC([zmtp, ...runtimes, zeromqJs, ...floors])
           : transport === "ws" // Debian's libzmq (the C rows) is built without ws
           ? [zmtp, ...runtimes, zmtpAccept, zeromqJs]
+          : transport === "ipc" && size >= LARGE
+          ? withC([zmtp, zeromqJs, ...floors])
           : withC([zmtp, zeromqJs]);
         cases.push({
           suite: "push-pull",
@@ -595,7 +603,31 @@ function issue17Targets(
       }
     }
   }
+  const reported = (name: string, value: number | null): Target => ({
+    name,
+    value,
+    goal: "reported",
+    met: null,
+  });
   for (const size of [65536, 1 << 20]) {
+    const large = (key: string, transport: string) =>
+      find("push-pull", key, { transport, size })?.median;
+    for (const transport of ["tcp", "ipc"]) {
+      const at = `#17 ${transport} ${formatSize(size)}`;
+      // The bounds: what fresh memory per message costs any library, and libzmq's own ratio.
+      targets.push(reported(
+        `${at}: floor with fresh memory ÷ raw floor (the bound)`,
+        over(large("floor-fresh", transport), large("floor", transport)),
+      ));
+      targets.push(reported(
+        `${at}: zmtp ÷ floor with fresh memory`,
+        over(large("zmtp", transport), large("floor-fresh", transport)),
+      ));
+      targets.push(reported(
+        `${at}: libzmq C ÷ raw floor`,
+        over(large("libzmq", transport), large("floor", transport)),
+      ));
+    }
     targets.push(target(
       `#17 tcp ${formatSize(size)}: zmtp ÷ raw floor`,
       over(

@@ -7,23 +7,37 @@
  * as it is, after its header); the receiver reads into one reused buffer
  * and walks the frame headers, counting.
  *
+ * `--fresh`: the receiver puts every message into memory of its own, as a
+ * library must (a message handed to the user cannot share a buffer that is
+ * read into again): a body of at least 32 KiB is read straight into a new
+ * buffer of its size (the part that came with its header copied in), a
+ * smaller one is copied out (`slice`). The gap between the two floors is
+ * what fresh memory costs (JavaScript zero-fills every new buffer).
+ *
  * Same flags and JSON lines as zmtp_thr.ts (`--role receiver | sender`,
- * `--endpoint tcp://host:port`, `--size`, `--warmup`, `--duration`).
+ * `--endpoint tcp://host:port` or `ipc:///path`, `--size`, `--warmup`,
+ * `--duration`).
  *
  * @module
  */
 
 import { checkEvery, parseFlags, say, Window } from "./common.ts";
 
-const flags = parseFlags(Deno.args);
+const fresh = Deno.args.includes("--fresh");
+const flags = parseFlags(Deno.args.filter((a) => a !== "--fresh"));
 const BATCH = 256 * 1024;
 /** Bodies at least this large are written as they are (as the library's encoder does). */
 const DIRECT = 32 * 1024;
 
-function hostPort(endpoint: string): { hostname: string; port: number } {
+type Address =
+  | { transport: "tcp"; hostname: string; port: number }
+  | { transport: "unix"; path: string };
+
+function address(endpoint: string): Address {
+  if (endpoint.startsWith("ipc://")) return { transport: "unix", path: endpoint.slice(6) };
   const match = /^tcp:\/\/(.+):(\d+|\*)$/.exec(endpoint);
-  if (match === null) throw new Error(`not a tcp endpoint: ${endpoint}`);
-  return { hostname: match[1], port: match[2] === "*" ? 0 : Number(match[2]) };
+  if (match === null) throw new Error(`not a tcp or ipc endpoint: ${endpoint}`);
+  return { transport: "tcp", hostname: match[1], port: match[2] === "*" ? 0 : Number(match[2]) };
 }
 
 /** A frame header for a `size`-byte body. */
@@ -68,14 +82,21 @@ async function receive(conn: Deno.Conn): Promise<void> {
   const size = flags.size;
   const window = new Window(flags.warmupMs, flags.durationMs);
   const every = checkEvery(size);
-  const buf = new Uint8Array(BATCH);
+  let buf = new Uint8Array(BATCH);
   let start = 0; // first unparsed byte in buf
   let end = 0; // end of the bytes read into buf
   let skip = 0; // body bytes still to pass over (a frame bigger than what is buffered)
   let count = 0;
   let nextCheck = every;
   for (;;) {
-    if (start === end) start = end = 0;
+    if (fresh) {
+      // Every read into new memory (frames read before stay the user's).
+      const next = new Uint8Array(BATCH);
+      next.set(buf.subarray(start, end));
+      buf = next;
+      end -= start;
+      start = 0;
+    } else if (start === end) start = end = 0;
     else if (buf.length - end < 16 * 1024) {
       buf.copyWithin(0, start, end);
       end -= start;
@@ -105,6 +126,16 @@ async function receive(conn: Deno.Conn): Promise<void> {
       const headerSize = long ? 9 : 2;
       if (end - start - headerSize < bodySize) {
         if (bodySize < DIRECT) break; // the rest of this frame comes with the next read
+        if (fresh) {
+          // The body's own buffer: what came with the header, then read straight into it.
+          await readBody(conn, buf.subarray(start + headerSize, end), bodySize);
+          start = end;
+          if (++count === nextCheck) {
+            nextCheck += every;
+            if (window.check(count)) break;
+          }
+          continue;
+        }
         skip = bodySize - (end - start - headerSize);
         start = end;
         break;
@@ -118,21 +149,47 @@ async function receive(conn: Deno.Conn): Promise<void> {
         }
       }
     }
+    if (window.messages > 0) break;
   }
   say(window.result(size));
 }
 
+/** Reads a large body into a new buffer of its size, `head` (what already arrived) first. */
+async function readBody(conn: Deno.Conn, head: Uint8Array, size: number): Promise<Uint8Array> {
+  const body = new Uint8Array(size);
+  body.set(head);
+  let filled = head.length;
+  while (filled < size) {
+    const n = await conn.read(body.subarray(filled));
+    if (n === null) throw new Error("sender closed");
+    filled += n;
+  }
+  return body;
+}
+
+function listen(to: Address): Deno.Listener {
+  return to.transport === "unix" ? Deno.listen(to) : Deno.listen(to);
+}
+
+function endpointOf(listener: Deno.Listener): string {
+  const addr = listener.addr as Deno.NetAddr | Deno.UnixAddr;
+  return "path" in addr ? `ipc://${addr.path}` : `tcp://${addr.hostname}:${addr.port}`;
+}
+
 if (flags.role === "receiver") {
-  const listener = Deno.listen({ ...hostPort(flags.endpoint), transport: "tcp" });
-  const addr = listener.addr as Deno.NetAddr;
-  say({ endpoint: `tcp://${addr.hostname}:${addr.port}` });
+  const listener = listen(address(flags.endpoint));
+  say({ endpoint: endpointOf(listener) });
   const conn = await listener.accept();
   await receive(conn);
   Deno.exit(0);
 } else if (flags.role === "sender") {
-  const conn = await Deno.connect({ ...hostPort(flags.endpoint), transport: "tcp" });
-  conn.setNoDelay(true);
-  await send(conn);
+  const to = address(flags.endpoint);
+  if (to.transport === "unix") await send(await Deno.connect(to));
+  else {
+    const conn = await Deno.connect(to);
+    conn.setNoDelay(true);
+    await send(conn);
+  }
 } else {
   throw new Error(`unknown --role ${flags.role}`);
 }

@@ -12,9 +12,12 @@
  * {@link FrameDecoder.commit}. Every complete frame in the buffer is decoded
  * in one pass; data frames are handed out as views (`subarray`) of the
  * buffer, which is therefore never written twice: when it fills up, a new one
- * is started. A frame too big for the buffer is read straight into its own
- * storage, which grows with the bytes that actually arrived, never with the
- * length a peer merely declared.
+ * is started. A new buffer is cut to whole frames of the size the peer sent
+ * last, so that reads of a steady stream end on frame boundaries and no
+ * partial frame is copied from one buffer into the next. A frame too big
+ * for the buffer is read straight into its own storage: of the frame's size
+ * once the peer has sent a frame that large, else growing with the bytes
+ * that actually arrived, never with the length a peer merely declared.
  *
  * Complete messages found in one pass over the buffer are handed out
  * together as a {@link FrameRun}: the buffer and the offsets of their
@@ -42,6 +45,16 @@ const MIN_READ_ROOM = 16 * 1024;
 const SHRINK_AFTER = 8;
 /** Own storage for a large frame starts at least this big (or at the frame's size). */
 const MIN_OWN_STORAGE = 64 * 1024;
+/**
+ * A partial frame at least this long stays where it is when the buffer has
+ * room for the rest of it: one more (short) read costs less than copying it.
+ */
+const KEEP_PARTIAL = 16 * 1024;
+/**
+ * Buffers are cut to whole frames when frames are at least this long:
+ * the partial frame a buffer would otherwise end with is then worth a copy.
+ */
+const ALIGN_FROM = 8 * 1024;
 /** Largest frame this implementation accepts (JavaScript buffers are limited anyway). */
 export const MAX_FRAME_SIZE = 2 ** 32;
 
@@ -179,6 +192,19 @@ export class FrameDecoder {
   /** Frames of a message being assembled as views (it spans reads, or has a large frame). */
   private frames: Uint8Array[] = [];
   private pending: PendingBody | null = null;
+  /**
+   * Where the incomplete frame at `start` ends in `buf` (-1: not known, or
+   * no incomplete frame): a buffer that holds it is read into, not renewed.
+   */
+  private frameEnd = -1;
+  /** Bytes (header and body) of the last complete data frame: new buffers are cut to it. */
+  private stride = 0;
+  /**
+   * Bytes of the largest data frame this peer has sent: a frame up to this
+   * size gets storage of its full size at once (the peer has shown it sends
+   * that much), a larger one storage that grows with what arrives.
+   */
+  private proven = 0;
   private messageBytes = 0;
   /** Offsets of the frames decoded in this pass, for the next {@link FrameRun}. */
   private spans = NO_SPANS;
@@ -232,15 +258,24 @@ export class FrameDecoder {
   readTarget(): Uint8Array {
     const p = this.pending;
     if (p !== null) return p.storage.subarray(p.filled);
-    // Renew when the room is short, or when the slab is far larger than the
-    // traffic needs: a pending read holds its slab for as long as it waits.
     const length = this.buf.length;
-    const oversized = length > 4 * this.slabTarget &&
-      this.end - this.start <= this.slabTarget >>> 1;
-    if (length - this.end < this.minReadRoom() || oversized) {
-      this.renewBuffer();
+    const partial = this.end - this.start;
+    // A large partial frame whose rest fits is finished where it is.
+    const finishInPlace = this.frameEnd >= 0 && this.frameEnd <= length &&
+      partial >= KEEP_PARTIAL;
+    if (!finishInPlace) {
+      // Renew when the room is short, or when the slab is far larger than the
+      // traffic needs: a pending read holds its slab for as long as it waits.
+      const oversized = length > 4 * Math.max(this.slabTarget, this.stride) &&
+        partial <= this.slabTarget >>> 1;
+      if (length - this.end < this.minReadRoom() || oversized) this.renewBuffer();
     }
-    const target = this.buf.subarray(this.end);
+    let target = this.buf.subarray(this.end);
+    // Frames that go to storage of their own: this read brings the next
+    // header and as little of its body as it can, the body part being copied.
+    if (this.stride > this.ownStorageThreshold && partial === 0 && target.length > MIN_READ_ROOM) {
+      target = target.subarray(0, MIN_READ_ROOM);
+    }
     this.offered = target.length;
     return target;
   }
@@ -256,6 +291,7 @@ export class FrameDecoder {
         return;
       }
       this.pending = null;
+      if ((p.flags & FLAG_COMMAND) === 0) this.learnStride(p.size + 9);
       this.frame(p.flags, p.storage, sink);
       return;
     }
@@ -309,6 +345,9 @@ export class FrameDecoder {
 
   /** Decodes the complete frames in `buf[pos..end)`; returns where it stopped. */
   private decodeFrames(buf: Uint8Array, pos: number, end: number, sink: FrameSink): number {
+    this.frameEnd = -1;
+    /** Bytes of the last data frame of this pass (-1: none). */
+    let lastData = -1;
     while (end - pos >= 2) {
       const flags = buf[pos];
       let size: number;
@@ -335,22 +374,32 @@ export class FrameDecoder {
       this.checkSize(flags, size);
       const bodyStart = pos + header;
       if (end - bodyStart < size) {
-        if (size >= this.ownStorageThreshold) {
+        if (size >= this.ownStorageThreshold && bodyStart + size > buf.length) {
           // The partial body moves to storage of its own; the read buffer
           // then ends where that body started.
           this.startPending(flags, size, bodyStart, sink);
           pos = bodyStart;
-        }
+        } else this.frameEnd = bodyStart + size;
         break;
       }
       pos = bodyStart + size;
-      if ((flags & FLAG_COMMAND) === 0 && !this.raw && this.frames.length === 0) {
-        this.addSpan(flags, bodyStart, pos);
-        continue;
+      if ((flags & FLAG_COMMAND) === 0) {
+        lastData = header + size;
+        if (!this.raw && this.frames.length === 0) {
+          this.addSpan(flags, bodyStart, pos);
+          continue;
+        }
       }
       if (this.frame(flags, buf.subarray(bodyStart, pos), sink)) break;
     }
+    if (lastData >= 0) this.learnStride(lastData);
     return pos;
+  }
+
+  /** Notes the size of a complete data frame (header and body): the next buffers are cut to it. */
+  private learnStride(bytes: number): void {
+    this.stride = bytes;
+    if (bytes > this.proven) this.proven = bytes;
   }
 
   /** Records a data frame of the read buffer for the run of this pass. */
@@ -492,18 +541,44 @@ export class FrameDecoder {
     this.flushRun(sink);
     this.openAsViews();
     const received = this.end - bodyStart;
-    const storage = new Uint8Array(storageFor(size, received));
+    // A frame no larger than one this peer sent (a large frame has a 9-byte header).
+    const storage = new Uint8Array(size + 9 <= this.proven ? size : storageFor(size, received));
     storage.set(this.buf.subarray(bodyStart, this.end));
     this.pending = { flags, size, storage, filled: received };
     this.end = bodyStart;
     this.start = bodyStart;
   }
 
+  /**
+   * A buffer size near `size` that ends on a frame boundary if the frames
+   * to come are as long as the last one: the incomplete frame (`partial`
+   * bytes of it are here), then whole frames of {@link stride} bytes, at
+   * least one. A read that fills it then ends where a frame ends.
+   */
+  private wholeFrames(size: number, partial: number): number {
+    const stride = this.stride;
+    // Where the incomplete frame ends (its header may be incomplete: then
+    // it is taken to be as long as the last one).
+    const first = this.frameEnd >= 0
+      ? this.frameEnd - this.start
+      : partial > 0
+      ? Math.max(partial, stride)
+      : 0;
+    // Up to a quarter frame over the target, so 4 × 64 KiB frames fit 256 KiB.
+    const frames = Math.max(1, Math.floor((size - first + (stride >>> 2)) / stride));
+    return first + frames * stride;
+  }
+
   /** Starts a fresh read buffer, carrying over the bytes of an incomplete frame. */
   private renewBuffer(): void {
     const rest = this.buf.subarray(this.start, this.end);
     // Room for the incomplete frame (under half the largest slab) and a read behind it.
-    const size = Math.min(this.slabSize, Math.max(this.slabTarget, 2 * rest.length));
+    let size = Math.min(this.slabSize, Math.max(this.slabTarget, 2 * rest.length));
+    const stride = this.stride;
+    if (stride >= ALIGN_FROM && stride <= this.ownStorageThreshold) {
+      size = this.wholeFrames(size, rest.length);
+    }
+    if (this.frameEnd >= 0) this.frameEnd -= this.start;
     if (!this.shared && size === this.buf.length && rest.length < this.buf.length) {
       this.buf.copyWithin(0, this.start, this.end);
     } else {

@@ -439,6 +439,88 @@ Deno.test("read buffers grow while reads fill them and shrink back once reads ar
   assert.equal(sink.events.length, 20_064);
 });
 
+/** Encodes `count` single-frame messages of `size` bytes into one byte stream. */
+function steadyStream(size: number, count: number): Uint8Array {
+  const encoder = new FrameEncoder();
+  for (let i = 0; i < count; i++) encoder.message([pattern(size, i)]);
+  return takeBytes(encoder);
+}
+
+/**
+ * Feeds `bytes` as a kernel with plenty queued does: every read fills the
+ * room it is offered. Returns the stream offsets at which the reads ended.
+ */
+function feedFull(decoder: FrameDecoder, bytes: Uint8Array, sink: FrameSink): number[] {
+  const ends: number[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    const target = decoder.readTarget();
+    const n = Math.min(target.length, bytes.length - offset);
+    target.set(bytes.subarray(offset, offset + n));
+    offset += n;
+    ends.push(offset);
+    decoder.commit(n, sink);
+  }
+  return ends;
+}
+
+Deno.test("reads of a steady stream of 64 KiB frames end on frame boundaries (no partial frame to copy)", () => {
+  const size = 64 * 1024;
+  const frame = 9 + size;
+  const sink = recorder();
+  const ends = feedFull(new FrameDecoder(), steadyStream(size, 64), sink);
+  assert.equal(sink.events.length, 64);
+  // The first reads come before the decoder has seen a frame; after that, every one.
+  const later = ends.slice(ends.findIndex((end) => end > 2 * frame));
+  assert.ok(later.length >= 10, `${later.length} reads`);
+  assert.deepEqual(later.filter((end) => end % frame !== 0), [], "reads ending inside a frame");
+});
+
+Deno.test("frames of a steady 64 KiB stream share buffers cut to whole frames, none larger than the slab", () => {
+  const size = 64 * 1024;
+  const buffers = new Set<ArrayBufferLike>();
+  const sink: FrameSink = {
+    onMessage: (frames) => buffers.add(frames[0].buffer),
+    onCommand: () => {},
+  };
+  feedFull(new FrameDecoder(), steadyStream(size, 64), sink);
+  const sizes = [...buffers].map((b) => b.byteLength);
+  assert.ok(sizes.every((n) => n <= SLAB_SIZE + 64 * 1024), `buffer sizes ${sizes}`);
+  const whole = sizes.filter((n) => n % (9 + size) === 0);
+  assert.ok(whole.length >= sizes.length - 2, `buffers cut to whole frames: ${sizes}`);
+});
+
+Deno.test("a large frame as long as one the peer already sent is read into storage of its exact size", () => {
+  const size = 1024 * 1024;
+  const bodies: Uint8Array[] = [];
+  const sink: FrameSink = { onMessage: (frames) => bodies.push(frames[0]), onCommand: () => {} };
+  const decoder = new FrameDecoder();
+  const stream = steadyStream(size, 3);
+  // Small pieces first: the first frame's storage grows with what arrives.
+  feedInPieces(decoder, stream.subarray(0, 9 + size), sink, () => 4096);
+  // The next header and a little of its body: storage of the whole frame, read into in place.
+  decoder.feed(stream.subarray(9 + size, 9 + size + 100), sink);
+  assert.equal(decoder.readTarget().length, size - 91, "the rest of the frame in one read");
+  feedFull(decoder, stream.subarray(9 + size + 100), sink);
+  assert.equal(bodies.length, 3);
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(bodies[i], pattern(size, i));
+    assert.equal(bodies[i].buffer.byteLength, size, `frame ${i} owns exactly its bytes`);
+  }
+});
+
+Deno.test("after large frames the read that brings the next header is small", () => {
+  const size = 1024 * 1024;
+  const decoder = new FrameDecoder();
+  const sink = recorder();
+  // Small messages first grow the read buffer to its largest size.
+  feedFull(decoder, steadyStream(64, 20_000), sink);
+  feedFull(decoder, steadyStream(size, 2), sink);
+  assert.equal(sink.events.length, 20_002);
+  // The next body's first part would be copied out of this buffer into the frame's own.
+  assert.ok(decoder.readTarget().length <= 16 * 1024, `${decoder.readTarget().length} bytes`);
+});
+
 Deno.test("encodeMessage gives the bytes the batch encoder gives, for short, long and empty frames", () => {
   const messages = [
     [new Uint8Array(0)],
