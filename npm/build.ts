@@ -68,7 +68,12 @@ async function writeExamples(out: URL, packageName: string): Promise<void> {
       const code = (await Deno.readTextFile(file))
         .replaceAll('from "../../mod.ts"', `from "${packageName}"`)
         .replace(/(from "\.[^"]*)\.ts"/g, '$1.js"');
-      await Deno.writeTextFile(file, `// ${source}, built by \`deno task build:npm\`.\n${code}`);
+      // The bundler drops comments: keep the source's opening one, which says how to run it.
+      const usage = (await Deno.readTextFile(new URL(source, root))).match(/^\/\*\*[\s\S]*?\*\/\n/);
+      await Deno.writeTextFile(
+        file,
+        `// ${source}, built by \`deno task build:npm\`.\n${usage?.[0] ?? ""}${code}`,
+      );
     }
   }
 }
