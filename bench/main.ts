@@ -19,10 +19,12 @@ import {
   buildLibzmqC,
   buildRuntimeRows,
   connectionsLaunch,
+  DELIVERY_ROUNDS,
   floor,
   freshFloor,
   type Implementation,
   type Kind,
+  rawConnectionsServer,
   type Work,
   zeromqJs,
   zmtp,
@@ -293,13 +295,19 @@ function planCases(
       ...zmtp,
       launch: { connections: connectionsLaunch(zmtpConnectionsServer, `${c.binDir}/conns`) },
     };
+    // The floor under delivery to all: the same peers served by hand-written ZMTP (PUB only).
+    const floorServer: Implementation = {
+      ...floor,
+      name: "floor: raw Deno.Conn.write",
+      launch: { connections: connectionsLaunch(rawConnectionsServer, `${c.binDir}/conns`) },
+    };
     for (const pattern of ["pub", "router"] as const) {
       for (const count of PEERS) {
         cases.push({
           suite: "connections",
           kind: "connections",
           work: { ...base, transport: "tcp", size: 0, pattern, count },
-          implementations: [zmtpServer, c],
+          implementations: pattern === "pub" ? [zmtpServer, floorServer, c] : [zmtpServer, c],
           label: `${count} idle peers on one ${pattern === "pub" ? "Publisher" : "Router"}`,
         });
       }
@@ -352,7 +360,11 @@ function describeResult(kind: Kind, r: Record<string, number>): string {
       `${Math.round(r.acceptedPerSecond)} accepted/s` +
       (r.deliveryUs === undefined
         ? ""
-        : `, delivered to all in ${(r.deliveryUs / 1000).toFixed(1)} ms`);
+        : `, one message delivered to all in ${
+          (r.deliveryUs / 1000).toFixed(1)
+        } ms (median of ${r.deliveryRounds}, ${(r.deliveryMinUs / 1000).toFixed(1)}–${
+          (r.deliveryMaxUs / 1000).toFixed(1)
+        })`);
   }
   if (kind === "memory") return `RSS ${(r.rssBytes / 1e6).toFixed(1)} MB, ${r.queued} queued`;
   const cpu = r.cpuUs === undefined ? "" : `, ${(r.cpuUs / r.messages).toFixed(2)} µs CPU/msg`;
@@ -394,7 +406,12 @@ function toRow(item: Case, impl: Implementation, results: Record<string, number>
       row.heapKilobytesPerConnection = r.heapBytesPerConnection / 1000;
     }
     row.acceptedPerSecond = r.acceptedPerSecond;
-    if (r.deliveryUs !== undefined) row.deliveryUs = r.deliveryUs;
+    if (r.deliveryUs !== undefined) {
+      row.deliveryUs = r.deliveryUs;
+      row.deliveryMinUs = r.deliveryMinUs;
+      row.deliveryMaxUs = r.deliveryMaxUs;
+      row.deliveryRounds = r.deliveryRounds;
+    }
   } else if (item.kind === "memory") {
     row.unit = "MB";
     row.runs = results.map((r) => r.rssBytes / 1e6);
@@ -582,6 +599,12 @@ function issue17Targets(
       (v) => v <= 1,
     ));
   }
+  const reported = (name: string, value: number | null): Target => ({
+    name,
+    value,
+    goal: "reported",
+    met: null,
+  });
   for (const pattern of ["pub", "router"]) {
     for (const connections of PEERS) {
       const zmtp = find("connections", "zmtp", { pattern, connections });
@@ -596,21 +619,25 @@ function issue17Targets(
         (v) => v <= 2,
       ));
       if (pattern === "pub") {
+        const floor = find("connections", "floor", { pattern, connections });
         targets.push(target(
           `#17 ${what}: time to deliver one message to all, zmtp ÷ libzmq C`,
           over(zmtp?.deliveryUs, c?.deliveryUs),
           "≤ 1.0",
           (v) => v <= 1,
         ));
+        // The bound: Deno's own writes, one per connection, to the same peers.
+        targets.push(reported(
+          `#17 ${what}: time to deliver one message to all, Deno raw write floor ÷ libzmq C`,
+          over(floor?.deliveryUs, c?.deliveryUs),
+        ));
+        targets.push(reported(
+          `#17 ${what}: time to deliver one message to all, zmtp ÷ Deno raw write floor`,
+          over(zmtp?.deliveryUs, floor?.deliveryUs),
+        ));
       }
     }
   }
-  const reported = (name: string, value: number | null): Target => ({
-    name,
-    value,
-    goal: "reported",
-    met: null,
-  });
   for (const size of [65536, 1 << 20]) {
     const large = (key: string, transport: string) =>
       find("push-pull", key, { transport, size })?.median;
@@ -729,6 +756,11 @@ Do not edit: run the task again. How to read it and what the profile showed: [PR
 - The floor is ZMTP's frame bytes through \`Deno.connect\` with no ZeroMQ: batched writes, one
   reused read buffer (bench/programs/raw_thr.ts); libzmq C is bench/c/ built against the system's
   libzmq (Debian's libzmq3-dev).
+- Many connections: the peers are libzmq's (bench/c/conns.c, in other processes). A publisher
+  sends ${DELIVERY_ROUNDS} messages to all of them, one after the other with pauses between; "one
+  message to all" is the median of their times from sending to arrival at the last peer. Its floor
+  serves the same peers with the handshake and message bytes written by hand, one
+  \`Deno.Conn.write\` per connection, all started at once (bench/programs/raw_conns.ts).
 
 ## Targets
 

@@ -53,7 +53,11 @@ export interface Row {
   connections?: number;
   heapKilobytesPerConnection?: number;
   acceptedPerSecond?: number;
+  /** Connections (pub): one message to every peer, µs until the last had it: the median round, its spread, the rounds. */
   deliveryUs?: number;
+  deliveryMinUs?: number;
+  deliveryMaxUs?: number;
+  deliveryRounds?: number;
   /** Memory: messages that were queued, and the JS heap in MB. */
   queued?: number;
   heapMegabytes?: number;
@@ -342,9 +346,10 @@ export function markdownTables(rows: Row[]): string {
           "RSS KB per connection",
           "JS heap KB per connection",
           "accepted/s",
-          "one message to all, ms",
+          "one message to all, ms (median)",
+          "spread (min – max)",
         ],
-        ["---", "--:", "---", "--:", "--:", "--:", "--:"],
+        ["---", "--:", "---", "--:", "--:", "--:", "--:", "--:"],
         conns.map((r) => [
           r.pattern === "pub" ? "XPUB (as PUB)" : "ROUTER",
           n(r.connections ?? 0),
@@ -353,6 +358,9 @@ export function markdownTables(rows: Row[]): string {
           r.heapKilobytesPerConnection === undefined ? "" : n(r.heapKilobytesPerConnection, 1),
           rate(r.acceptedPerSecond ?? 0),
           r.deliveryUs === undefined ? "" : n(r.deliveryUs / 1000, 1),
+          r.deliveryMinUs === undefined || r.deliveryMaxUs === undefined
+            ? ""
+            : `${n(r.deliveryMinUs / 1000, 1)} – ${n(r.deliveryMaxUs / 1000, 1)}`,
         ]),
       ),
       "",

@@ -24,8 +24,12 @@ export interface ProgramFlags {
   pattern: string;
   /** Fan-out: how many subscribers. */
   subscribers: number;
-  /** Stalled consumer: how many messages to queue. */
+  /** Stalled consumer: how many messages to queue; connections: how many peers. */
   count: number;
+  /** Connections (pub): how many messages to deliver to all peers, one after the other. */
+  rounds: number;
+  /** Connections (pub): milliseconds between those messages. */
+  gapMs: number;
 }
 
 /**
@@ -54,6 +58,8 @@ export function parseFlags(args: string[]): ProgramFlags {
       pattern: { type: "string", default: "reqrep" },
       subscribers: { type: "string", default: "1" },
       count: { type: "string", default: "0" },
+      rounds: { type: "string", default: "1" },
+      gap: { type: "string", default: "0" },
     },
   });
   return {
@@ -66,6 +72,8 @@ export function parseFlags(args: string[]): ProgramFlags {
     pattern: values.pattern,
     subscribers: Number(values.subscribers),
     count: Number(values.count),
+    rounds: Number(values.rounds),
+    gapMs: Number(values.gap),
   };
 }
 

@@ -9,8 +9,8 @@
  * hello messages), then prints `{"result": {rssBytesPerConnection,
  * heapBytesPerConnection, externalBytesPerConnection, acceptedPerSecond,
  * connections}}` (memory after a full GC, against the same before binding)
- * and, for pub, publishes one message holding its send time (microseconds
- * since the epoch, as text).
+ * and, for pub, publishes `--rounds` messages, `--gap` ms apart, each
+ * holding its send time (microseconds since the epoch, as text).
  *
  * @module
  */
@@ -52,7 +52,8 @@ say({
     connections: n,
   },
 });
-if (pub) {
+for (let round = 0; pub && round < flags.rounds; round++) {
+  if (round > 0) await new Promise((resolve) => setTimeout(resolve, flags.gapMs));
   const sentUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
   await (socket as XPublisher).send(String(sentUs));
 }
