@@ -356,15 +356,14 @@ function describeResult(kind: Kind, r: Record<string, number>): string {
   }
   if (kind === "handshake") return `${Math.round(r.messages / r.seconds)} handshakes/s`;
   if (kind === "connections") {
+    const ms = (us: number) => (us / 1000).toFixed(1);
     return `RSS ${(r.rssBytesPerConnection / 1000).toFixed(1)} KB per connection, ` +
       `${Math.round(r.acceptedPerSecond)} accepted/s` +
       (r.deliveryUs === undefined
         ? ""
-        : `, one message delivered to all in ${
-          (r.deliveryUs / 1000).toFixed(1)
-        } ms (median of ${r.deliveryRounds}, ${(r.deliveryMinUs / 1000).toFixed(1)}–${
-          (r.deliveryMaxUs / 1000).toFixed(1)
-        })`);
+        : `, one message delivered to all in ${ms(r.deliveryUs)} ms ` +
+          `(median of ${r.deliveryRounds}, ${ms(r.deliveryMinUs)}–${ms(r.deliveryMaxUs)}), ` +
+          `${r.cpuUsPerConnection?.toFixed(2)} µs CPU per peer`);
   }
   if (kind === "memory") return `RSS ${(r.rssBytes / 1e6).toFixed(1)} MB, ${r.queued} queued`;
   const cpu = r.cpuUs === undefined ? "" : `, ${(r.cpuUs / r.messages).toFixed(2)} µs CPU/msg`;
@@ -411,6 +410,7 @@ function toRow(item: Case, impl: Implementation, results: Record<string, number>
       row.deliveryMinUs = r.deliveryMinUs;
       row.deliveryMaxUs = r.deliveryMaxUs;
       row.deliveryRounds = r.deliveryRounds;
+      if (r.cpuUsPerConnection !== undefined) row.cpuUsPerMessage = r.cpuUsPerConnection;
     }
   } else if (item.kind === "memory") {
     row.unit = "MB";

@@ -42,7 +42,8 @@ export interface Row {
    * Throughput: CPU time (µs, user and system) the measuring process spent
    * per message in the median run, where the program reports it (the Deno
    * and Node programs): the work done, which a loaded machine disturbs less
-   * than the rate.
+   * than the rate. Connections (pub): the publishing process's CPU time per
+   * peer per message sent to all (the median round).
    */
   cpuUsPerMessage?: number;
   /** Latency: p90, p99 and p99.9 of the median run (by p50), microseconds. */
@@ -348,8 +349,9 @@ export function markdownTables(rows: Row[]): string {
           "accepted/s",
           "one message to all, ms (median)",
           "spread (min – max)",
+          "publisher CPU µs per peer",
         ],
-        ["---", "--:", "---", "--:", "--:", "--:", "--:", "--:"],
+        ["---", "--:", "---", "--:", "--:", "--:", "--:", "--:", "--:"],
         conns.map((r) => [
           r.pattern === "pub" ? "XPUB (as PUB)" : "ROUTER",
           n(r.connections ?? 0),
@@ -361,6 +363,7 @@ export function markdownTables(rows: Row[]): string {
           r.deliveryMinUs === undefined || r.deliveryMaxUs === undefined
             ? ""
             : `${n(r.deliveryMinUs / 1000, 1)} – ${n(r.deliveryMaxUs / 1000, 1)}`,
+          r.cpuUsPerMessage === undefined ? "" : n(r.cpuUsPerMessage, 2),
         ]),
       ),
       "",

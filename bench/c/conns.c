@@ -6,9 +6,11 @@
  *       binds an XPUB (verbose: every subscription is seen; it delivers as a
  *       PUB does) or a ROUTER, prints {"endpoint"}, waits for N peers (N
  *       subscriptions, or N hello messages), then prints
- *       {"result":{"rssBytesPerConnection","acceptedPerSecond","connections"}}
- *       and, for pub, publishes ROUNDS messages (default 1), GAP_MS apart,
- *       each holding its send time (CLOCK_REALTIME, microseconds, as text)
+ *       {"result":{"rssBytesPerConnection","acceptedPerSecond","connections"}};
+ *       for pub it first publishes ROUNDS messages (default 1), each holding its
+ *       send time (CLOCK_REALTIME, microseconds, as text) and followed by a
+ *       GAP_MS pause, and adds "cpuUsPerConnection": the median over the rounds
+ *       of the process's CPU time from a send to the end of its pause, per peer
  *   conns client ENDPOINT pub|router N [SOURCE_IP [ROUNDS]]
  *       N SUB (subscribed to everything) or DEALER sockets in this process,
  *       each connected (from SOURCE_IP, e.g. 127.3.4.5, when given: each
@@ -26,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -44,6 +47,25 @@ static void sleep_ms(long ms) {
 static void die(const char *what) {
   fprintf(stderr, "conns: %s: %s\n", what, zmq_strerror(zmq_errno()));
   exit(1);
+}
+
+/* CPU time of the process (user and system, every thread), microseconds. */
+static double cpu_us(void) {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec * 1e6 + usage.ru_utime.tv_usec + usage.ru_stime.tv_sec * 1e6 +
+         usage.ru_stime.tv_usec;
+}
+
+static int by_value(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The median of `count` values (sorts them), the lower middle one for an even count. */
+static double median(double *values, long count) {
+  qsort(values, count, sizeof *values, by_value);
+  return values[(count - 1) / 2];
 }
 
 /* Resident set size in bytes, from /proc/self/statm. */
@@ -78,17 +100,23 @@ static void server(void *ctx, const char *endpoint, int pub, long n, long rounds
   }
   double seconds = (now_us(CLOCK_MONOTONIC) - first) / 1e6;
   usleep(200000); /* as the Deno server: let the last connections' reads settle */
-  printf("{\"result\":{\"rssBytesPerConnection\":%.1f,\"acceptedPerSecond\":%.1f,"
-         "\"connections\":%ld}}\n",
-         (rss_bytes() - rss_before) / n, n / (seconds > 0 ? seconds : 1e-6), n);
-  fflush(stdout);
-  if (!pub) pause();
-  for (long round = 0; round < rounds; round++) {
-    if (round > 0) sleep_ms(gap_ms);
+  double rss = (rss_bytes() - rss_before) / n;
+  /* Each round: the CPU time (both threads) from the send to the end of the pause after it. */
+  double *cpu = calloc(rounds > 0 ? rounds : 1, sizeof *cpu);
+  for (long round = 0; pub && round < rounds; round++) {
+    double cpu_before = cpu_us();
     char text[32];
     int size = snprintf(text, sizeof text, "%.0f", now_us(CLOCK_REALTIME));
     if (zmq_send(socket, text, size, 0) < 0) die("zmq_send");
+    sleep_ms(gap_ms);
+    cpu[round] = cpu_us() - cpu_before;
   }
+  printf("{\"result\":{\"rssBytesPerConnection\":%.1f,\"acceptedPerSecond\":%.1f,"
+         "\"connections\":%ld",
+         rss, n / (seconds > 0 ? seconds : 1e-6), n);
+  if (pub && rounds > 0) printf(",\"cpuUsPerConnection\":%.2f", median(cpu, rounds) / n);
+  printf("}}\n");
+  fflush(stdout);
   pause();
 }
 

@@ -145,6 +145,29 @@ export class Window {
   }
 }
 
+/**
+ * The publishing rounds of a connections-suite server: `rounds` times, sends
+ * its send time (microseconds since the epoch, as text) to every peer with
+ * `send`, then pauses `gapMs`. Returns the median over the rounds of this
+ * process's CPU time from a send to the end of its pause, per peer.
+ */
+export async function publishRounds(
+  rounds: number,
+  gapMs: number,
+  peers: number,
+  send: (text: string) => Promise<void>,
+): Promise<number> {
+  const cpu: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const before = cpuNow();
+    await send(String(Math.round((performance.timeOrigin + performance.now()) * 1000)));
+    await new Promise((resolve) => setTimeout(resolve, gapMs));
+    cpu.push(cpuNow() - before);
+  }
+  cpu.sort((a, b) => a - b);
+  return cpu[Math.floor((cpu.length - 1) / 2)] / peers;
+}
+
 /** CPU time this process has used, user and system, in µs (a measure a loaded machine disturbs less). */
 function cpuNow(): number {
   const usage = process.cpuUsage();

@@ -9,15 +9,15 @@
  * `--endpoint` (tcp), prints `{"endpoint"}`, waits until N peers have
  * subscribed, prints `{"result": {rssBytesPerConnection,
  * heapBytesPerConnection, externalBytesPerConnection, acceptedPerSecond,
- * connections}}` (as zmtp_conns.ts), then sends R messages, MS apart, each
- * holding its send time (microseconds since the epoch, as text). Every
+ * connections, cpuUsPerConnection}}` (as zmtp_conns.ts) after sending R
+ * messages, each holding its send time and followed by an MS pause. Every
  * connection keeps a read pending, as a publisher must (to see its peer
  * leave or subscribe).
  *
  * @module
  */
 
-import { parseFlags, say } from "./common.ts";
+import { parseFlags, publishRounds, say } from "./common.ts";
 
 const flags = parseFlags(Deno.args);
 if (flags.role !== "server" || flags.pattern !== "pub") {
@@ -124,19 +124,8 @@ const seconds = (performance.now() - first) / 1000;
 // Let the last connections' reads settle before measuring (as zmtp_conns.ts).
 await new Promise((resolve) => setTimeout(resolve, 200));
 const after = memory();
-say({
-  result: {
-    rssBytesPerConnection: (after.rss - before.rss) / n,
-    heapBytesPerConnection: (after.heapUsed - before.heapUsed) / n,
-    externalBytesPerConnection: (after.external - before.external) / n,
-    acceptedPerSecond: n / Math.max(seconds, 1e-6),
-    connections: n,
-  },
-});
-for (let round = 0; round < flags.rounds; round++) {
-  if (round > 0) await new Promise((resolve) => setTimeout(resolve, flags.gapMs));
-  const sentUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
-  const message = frame(String(sentUs));
+const cpuUsPerConnection = await publishRounds(flags.rounds, flags.gapMs, n, async (text) => {
+  const message = frame(text);
   const writes = new Array<Promise<number>>(conns.length);
   for (let i = 0; i < conns.length; i++) writes[i] = conns[i].write(message);
   const written = await Promise.all(writes);
@@ -144,5 +133,15 @@ for (let round = 0; round < flags.rounds; round++) {
   for (let i = 0; i < conns.length; i++) {
     if (written[i] < message.length) await writeAll(conns[i], message.subarray(written[i]));
   }
-}
+});
+say({
+  result: {
+    rssBytesPerConnection: (after.rss - before.rss) / n,
+    heapBytesPerConnection: (after.heapUsed - before.heapUsed) / n,
+    externalBytesPerConnection: (after.external - before.external) / n,
+    acceptedPerSecond: n / Math.max(seconds, 1e-6),
+    connections: n,
+    cpuUsPerConnection,
+  },
+});
 await new Promise(() => {});
