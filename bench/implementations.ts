@@ -336,10 +336,16 @@ export function zmtpConnectionsServer(work: Work): Argv {
 
 /**
  * The floor's server for the connections suite (PUB only): the same
- * handshakes and message bytes by hand, one `write` per connection, no ZeroMQ.
+ * handshakes and message bytes by hand, one write per connection, no ZeroMQ:
+ * `Deno.Conn.write` (`conn`, what this library uses) or node:net's (`node`).
  */
-export function rawConnectionsServer(work: Work): Argv {
-  return deno(`${programs}raw_conns.ts`, ["--v8-flags=--expose-gc"])(connectionsServerFlags(work));
+export function rawConnectionsServer(way: "conn" | "node"): (work: Work) => Argv {
+  return (work) =>
+    deno(`${programs}raw_conns.ts`, ["--v8-flags=--expose-gc"])([
+      ...connectionsServerFlags(work),
+      "--way",
+      way,
+    ]);
 }
 
 /** libzmq's C API through the programs in bench/c/, built into `binDir`. */

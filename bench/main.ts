@@ -295,19 +295,25 @@ function planCases(
       ...zmtp,
       launch: { connections: connectionsLaunch(zmtpConnectionsServer, `${c.binDir}/conns`) },
     };
-    // The floor under delivery to all: the same peers served by hand-written ZMTP (PUB only).
-    const floorServer: Implementation = {
+    // The floors under delivery to all: the same peers served by hand-written ZMTP (PUB only),
+    // with Deno.Conn.write (what this library uses) and with node:net's write.
+    const floorServer = (way: "conn" | "node", key: string, name: string): Implementation => ({
       ...floor,
-      name: "floor: raw Deno.Conn.write",
-      launch: { connections: connectionsLaunch(rawConnectionsServer, `${c.binDir}/conns`) },
-    };
+      key,
+      name,
+      launch: { connections: connectionsLaunch(rawConnectionsServer(way), `${c.binDir}/conns`) },
+    });
+    const floors = [
+      floorServer("conn", "floor", "floor: raw Deno.Conn.write"),
+      floorServer("node", "floor-node", "floor: raw node:net write"),
+    ];
     for (const pattern of ["pub", "router"] as const) {
       for (const count of PEERS) {
         cases.push({
           suite: "connections",
           kind: "connections",
           work: { ...base, transport: "tcp", size: 0, pattern, count },
-          implementations: pattern === "pub" ? [zmtpServer, floorServer, c] : [zmtpServer, c],
+          implementations: pattern === "pub" ? [zmtpServer, ...floors, c] : [zmtpServer, c],
           label: `${count} idle peers on one ${pattern === "pub" ? "Publisher" : "Router"}`,
         });
       }
@@ -620,6 +626,7 @@ function issue17Targets(
       ));
       if (pattern === "pub") {
         const floor = find("connections", "floor", { pattern, connections });
+        const nodeFloor = find("connections", "floor-node", { pattern, connections });
         targets.push(target(
           `#17 ${what}: time to deliver one message to all, zmtp ÷ libzmq C`,
           over(zmtp?.deliveryUs, c?.deliveryUs),
@@ -634,6 +641,10 @@ function issue17Targets(
         targets.push(reported(
           `#17 ${what}: time to deliver one message to all, zmtp ÷ Deno raw write floor`,
           over(zmtp?.deliveryUs, floor?.deliveryUs),
+        ));
+        targets.push(reported(
+          `#17 ${what}: time to deliver one message to all, node:net raw write floor ÷ libzmq C`,
+          over(nodeFloor?.deliveryUs, c?.deliveryUs),
         ));
       }
     }
@@ -758,9 +769,11 @@ Do not edit: run the task again. How to read it and what the profile showed: [PR
   libzmq (Debian's libzmq3-dev).
 - Many connections: the peers are libzmq's (bench/c/conns.c, in other processes). A publisher
   sends ${DELIVERY_ROUNDS} messages to all of them, one after the other with pauses between; "one
-  message to all" is the median of their times from sending to arrival at the last peer. Its floor
-  serves the same peers with the handshake and message bytes written by hand, one
-  \`Deno.Conn.write\` per connection, all started at once (bench/programs/raw_conns.ts).
+  message to all" is the median of their times from sending to arrival at the last peer. Its floors
+  serve the same peers with the handshake and message bytes written by hand, one write per
+  connection, all started at once: \`Deno.Conn.write\` (what this library uses) and node:net's
+  \`socket.write\` (bench/programs/raw_conns.ts). "publisher CPU µs per peer" is the serving
+  process's CPU time per peer per message (the median round).
 
 ## Targets
 

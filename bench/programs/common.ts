@@ -30,6 +30,8 @@ export interface ProgramFlags {
   rounds: number;
   /** Connections (pub): milliseconds between those messages. */
   gapMs: number;
+  /** The floor of the connections suite: how it writes (`conn` or `node`). */
+  way: string;
 }
 
 /**
@@ -60,6 +62,7 @@ export function parseFlags(args: string[]): ProgramFlags {
       count: { type: "string", default: "0" },
       rounds: { type: "string", default: "1" },
       gap: { type: "string", default: "0" },
+      way: { type: "string", default: "conn" },
     },
   });
   return {
@@ -74,6 +77,7 @@ export function parseFlags(args: string[]): ProgramFlags {
     count: Number(values.count),
     rounds: Number(values.rounds),
     gapMs: Number(values.gap),
+    way: values.way,
   };
 }
 

@@ -31,7 +31,7 @@ if (!["conn", "writer", "node", "reading"].includes(way)) throw new Error(`unkno
 /** Starts one write on each accepted connection; resolves once all are done. */
 type WriteAll = (message: Uint8Array) => Promise<unknown>;
 
-async function denoServer(): Promise<{ port: number; ready: Promise<WriteAll> }> {
+function denoServer(): Promise<{ port: number; ready: Promise<WriteAll> }> {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const ready = (async () => {
     const accepted: Deno.Conn[] = [];
@@ -58,7 +58,7 @@ async function denoServer(): Promise<{ port: number; ready: Promise<WriteAll> }>
       return Promise.all(writes);
     };
   })();
-  return { port: (listener.addr as Deno.NetAddr).port, ready };
+  return Promise.resolve({ port: (listener.addr as Deno.NetAddr).port, ready });
 }
 
 async function nodeServer(): Promise<{ port: number; ready: Promise<WriteAll> }> {
