@@ -3,7 +3,7 @@
  * sixteen bytes per XOR instead of the four a JavaScript `Int32Array` loop
  * does. The payload goes through the module's memory a 16 KiB chunk at a
  * time (copied in, XORed while it sits in cache, copied out), which is still
- * about twice as fast as the JavaScript loop at 64 KiB (PROFILE.md item 14);
+ * about twice as fast as the JavaScript loop at 64 KiB (bench/PROFILE.md, "ws 64 KiB bind");
  * below {@link WASM_MASK_FROM} the two copies cost more than they save.
  *
  * The module is 155 bytes, compiled and instantiated synchronously on first

@@ -285,31 +285,10 @@ export function applyMaskJs(buf: Uint8Array, start: number, end: number, mask: n
   const word =
     ((rotated & 0xff) << 24 | (rotated >>> 8 & 0xff) << 16 | (rotated >>> 16 & 0xff) << 8 |
       rotated >>> 24) | 0;
-  xorWords(new Int32Array(buf.buffer, buf.byteOffset + i, words), word);
+  const view = new Int32Array(buf.buffer, buf.byteOffset + i, words);
+  for (let w = 0; w < words; w++) view[w] ^= word;
   i += words * 4;
   maskBytes(buf, i, end, mask, (i - start) & 3);
-}
-
-/**
- * XORs every word of `view` with `word`, eight per iteration: V8 runs the
- * unrolled loop about twice as fast as one word per iteration (fewer loop
- * checks per word; PROFILE.md item 14).
- */
-function xorWords(view: Int32Array, word: number): void {
-  const length = view.length;
-  const unrolled = length - (length & 7);
-  let w = 0;
-  for (; w < unrolled; w += 8) {
-    view[w] ^= word;
-    view[w + 1] ^= word;
-    view[w + 2] ^= word;
-    view[w + 3] ^= word;
-    view[w + 4] ^= word;
-    view[w + 5] ^= word;
-    view[w + 6] ^= word;
-    view[w + 7] ^= word;
-  }
-  for (; w < length; w++) view[w] ^= word;
 }
 
 /** Payloads shorter than this are masked a byte at a time (a word view costs more). */
