@@ -225,9 +225,22 @@ export class PrefixedBoxKey {
    * MAC, `buffer[0..16)` zeros. `counter` is the nonce's last 8 bytes.
    */
   seal(counter: Uint8Array, buffer: Uint8Array): void {
-    const wasm = viaWasm(buffer);
-    if (wasm !== null) wasm.seal(this.subkey, readLE32(counter, 0), readLE32(counter, 4), buffer);
-    else sealWithSubkey(this.subkey, readLE32(counter, 0), readLE32(counter, 4), buffer);
+    this.sealInto(counter, buffer, buffer.length, EMPTY);
+  }
+
+  /**
+   * Seals the message `dest[32..from)` followed by `source` into `dest`
+   * (`dest.length` is `from + source.length`, `from` ≥ 32): as
+   * {@link seal} on `dest` with `source` copied to `dest[from..)`, without
+   * that copy where WebAssembly boxes it (`source` goes straight into the
+   * module's memory). `dest` must start at a 4-byte aligned offset.
+   */
+  sealInto(counter: Uint8Array, dest: Uint8Array, from: number, source: Uint8Array): void {
+    const n0 = readLE32(counter, 0), n1 = readLE32(counter, 4);
+    const wasm = viaWasm(dest);
+    if (wasm !== null) return wasm.sealInto(this.subkey, n0, n1, dest, from, source);
+    if (source.length > 0) dest.set(source, from);
+    sealWithSubkey(this.subkey, n0, n1, dest);
   }
 
   /**
@@ -249,11 +262,24 @@ export class PrefixedBoxKey {
    * must start at a 4-byte aligned offset.
    */
   openInPlace(counter: Uint8Array, buffer: Uint8Array): boolean {
-    const wasm = viaWasm(buffer);
+    return this.openInto(counter, buffer, buffer);
+  }
+
+  /**
+   * Opens `box` (MAC at `box[16..32)`, ciphertext from 32; any offset) into
+   * `dest`, as long as `box` (or `box` itself): true with the plaintext at
+   * `dest[32..)`; false when the box does not authenticate, with no
+   * plaintext in `dest` and `box` as it was. Where WebAssembly opens it the
+   * box goes straight into the module's memory and the plaintext straight
+   * into `dest`; otherwise `box` is copied into `dest` and opened there.
+   * `dest` must start at a 4-byte aligned offset.
+   */
+  openInto(counter: Uint8Array, box: Uint8Array, dest: Uint8Array): boolean {
     const n0 = readLE32(counter, 0), n1 = readLE32(counter, 4);
-    return wasm !== null
-      ? wasm.open(this.subkey, n0, n1, buffer)
-      : openWithSubkey(this.subkey, n0, n1, buffer);
+    const wasm = viaWasm(box);
+    if (wasm !== null) return wasm.openInto(this.subkey, n0, n1, box, dest);
+    if (dest !== box) dest.set(box);
+    return openWithSubkey(this.subkey, n0, n1, dest);
   }
 
   /** Forgets the subkey. */
@@ -272,6 +298,8 @@ export class PrefixedBoxKey {
  * bench/curve_primitives.ts --boxes` measures both paths by size.
  */
 export const WASM_FROM = 96;
+
+const EMPTY = new Uint8Array(0);
 
 function viaWasm(buffer: Uint8Array) {
   return buffer.length >= WASM_FROM && buffer.length < 2 ** 31 ? secretboxWasm() : null;

@@ -21,9 +21,10 @@
  * frame (flags 0) whose plaintext starts with a flags byte (MORE = 1,
  * COMMAND = 2).
  *
- * Cost per frame: one buffer for the wire frame (the plaintext is encrypted
- * in place inside it) and one for the opened plaintext; the key is
- * precomputed once (crypto_box_beforenm) and the nonce buffers are reused.
+ * Cost per frame: one buffer for the wire frame (the message is encrypted
+ * straight into it) and one for the opened plaintext (decrypted straight
+ * from the received frame); the key is precomputed once
+ * (crypto_box_beforenm) and the nonce buffers are reused.
  *
  * @module
  */
@@ -253,20 +254,20 @@ export class CurveCodec implements FrameCodec {
 
   seal(flags: number, body: Uint8Array): Uint8Array {
     // Layout: [0..8) name, [8..16) short nonce, [16..32) MAC, [32] flags, [33..) body;
-    // The box is sealed in place: [32..) encrypted where it lies, the MAC written at [16..32).
+    // the box is sealed into the frame: ciphertext at [32..), the MAC at [16..32).
     const out = this.sendSlab.take(body.length + 33);
     out[32] = ((flags & FLAG_MORE) !== 0 ? 1 : 0) | ((flags & FLAG_COMMAND) !== 0 ? 2 : 0);
-    out.set(body, 33);
     const nonce = this.sendNonce;
     writeU64(nonce, 0, this.nextNonce++);
-    this.sendBox.seal(nonce, out);
+    // The body is read once, by the cipher, straight into the box.
+    this.sendBox.sealInto(nonce, out, 33, body);
     out.set(MESSAGE_NAME, 0);
     out.set(nonce, 8);
     this.flags = 0;
     return out;
   }
 
-  open(_flags: number, body: Uint8Array): Uint8Array {
+  open(_flags: number, body: Uint8Array, owned = false): Uint8Array {
     if (body.length < 33 || !startsWithMessage(body)) {
       throw new ProtocolError("CURVE: expected a MESSAGE command");
     }
@@ -278,9 +279,11 @@ export class CurveCodec implements FrameCodec {
     const nonce = this.receiveNonce;
     for (let i = 0; i < 8; i++) nonce[i] = body[8 + i];
     // The frame already has the layout opening works in: MAC at [16..32), ciphertext from 32.
-    const plain = this.receiveSlab.take(body.length);
-    plain.set(body);
-    if (!this.receiveBox.openInPlace(nonce, plain)) {
+    // A large frame's own storage is opened in place (one allocation per
+    // message, not two); a view into the read buffer, valid only during this
+    // call, is opened straight into storage of its own.
+    const plain = owned ? body : this.receiveSlab.take(body.length);
+    if (!this.receiveBox.openInto(nonce, body, plain)) {
       throw new ProtocolError("CURVE: MESSAGE failed authentication (altered or wrong key)");
     }
     this.peerHigh = high;

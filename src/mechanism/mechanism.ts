@@ -57,9 +57,11 @@ export interface FrameCodec {
   /**
    * Turns a frame from the wire back into the body of the frame it carries.
    * `body` views the engine's read buffer and is overwritten later: the
-   * result must not share its storage.
+   * result must not share its storage; unless `owned` (a large frame's
+   * storage of its own, see `FrameSink.onFrame`), when it may be opened in
+   * place.
    */
-  open(flags: number, body: Uint8Array): Uint8Array;
+  open(flags: number, body: Uint8Array, owned?: boolean): Uint8Array;
 }
 
 /** A security mechanism for one connection. */

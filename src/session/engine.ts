@@ -471,9 +471,9 @@ export class Engine extends EngineBase implements FrameSink {
   }
 
   /** FrameSink in raw mode: a sealed frame for the mechanism's codec to open. */
-  onFrame(flags: number, body: Uint8Array): void {
+  onFrame(flags: number, body: Uint8Array, owned = false): void {
     const codec = this.codec!;
-    const plain = codec.open(flags, body);
+    const plain = codec.open(flags, body, owned);
     const plainFlags = codec.flags;
     if ((plainFlags & FLAG_COMMAND) !== 0) {
       if (this.sealedFrames.length > 0) {

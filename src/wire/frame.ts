@@ -78,9 +78,11 @@ export interface FrameSink {
   /**
    * Every frame as it is, when the decoder is in raw mode (a mechanism
    * unwraps them). `body` is valid only during the call: it views the read
-   * buffer, which the next read may overwrite.
+   * buffer, which the next read may overwrite; unless `owned`: then it is a
+   * large frame's storage of its own, which the decoder never touches again
+   * (the sink may keep it, or open the frame in place).
    */
-  onFrame?(flags: number, body: Uint8Array): void;
+  onFrame?(flags: number, body: Uint8Array, owned?: boolean): void;
 }
 
 /** Thrown by the decoder for a stream that breaks the protocol. */
@@ -292,7 +294,7 @@ export class FrameDecoder {
       }
       this.pending = null;
       if ((p.flags & FLAG_COMMAND) === 0) this.learnStride(p.size + 9);
-      this.frame(p.flags, p.storage, sink);
+      this.frame(p.flags, p.storage, sink, true);
       return;
     }
     this.end += n;
@@ -507,13 +509,13 @@ export class FrameDecoder {
   }
 
   /** Hands one frame to the sink; true when the sink asked to stop decoding. */
-  private frame(flags: number, body: Uint8Array, sink: FrameSink): boolean {
+  private frame(flags: number, body: Uint8Array, sink: FrameSink, owned = false): boolean {
     // Messages decoded before this frame go first, in order.
     if (this.runMessages > 0) this.flushRun(sink);
     if (this.raw) {
       // The sink opens the frame into storage of its own (see `raw`): the
       // read buffer stays reusable.
-      sink.onFrame!(flags, body);
+      sink.onFrame!(flags, body, owned);
       return false;
     }
     if ((flags & FLAG_COMMAND) !== 0) {

@@ -106,6 +106,29 @@ Deno.test("PrefixedBoxKey and sealBox/openBox make and open the same boxes, any 
   }
 });
 
+Deno.test("PrefixedBoxKey sealInto/openInto: the same boxes from a split message, opened into another buffer", () => {
+  const key = randomBytes(32);
+  const nonce = randomBytes(24);
+  const boxer = new PrefixedBoxKey(key, nonce.subarray(0, 16));
+  const counter = nonce.subarray(16);
+  // below WASM_FROM in JavaScript, above it in WebAssembly where there is one
+  for (const length of [0, 1, 30, 63, 64, 65, 1000, 60_000]) {
+    const plain = randomBytes(length);
+    const head = Math.min(length, 3);
+    const dest = new Uint8Array(length + 32);
+    dest.set(plain.subarray(0, head), 32);
+    boxer.sealInto(counter, dest, 32 + head, plain.slice(head));
+    const box = dest.subarray(16);
+    assert.deepEqual(box, sealBox(key, nonce, plain), `sealInto, ${length} bytes`);
+    const opened = new Uint8Array(length + 32);
+    assert.ok(boxer.openInto(counter, dest, opened), `openInto, ${length} bytes`);
+    assert.deepEqual(opened.subarray(32), plain);
+    dest[dest.length - 1] ^= 1;
+    const refused = new Uint8Array(length + 32);
+    assert.equal(boxer.openInto(counter, dest, refused), false, `altered, ${length} bytes`);
+  }
+});
+
 Deno.test("PrefixedBoxKey refuses an altered box, another counter, another prefix, a short box", () => {
   const key = hex(BEFORENM);
   const box = sealBox(key, NONCE, MESSAGE);

@@ -7,6 +7,7 @@ import { metadataText } from "../../src/wire/metadata.ts";
 import { CurveClient, type CurveCodec, CurveServer } from "../../src/mechanism/curve.ts";
 import { HandshakeError, type MechanismContext } from "../../src/mechanism/mechanism.ts";
 import type { Authenticator, ZapRequest } from "../../src/mechanism/zap_types.ts";
+import { SPAN } from "../../src/mechanism/secretbox_wasm.ts";
 import { bytes } from "../helpers.ts";
 
 const clientContext: MechanismContext = {
@@ -269,6 +270,35 @@ Deno.test("CURVE MESSAGE carries the COMMAND flag and empty and large bodies", a
   assert.deepEqual(server.open(0, client.seal(0, new Uint8Array(0))), new Uint8Array(0));
   const big = new Uint8Array(200_000).map((_, i) => i);
   assert.deepEqual(server.open(0, client.seal(0, big)), big);
+});
+
+Deno.test("CURVE MESSAGE opens and seals bodies of every length around the cipher's span", async () => {
+  const { client, server } = await codecs();
+  const edges = [SPAN, 2 * SPAN].flatMap((edge) => [edge - 34, edge - 33, edge - 32, edge + 1]);
+  for (const length of [0, 62, 63, 64, 1000, ...edges]) {
+    const body = new Uint8Array(length).map((_, i) => i * 7);
+    assert.deepEqual(server.open(0, client.seal(FLAG_MORE, body)), body, `${length} bytes`);
+    assert.equal(server.flags, FLAG_MORE);
+    // a body that views a larger buffer at an odd offset
+    const view = new Uint8Array(length + 3).fill(9).subarray(1, length + 1);
+    view.set(body);
+    assert.deepEqual(server.open(0, client.seal(0, view)), body, `${length} bytes from a view`);
+  }
+});
+
+Deno.test("CURVE MESSAGE in a frame's own storage is opened in place, and refused when altered", async () => {
+  const { client, server } = await codecs();
+  for (const length of [10, 5000, SPAN + 1000]) {
+    const body = new Uint8Array(length).map((_, i) => i);
+    const frame = client.seal(0, body);
+    const plain = server.open(0, frame, true);
+    assert.deepEqual(plain, body);
+    assert.equal(plain.buffer, frame.buffer, `${length} bytes: opened where the frame lies`);
+    assert.equal(plain.byteOffset, frame.byteOffset + 33);
+    const altered = client.seal(0, body);
+    altered[altered.length - 1] ^= 1;
+    assert.throws(() => server.open(0, altered, true), /failed authentication/, `${length} bytes`);
+  }
 });
 
 Deno.test("CURVE MESSAGE leaves the sender's buffer untouched", async () => {

@@ -518,6 +518,29 @@ Deno.test("async iteration yields messages and ends when the socket closes", asy
   push.close();
 });
 
+Deno.test("async iteration yields messages already queued in order, then waits for more", async () => {
+  const pull = new Pull();
+  await pull.bind("inproc://iterate-queued");
+  const push = new Push();
+  push.connect("inproc://iterate-queued");
+  for (const text of ["1", "2", "3"]) await push.send(text);
+  const seen: string[] = [];
+  const loop = (async () => {
+    for await (const msg of pull) {
+      seen.push(texts(msg)[0]);
+      if (seen.length === 4) break;
+    }
+  })();
+  await delay(20);
+  assert.deepEqual(seen, ["1", "2", "3"]);
+  await push.send("4");
+  await within(5000, loop);
+  assert.deepEqual(seen, ["1", "2", "3", "4"]);
+  assert.equal(pull.closed, false, "break leaves the socket open");
+  push.close();
+  pull.close();
+});
+
 Deno.test("options are constructor fields and read/write properties", () => {
   const push = new Push({ sendHighWaterMark: 7, linger: 0, routingId: "me" });
   assert.equal(push.sendHighWaterMark, 7);

@@ -89,6 +89,12 @@ Deno.test("Request: receive before any send rejects with EFSM", async () => {
   req.close();
 });
 
+Deno.test("Request: async iteration before any send rejects with EFSM, as receive does", async () => {
+  const req = new Request();
+  await assert.rejects(req[Symbol.asyncIterator]().next(), isCode("EFSM"));
+  req.close();
+});
+
 Deno.test("Reply: send before receiving a request rejects with EFSM", async () => {
   const rep = new Reply();
   await assert.rejects(rep.send("unasked"), isCode("EFSM"));

@@ -405,6 +405,27 @@ Deno.test("in raw mode every frame goes to onFrame with its flags", () => {
   assert.deepEqual(seen, [[FLAG_MORE, [...pattern(2)]], [FLAG_COMMAND, [...pattern(3)]]]);
 });
 
+Deno.test("in raw mode a large frame's storage of its own comes to onFrame as owned, read-buffer views do not", () => {
+  const decoder = new FrameDecoder();
+  decoder.raw = true;
+  const seen: { length: number; owned: boolean | undefined; whole: boolean }[] = [];
+  const large = pattern(300_000);
+  decoder.feed(new Uint8Array([...rawFrame(0, pattern(100)), ...rawFrame(0, large)]), {
+    onMessage: () => assert.fail("no message assembly in raw mode"),
+    onCommand: () => assert.fail("no command parsing in raw mode"),
+    onFrame: (_flags, body, owned) =>
+      seen.push({
+        length: body.length,
+        owned,
+        whole: body.byteOffset === 0 && body.byteLength === body.buffer.byteLength,
+      }),
+  });
+  assert.deepEqual(seen, [
+    { length: 100, owned: false, whole: false },
+    { length: 300_000, owned: true, whole: true },
+  ]);
+});
+
 Deno.test("size counts every byte of the batch, across batch buffers", () => {
   const encoder = new FrameEncoder(1024);
   for (let i = 0; i < 100; i++) encoder.message([pattern(100, i)]);
