@@ -251,6 +251,29 @@ export const freshFloor: Implementation = {
 const PEERS_PER_CLIENT = 2500;
 
 /**
+ * Messages a publisher of the connections suite sends to all its peers, one
+ * after the other (the same peers each time); the median is reported.
+ */
+export const DELIVERY_ROUNDS = 5;
+
+/** The pause between those messages: the slowest delivery seen on a loaded machine, and more. */
+export function deliveryGapMs(peers: number): number {
+  return 200 + Math.ceil(peers / 10);
+}
+
+/** The flags of a Deno server of the connections suite (zmtp_conns.ts, raw_conns.ts). */
+export function connectionsServerFlags(work: Work): string[] {
+  const count = work.count ?? 1;
+  return [
+    ...flags(work, "server"),
+    "--rounds",
+    String(DELIVERY_ROUNDS),
+    "--gap",
+    String(deliveryGapMs(count)),
+  ];
+}
+
+/**
  * Runs `argv` with the descriptor limit raised to the hard limit (thousands
  * of connections need thousands of descriptors).
  */
@@ -285,7 +308,14 @@ export function connectionsLaunch(
         const peers = Math.min(PEERS_PER_CLIENT, total - start);
         argvs.push(withDescriptors({
           command: connsProgram,
-          args: ["client", endpoint, work.pattern ?? "pub", String(peers), randomLoopback()],
+          args: [
+            "client",
+            endpoint,
+            work.pattern ?? "pub",
+            String(peers),
+            randomLoopback(),
+            String(DELIVERY_ROUNDS),
+          ],
         }));
       }
       return argvs;
@@ -301,7 +331,21 @@ function randomLoopback(): string {
 
 /** This library's server for the connections suite. */
 export function zmtpConnectionsServer(work: Work): Argv {
-  return deno(`${programs}zmtp_conns.ts`, ["--v8-flags=--expose-gc"])(flags(work, "server"));
+  return deno(`${programs}zmtp_conns.ts`, ["--v8-flags=--expose-gc"])(connectionsServerFlags(work));
+}
+
+/**
+ * The floor's server for the connections suite (PUB only): the same
+ * handshakes and message bytes by hand, one write per connection, no ZeroMQ:
+ * `Deno.Conn.write` (`conn`, what this library uses) or node:net's (`node`).
+ */
+export function rawConnectionsServer(way: "conn" | "node"): (work: Work) => Argv {
+  return (work) =>
+    deno(`${programs}raw_conns.ts`, ["--v8-flags=--expose-gc"])([
+      ...connectionsServerFlags(work),
+      "--way",
+      way,
+    ]);
 }
 
 /** libzmq's C API through the programs in bench/c/, built into `binDir`. */
@@ -356,7 +400,14 @@ export function libzmqC(binDir: string, version: string): Implementation {
       handshake: (work) => latPair(work),
       connections: connectionsLaunch((work) => ({
         command: conns,
-        args: ["server", work.endpoint, work.pattern ?? "pub", String(work.count ?? 1)],
+        args: [
+          "server",
+          work.endpoint,
+          work.pattern ?? "pub",
+          String(work.count ?? 1),
+          String(DELIVERY_ROUNDS),
+          String(deliveryGapMs(work.count ?? 1)),
+        ],
       }), conns),
     },
   };

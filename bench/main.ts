@@ -19,10 +19,12 @@ import {
   buildLibzmqC,
   buildRuntimeRows,
   connectionsLaunch,
+  DELIVERY_ROUNDS,
   floor,
   freshFloor,
   type Implementation,
   type Kind,
+  rawConnectionsServer,
   type Work,
   zeromqJs,
   zmtp,
@@ -293,13 +295,25 @@ function planCases(
       ...zmtp,
       launch: { connections: connectionsLaunch(zmtpConnectionsServer, `${c.binDir}/conns`) },
     };
+    // The floors under delivery to all: the same peers served by hand-written ZMTP (PUB only),
+    // with Deno.Conn.write (what this library uses) and with node:net's write.
+    const floorServer = (way: "conn" | "node", key: string, name: string): Implementation => ({
+      ...floor,
+      key,
+      name,
+      launch: { connections: connectionsLaunch(rawConnectionsServer(way), `${c.binDir}/conns`) },
+    });
+    const floors = [
+      floorServer("conn", "floor", "floor: raw Deno.Conn.write"),
+      floorServer("node", "floor-node", "floor: raw node:net write"),
+    ];
     for (const pattern of ["pub", "router"] as const) {
       for (const count of PEERS) {
         cases.push({
           suite: "connections",
           kind: "connections",
           work: { ...base, transport: "tcp", size: 0, pattern, count },
-          implementations: [zmtpServer, c],
+          implementations: pattern === "pub" ? [zmtpServer, ...floors, c] : [zmtpServer, c],
           label: `${count} idle peers on one ${pattern === "pub" ? "Publisher" : "Router"}`,
         });
       }
@@ -348,11 +362,14 @@ function describeResult(kind: Kind, r: Record<string, number>): string {
   }
   if (kind === "handshake") return `${Math.round(r.messages / r.seconds)} handshakes/s`;
   if (kind === "connections") {
+    const ms = (us: number) => (us / 1000).toFixed(1);
     return `RSS ${(r.rssBytesPerConnection / 1000).toFixed(1)} KB per connection, ` +
       `${Math.round(r.acceptedPerSecond)} accepted/s` +
       (r.deliveryUs === undefined
         ? ""
-        : `, delivered to all in ${(r.deliveryUs / 1000).toFixed(1)} ms`);
+        : `, one message delivered to all in ${ms(r.deliveryUs)} ms ` +
+          `(median of ${r.deliveryRounds}, ${ms(r.deliveryMinUs)}–${ms(r.deliveryMaxUs)}), ` +
+          `${r.cpuUsPerConnection?.toFixed(2)} µs CPU per peer`);
   }
   if (kind === "memory") return `RSS ${(r.rssBytes / 1e6).toFixed(1)} MB, ${r.queued} queued`;
   const cpu = r.cpuUs === undefined ? "" : `, ${(r.cpuUs / r.messages).toFixed(2)} µs CPU/msg`;
@@ -394,7 +411,13 @@ function toRow(item: Case, impl: Implementation, results: Record<string, number>
       row.heapKilobytesPerConnection = r.heapBytesPerConnection / 1000;
     }
     row.acceptedPerSecond = r.acceptedPerSecond;
-    if (r.deliveryUs !== undefined) row.deliveryUs = r.deliveryUs;
+    if (r.deliveryUs !== undefined) {
+      row.deliveryUs = r.deliveryUs;
+      row.deliveryMinUs = r.deliveryMinUs;
+      row.deliveryMaxUs = r.deliveryMaxUs;
+      row.deliveryRounds = r.deliveryRounds;
+      if (r.cpuUsPerConnection !== undefined) row.cpuUsPerMessage = r.cpuUsPerConnection;
+    }
   } else if (item.kind === "memory") {
     row.unit = "MB";
     row.runs = results.map((r) => r.rssBytes / 1e6);
@@ -582,6 +605,12 @@ function issue17Targets(
       (v) => v <= 1,
     ));
   }
+  const reported = (name: string, value: number | null): Target => ({
+    name,
+    value,
+    goal: "reported",
+    met: null,
+  });
   for (const pattern of ["pub", "router"]) {
     for (const connections of PEERS) {
       const zmtp = find("connections", "zmtp", { pattern, connections });
@@ -596,21 +625,30 @@ function issue17Targets(
         (v) => v <= 2,
       ));
       if (pattern === "pub") {
+        const floor = find("connections", "floor", { pattern, connections });
+        const nodeFloor = find("connections", "floor-node", { pattern, connections });
         targets.push(target(
           `#17 ${what}: time to deliver one message to all, zmtp ÷ libzmq C`,
           over(zmtp?.deliveryUs, c?.deliveryUs),
           "≤ 1.0",
           (v) => v <= 1,
         ));
+        // The bound: Deno's own writes, one per connection, to the same peers.
+        targets.push(reported(
+          `#17 ${what}: time to deliver one message to all, Deno raw write floor ÷ libzmq C`,
+          over(floor?.deliveryUs, c?.deliveryUs),
+        ));
+        targets.push(reported(
+          `#17 ${what}: time to deliver one message to all, zmtp ÷ Deno raw write floor`,
+          over(zmtp?.deliveryUs, floor?.deliveryUs),
+        ));
+        targets.push(reported(
+          `#17 ${what}: time to deliver one message to all, node:net raw write floor ÷ libzmq C`,
+          over(nodeFloor?.deliveryUs, c?.deliveryUs),
+        ));
       }
     }
   }
-  const reported = (name: string, value: number | null): Target => ({
-    name,
-    value,
-    goal: "reported",
-    met: null,
-  });
   for (const size of [65536, 1 << 20]) {
     const large = (key: string, transport: string) =>
       find("push-pull", key, { transport, size })?.median;
@@ -729,6 +767,13 @@ Do not edit: run the task again. How to read it and what the profile showed: [PR
 - The floor is ZMTP's frame bytes through \`Deno.connect\` with no ZeroMQ: batched writes, one
   reused read buffer (bench/programs/raw_thr.ts); libzmq C is bench/c/ built against the system's
   libzmq (Debian's libzmq3-dev).
+- Many connections: the peers are libzmq's (bench/c/conns.c, in other processes). A publisher
+  sends ${DELIVERY_ROUNDS} messages to all of them, one after the other with pauses between; "one
+  message to all" is the median of their times from sending to arrival at the last peer. Its floors
+  serve the same peers with the handshake and message bytes written by hand, one write per
+  connection, all started at once: \`Deno.Conn.write\` (what this library uses) and node:net's
+  \`socket.write\` (bench/programs/raw_conns.ts). "publisher CPU µs per peer" is the serving
+  process's CPU time per peer per message (the median round).
 
 ## Targets
 

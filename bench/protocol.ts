@@ -28,7 +28,8 @@ export type Launch =
   | {
     /**
      * Many connections: the server binds, then every client is started; the
-     * result is the server's, with the largest `deliveryUs` any client reported.
+     * result is the server's, with the delivery of its messages to all
+     * clients' peers (see {@link deliveryToAll}).
      */
     kind: "fleet";
     server: Argv;
@@ -75,8 +76,7 @@ export async function runLaunch(launch: Launch, timeoutMs: number): Promise<Resu
         resultFrom(serverLines, what),
         ...clients.map((c) => resultFrom(jsonLines(c.stdout), what)),
       ]);
-      const delivery = fromClients.map((r) => r.deliveryUs).filter((d) => d !== undefined);
-      return delivery.length > 0 ? { ...result, deliveryUs: Math.max(...delivery) } : result;
+      return { ...result, ...deliveryToAll(fromClients) };
     }
     const client = spawn(launch.client(bound.value.endpoint));
     children.push(client);
@@ -103,6 +103,31 @@ export async function runLaunch(launch: Launch, timeoutMs: number): Promise<Resu
     children.forEach(kill);
     await Promise.all(children.map((c) => c.status));
   }
+}
+
+/**
+ * Each client reports, per message the server sent, the time until its last
+ * peer had it (`deliveryUs`: a list, one per round); a message is delivered
+ * to all once the slowest client has it. Returns the median round as
+ * `deliveryUs`, the fastest and slowest, and how many rounds; nothing when
+ * no client reported deliveries.
+ */
+export function deliveryToAll(fromClients: ResultLine[]): ResultLine {
+  const lists = fromClients.map((r) => r.deliveryUs as unknown)
+    .filter((d) => d !== undefined)
+    .map((d) => Array.isArray(d) ? d as number[] : [d as number]);
+  if (lists.length === 0) return {};
+  const rounds = Math.min(...lists.map((l) => l.length));
+  if (rounds === 0) return {};
+  const toAll: number[] = [];
+  for (let i = 0; i < rounds; i++) toAll.push(Math.max(...lists.map((l) => l[i])));
+  toAll.sort((a, b) => a - b);
+  return {
+    deliveryUs: toAll[Math.floor((rounds - 1) / 2)],
+    deliveryMinUs: toAll[0],
+    deliveryMaxUs: toAll[rounds - 1],
+    deliveryRounds: rounds,
+  };
 }
 
 function describe(launch: Launch): string {

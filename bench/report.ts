@@ -42,7 +42,8 @@ export interface Row {
    * Throughput: CPU time (µs, user and system) the measuring process spent
    * per message in the median run, where the program reports it (the Deno
    * and Node programs): the work done, which a loaded machine disturbs less
-   * than the rate.
+   * than the rate. Connections (pub): the publishing process's CPU time per
+   * peer per message sent to all (the median round).
    */
   cpuUsPerMessage?: number;
   /** Latency: p90, p99 and p99.9 of the median run (by p50), microseconds. */
@@ -53,7 +54,11 @@ export interface Row {
   connections?: number;
   heapKilobytesPerConnection?: number;
   acceptedPerSecond?: number;
+  /** Connections (pub): one message to every peer, µs until the last had it: the median round, its spread, the rounds. */
   deliveryUs?: number;
+  deliveryMinUs?: number;
+  deliveryMaxUs?: number;
+  deliveryRounds?: number;
   /** Memory: messages that were queued, and the JS heap in MB. */
   queued?: number;
   heapMegabytes?: number;
@@ -342,9 +347,11 @@ export function markdownTables(rows: Row[]): string {
           "RSS KB per connection",
           "JS heap KB per connection",
           "accepted/s",
-          "one message to all, ms",
+          "one message to all, ms (median)",
+          "spread (min – max)",
+          "publisher CPU µs per peer",
         ],
-        ["---", "--:", "---", "--:", "--:", "--:", "--:"],
+        ["---", "--:", "---", "--:", "--:", "--:", "--:", "--:", "--:"],
         conns.map((r) => [
           r.pattern === "pub" ? "XPUB (as PUB)" : "ROUTER",
           n(r.connections ?? 0),
@@ -353,6 +360,10 @@ export function markdownTables(rows: Row[]): string {
           r.heapKilobytesPerConnection === undefined ? "" : n(r.heapKilobytesPerConnection, 1),
           rate(r.acceptedPerSecond ?? 0),
           r.deliveryUs === undefined ? "" : n(r.deliveryUs / 1000, 1),
+          r.deliveryMinUs === undefined || r.deliveryMaxUs === undefined
+            ? ""
+            : `${n(r.deliveryMinUs / 1000, 1)} – ${n(r.deliveryMaxUs / 1000, 1)}`,
+          r.cpuUsPerMessage === undefined ? "" : n(r.cpuUsPerMessage, 2),
         ]),
       ),
       "",

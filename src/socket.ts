@@ -973,8 +973,8 @@ function settled<T>(waiter: Waiter<T>): void {
  * lookup when it knows the object's shape (map), as it does after a property
  * read. A message taken from a queue has no known shape, so without the
  * `length` read below every receive paid the generic lookup through
- * Array.prototype and Object.prototype (~30 ns a message, most of what the
- * library added to inproc's cost; bench/PROFILE.md).
+ * Array.prototype and Object.prototype (20–35 ns a message, most of what the
+ * library added to inproc's cost; bench/PROFILE.md item 14).
  */
 function fulfilled(msg: Message): Promise<Message> {
   void msg.length;

@@ -24,8 +24,14 @@ export interface ProgramFlags {
   pattern: string;
   /** Fan-out: how many subscribers. */
   subscribers: number;
-  /** Stalled consumer: how many messages to queue. */
+  /** Stalled consumer: how many messages to queue; connections: how many peers. */
   count: number;
+  /** Connections (pub): how many messages to deliver to all peers, one after the other. */
+  rounds: number;
+  /** Connections (pub): milliseconds between those messages. */
+  gapMs: number;
+  /** The floor of the connections suite: how it writes (`conn` or `node`). */
+  way: string;
 }
 
 /**
@@ -54,6 +60,9 @@ export function parseFlags(args: string[]): ProgramFlags {
       pattern: { type: "string", default: "reqrep" },
       subscribers: { type: "string", default: "1" },
       count: { type: "string", default: "0" },
+      rounds: { type: "string", default: "1" },
+      gap: { type: "string", default: "0" },
+      way: { type: "string", default: "conn" },
     },
   });
   return {
@@ -66,6 +75,9 @@ export function parseFlags(args: string[]): ProgramFlags {
     pattern: values.pattern,
     subscribers: Number(values.subscribers),
     count: Number(values.count),
+    rounds: Number(values.rounds),
+    gapMs: Number(values.gap),
+    way: values.way,
   };
 }
 
@@ -135,6 +147,29 @@ export class Window {
       },
     };
   }
+}
+
+/**
+ * The publishing rounds of a connections-suite server: `rounds` times, sends
+ * its send time (microseconds since the epoch, as text) to every peer with
+ * `send`, then pauses `gapMs`. Returns the median over the rounds of this
+ * process's CPU time from a send to the end of its pause, per peer.
+ */
+export async function publishRounds(
+  rounds: number,
+  gapMs: number,
+  peers: number,
+  send: (text: string) => Promise<void>,
+): Promise<number> {
+  const cpu: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const before = cpuNow();
+    await send(String(Math.round((performance.timeOrigin + performance.now()) * 1000)));
+    await new Promise((resolve) => setTimeout(resolve, gapMs));
+    cpu.push(cpuNow() - before);
+  }
+  cpu.sort((a, b) => a - b);
+  return cpu[Math.floor((cpu.length - 1) / 2)] / peers;
 }
 
 /** CPU time this process has used, user and system, in µs (a measure a loaded machine disturbs less). */

@@ -8,15 +8,17 @@
  * a Router, prints `{"endpoint"}`, waits for N peers (N subscriptions, or N
  * hello messages), then prints `{"result": {rssBytesPerConnection,
  * heapBytesPerConnection, externalBytesPerConnection, acceptedPerSecond,
- * connections}}` (memory after a full GC, against the same before binding)
- * and, for pub, publishes one message holding its send time (microseconds
- * since the epoch, as text).
+ * connections}}` (memory after a full GC, against the same before binding);
+ * for pub it first publishes `--rounds` messages, each holding its send time
+ * (microseconds since the epoch, as text) and followed by a `--gap` ms pause,
+ * and adds `cpuUsPerConnection`: the median over the rounds of this
+ * process's CPU time from a send to the end of its pause, per peer.
  *
  * @module
  */
 
 import { Router, XPublisher } from "../../mod.ts";
-import { parseFlags, say } from "./common.ts";
+import { parseFlags, publishRounds, say } from "./common.ts";
 
 const flags = parseFlags(Deno.args);
 const pub = flags.pattern === "pub";
@@ -43,17 +45,21 @@ const seconds = (performance.now() - first) / 1000;
 // Let the last connections' reads settle before measuring.
 await new Promise((resolve) => setTimeout(resolve, 200));
 const after = memory();
-say({
-  result: {
-    rssBytesPerConnection: (after.rss - before.rss) / n,
-    heapBytesPerConnection: (after.heapUsed - before.heapUsed) / n,
-    externalBytesPerConnection: (after.external - before.external) / n,
-    acceptedPerSecond: n / Math.max(seconds, 1e-6),
-    connections: n,
-  },
-});
-if (pub) {
-  const sentUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
-  await (socket as XPublisher).send(String(sentUs));
+const result: Record<string, number> = {
+  rssBytesPerConnection: (after.rss - before.rss) / n,
+  heapBytesPerConnection: (after.heapUsed - before.heapUsed) / n,
+  externalBytesPerConnection: (after.external - before.external) / n,
+  acceptedPerSecond: n / Math.max(seconds, 1e-6),
+  connections: n,
+};
+if (pub && flags.rounds > 0) {
+  const publisher = socket as XPublisher;
+  result.cpuUsPerConnection = await publishRounds(
+    flags.rounds,
+    flags.gapMs,
+    n,
+    (text) => publisher.send(text),
+  );
 }
+say({ result });
 await new Promise(() => {});
