@@ -168,7 +168,8 @@ function driver(wasm: Exports): SecretboxWasm {
       if (at === 0) memory.fill(0, DATA, DATA + 32);
       // The message's bytes [at, end): those before `from` are dest's, the rest source's.
       const split = Math.max(at + skip, Math.min(end, from));
-      if (split > at + skip) memory.set(dest.subarray(at + skip, split), DATA + skip);
+      if (split - at - skip > 8) memory.set(dest.subarray(at + skip, split), DATA + skip);
+      else for (let i = at + skip; i < split; i++) memory[DATA + i - at] = dest[i]; // (a flags byte)
       if (end > split) memory.set(source.subarray(split - from, end - from), DATA + split - at);
       wasm.seal(DATA, end - at, at >>> 6, at === 0 ? 1 : 0);
       dest.set(memory.subarray(DATA + skip, DATA + end - at), at + skip);

@@ -17,6 +17,7 @@
  */
 
 import { ProtocolError } from "./frame.ts";
+import { maskWasm, WASM_MASK_FROM } from "./mask_wasm.ts";
 
 /** Continuation of a fragmented message. */
 export const OPCODE_CONTINUATION = 0x0;
@@ -256,10 +257,20 @@ function listHas(value: string | undefined, token: string): boolean {
 
 /**
  * XORs `buf[start..end)` in place with the 4-byte `mask` (big-endian in a
- * 32-bit number), mask byte 0 applying at `start`. Works a word at a time
- * over the aligned middle.
+ * 32-bit number), mask byte 0 applying at `start`. From 1 KiB on with
+ * WebAssembly SIMD (mask_wasm.ts), else {@link applyMaskJs}.
  */
 export function applyMask(buf: Uint8Array, start: number, end: number, mask: number): void {
+  const wasm = end - start >= WASM_MASK_FROM ? maskWasm() : null;
+  if (wasm !== null) wasm.maskInto(buf, start, end, mask, 0, buf, start);
+  else applyMaskJs(buf, start, end, mask);
+}
+
+/**
+ * {@link applyMask} in JavaScript: a word at a time over the aligned middle.
+ * The reference for the WebAssembly path, and the path where it is missing.
+ */
+export function applyMaskJs(buf: Uint8Array, start: number, end: number, mask: number): void {
   if (end - start < WORD_MASK_MIN) {
     maskBytes(buf, start, end, mask, 0);
     return;
@@ -337,6 +348,17 @@ const SLAB_SIZE = 256 * 1024;
 const MIN_READ_ROOM = 16 * 1024;
 /** A frame at least this big that is not complete moves to storage of its own. */
 const OWN_STORAGE_THRESHOLD = SLAB_SIZE / 2;
+/**
+ * A partial frame at least this long stays where it is when the buffer has
+ * room for the rest of it: one more (short) read costs less than copying it.
+ */
+const KEEP_PARTIAL = 16 * 1024;
+/**
+ * Buffers are cut to whole frames when frames are at least this long (as
+ * `FrameDecoder` does): 256 KiB would hold three 64 KiB frames and all but
+ * 60 bytes of a fourth, copied into the next buffer.
+ */
+const ALIGN_FROM = 8 * 1024;
 /** Own storage starts this big (or the frame's size) and grows with the bytes that came. */
 const MIN_OWN_STORAGE = 64 * 1024;
 const GROWTH_FACTOR = 16;
@@ -364,6 +386,10 @@ export class WsFrameDecoder {
   private start = 0;
   private end = 0;
   private shared = false;
+  /** Where the incomplete frame at `start` ends in `buf` (-1: not known, or none). */
+  private frameEnd = -1;
+  /** Bytes (header and payload) of the last complete data frame: new buffers are cut to it. */
+  private stride = 0;
   private pending: PendingFrame | null = null;
   /** Fragments of a message still being received. */
   private fragments: Uint8Array[] = [];
@@ -380,7 +406,10 @@ export class WsFrameDecoder {
   readTarget(): Uint8Array {
     const p = this.pending;
     if (p !== null) return p.storage.subarray(p.filled);
-    if (this.buf.length - this.end < MIN_READ_ROOM) this.renewBuffer();
+    // A large partial frame whose rest fits is finished where it is.
+    const finishInPlace = this.frameEnd >= 0 && this.frameEnd <= this.buf.length &&
+      this.end - this.start >= KEEP_PARTIAL;
+    if (!finishInPlace && this.buf.length - this.end < MIN_READ_ROOM) this.renewBuffer();
     return this.buf.subarray(this.end);
   }
 
@@ -449,6 +478,7 @@ export class WsFrameDecoder {
     const buf = this.buf;
     const end = this.end;
     let pos = this.start;
+    this.frameEnd = -1;
     while (end - pos >= 2) {
       const b0 = buf[pos];
       const b1 = buf[pos + 1];
@@ -493,10 +523,11 @@ export class WsFrameDecoder {
         if (size >= OWN_STORAGE_THRESHOLD) {
           this.startPending(b0, size, mask, masked, bodyStart);
           pos = bodyStart;
-        }
+        } else this.frameEnd = bodyStart + size;
         break;
       }
       pos = bodyStart + size;
+      if ((b0 & 0x08) === 0) this.stride = header + size;
       if (masked) applyMask(buf, bodyStart, pos, mask);
       this.start = pos;
       if (this.payload(b0, buf, bodyStart, pos, sink)) return true;
@@ -601,16 +632,41 @@ export class WsFrameDecoder {
 
   private renewBuffer(): void {
     const rest = this.buf.subarray(this.start, this.end);
-    if (!this.shared) {
+    const stride = this.stride;
+    const size = stride >= ALIGN_FROM && stride < OWN_STORAGE_THRESHOLD
+      ? this.wholeFrames(rest.length)
+      : SLAB_SIZE;
+    if (this.frameEnd >= 0) this.frameEnd -= this.start;
+    if (!this.shared && size === this.buf.length) {
       this.buf.copyWithin(0, this.start, this.end);
     } else {
-      const next = new Uint8Array(SLAB_SIZE);
+      const next = new Uint8Array(size);
       next.set(rest);
       this.buf = next;
       this.shared = false;
     }
     this.end = rest.length;
     this.start = 0;
+  }
+
+  /**
+   * A buffer size near {@link SLAB_SIZE} that ends on a frame boundary if
+   * the frames to come are as long as the last one: the incomplete frame
+   * (`partial` bytes of it are here), then whole frames of {@link stride}
+   * bytes, at least one. A read that fills it then ends where a frame ends.
+   */
+  private wholeFrames(partial: number): number {
+    const stride = this.stride;
+    // Where the incomplete frame ends (with its header incomplete, it is
+    // taken to be as long as the last one).
+    const first = this.frameEnd >= 0
+      ? this.frameEnd - this.start
+      : partial > 0
+      ? Math.max(partial, stride)
+      : 0;
+    // Up to a quarter frame over the slab size, so 4 × 64 KiB frames fit.
+    const frames = Math.max(1, Math.floor((SLAB_SIZE - first + (stride >>> 2)) / stride));
+    return first + frames * stride;
   }
 }
 
@@ -660,9 +716,28 @@ export class WsFrameEncoder {
       this.chunkBytes += body.length;
       return;
     }
+    if (this.mask) {
+      this.maskBody(body, start);
+      return;
+    }
     buf.set(body, this.pos);
     this.pos += body.length;
-    if (this.mask) applyMask(buf, start, this.pos, this.lastMask);
+  }
+
+  /** Copies `body` in masked (the payload started at `start` with the flags byte). */
+  private maskBody(body: Uint8Array, start: number): void {
+    const key = this.lastMask;
+    const wasm = body.length >= WASM_MASK_FROM ? maskWasm() : null;
+    if (wasm !== null) {
+      // One pass: copied and masked together, the body's first byte at mask byte 1.
+      this.buf[start] ^= key >>> 24;
+      wasm.maskInto(body, 0, body.length, key, 1, this.buf, this.pos);
+      this.pos += body.length;
+      return;
+    }
+    this.buf.set(body, this.pos);
+    this.pos += body.length;
+    applyMask(this.buf, start, this.pos, key);
   }
 
   /** A control frame (ping, pong, close) with its payload (at most 125 bytes). */

@@ -77,7 +77,7 @@ Deno.test("masking: word-at-a-time XOR equals byte-by-byte XOR at every alignmen
   const mask = 0x01234567;
   const key = [0x01, 0x23, 0x45, 0x67];
   for (let start = 0; start < 8; start++) {
-    for (const length of [0, 1, 3, 4, 5, 17, 64, 1001]) {
+    for (const length of [0, 1, 3, 4, 5, 17, 64, 1001, 1024, 16385, 65537]) {
       const data = pattern(start + length + 3, start);
       const fast = data.slice();
       applyMask(fast, start, start + length, mask);
@@ -118,6 +118,71 @@ Deno.test("frames: a client masks each frame with its own key, never sending the
   const first = wire.subarray(2, 6), second = wire.subarray(2 + 4 + 65 + 2, 2 + 4 + 65 + 6);
   assert.notDeepEqual([...first], [...second]);
   assert.ok(!wire.subarray(7, 7 + 64).every((b) => b === 0x41));
+});
+
+Deno.test("frames: a client's large masked frame unmasks byte by byte to its payload", () => {
+  for (const size of [1023, 1024, 65536, 100_000]) {
+    const encoder = new WsFrameEncoder(true);
+    const body = pattern(size, size);
+    encoder.binary(0x01, body);
+    const wire = join(encoder.take());
+    const header = size + 1 < 126 ? 2 : size + 1 < 0x10000 ? 4 : 10;
+    const key = wire.subarray(header, header + 4);
+    const payload = wire.subarray(header + 4).map((b, i) => b ^ key[i & 3]);
+    assert.equal(payload.length, size + 1);
+    assert.equal(payload[0], 0x01);
+    assert.deepEqual(payload.subarray(1), body, `${size} bytes`);
+  }
+});
+
+/** `count` masked frames of `size` payload bytes, as a client sends them. */
+function clientFrames(count: number, size: number): Uint8Array {
+  const encoder = new WsFrameEncoder(true);
+  for (let i = 0; i < count; i++) encoder.binary(0, pattern(size - 1, i));
+  return join(encoder.take());
+}
+
+Deno.test("frames: after 64 KiB frames a new read buffer holds whole frames (no partial to copy)", () => {
+  const stride = 10 + 4 + 65537;
+  const wire = clientFrames(12, 65537);
+  const decoder = new WsFrameDecoder(true);
+  const sink = recorder();
+  const lengths: number[] = [];
+  let offset = 0;
+  while (offset < wire.length) {
+    const target = decoder.readTarget();
+    lengths.push(target.buffer.byteLength);
+    const n = Math.min(target.length, wire.length - offset);
+    target.set(wire.subarray(offset, offset + n));
+    offset += n;
+    decoder.commit(n, sink);
+  }
+  assert.equal(sink.events.length, 12);
+  sink.events.forEach((event, i) => {
+    assert.deepEqual((event as { binary: number[] }).binary, [0, ...pattern(65536, i)]);
+  });
+  // The first buffer is cut before any frame is known; the later ones to four frames.
+  assert.ok(lengths.slice(1).every((length) => length === 4 * stride), `buffers ${lengths}`);
+});
+
+Deno.test("frames: a large partial frame whose rest fits its buffer is finished there", () => {
+  const stride = 10 + 4 + 65537;
+  const wire = clientFrames(8, 65537);
+  const decoder = new WsFrameDecoder(true);
+  const sink = recorder();
+  decodeAll(decoder, wire.subarray(0, 6 * stride), sink);
+  const before = decoder.readTarget();
+  // 50,000 bytes of the seventh frame: less room is left than a read is
+  // usually given, but the rest of the frame fits, so no copy is made.
+  decodeAll(decoder, wire.subarray(6 * stride, 6 * stride + 50_000), sink);
+  const rest = decoder.readTarget();
+  assert.equal(rest.buffer, before.buffer, "the frame stays in its buffer");
+  assert.equal(rest.byteOffset, before.byteOffset + 50_000);
+  decodeAll(decoder, wire.subarray(6 * stride + 50_000), sink);
+  assert.equal(sink.events.length, 8);
+  sink.events.forEach((event, i) => {
+    assert.deepEqual((event as { binary: number[] }).binary, [0, ...pattern(65536, i)]);
+  });
 });
 
 Deno.test("frames: a fragmented message is joined; a ping between its fragments comes first", () => {
