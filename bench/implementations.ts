@@ -337,8 +337,7 @@ export function zmtpConnectionsServer(work: Work): Argv {
 /**
  * The floor's server for the connections suite (PUB only): the same
  * handshakes and message bytes by hand, one write per connection, no ZeroMQ:
- * `Deno.Conn.write` (`conn`) or node:net's (`node`, what this library's
- * publishers use on Deno).
+ * `Deno.Conn.write` (`conn`, what this library uses) or node:net's (`node`).
  */
 export function rawConnectionsServer(way: "conn" | "node"): (work: Work) => Argv {
   return (work) =>

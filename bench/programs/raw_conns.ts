@@ -3,10 +3,10 @@
  * Deno, the server side of bench/c/conns.c as zmtp_conns.ts is, with no
  * ZeroMQ library: the ZMTP 3.0 NULL handshake of a PUB written by hand, and
  * each message encoded once and written with one write per connection, all
- * started at once: `Deno.Conn.write` (`--way conn`, the default), or
- * node:net's `socket.write` on connections a node:net server accepted
- * (`--way node`: Deno implements it natively, one attempt at once, and it
- * costs less CPU per write; what this library's publishers use on Deno).
+ * started at once: `Deno.Conn.write` (`--way conn`, the default; what this
+ * library uses), or node:net's `socket.write` on connections a node:net
+ * server accepted (`--way node`: Deno implements it natively, one attempt
+ * at once, and it costs less CPU per write).
  *
  * `--role server --pattern pub --count N --rounds R --gap MS`: listens on
  * `--endpoint` (tcp), prints `{"endpoint"}`, waits until N peers have

@@ -1,7 +1,6 @@
 /**
- * tcp:// on Deno.listen / Deno.connect (node:net for the fan-out socket
- * types, see {@link FAN_OUT}, and where Deno's sockets are missing): IPv4,
- * IPv6 (`tcp://[::1]:5555`), host names on connect (resolved again by every attempt, so a reconnect
+ * tcp:// on Deno.listen / Deno.connect: IPv4, IPv6 (`tcp://[::1]:5555`),
+ * host names on connect (resolved again by every attempt, so a reconnect
  * follows a changed DNS record), `*` for every IPv4 interface (IPv4 and
  * IPv6 with the `ipv6` option), an interface name as a bind host
  * (`tcp://lo:*`), `*`/`0` for an ephemeral port on bind, and a source
@@ -14,13 +13,7 @@ import { zmqError } from "../errors.ts";
 import { streamLink } from "./link.ts";
 import type { Link, Listener } from "./link.ts";
 import type { ByteStream } from "./byte_stream.ts";
-import {
-  connectFrom,
-  connectNode,
-  fromNodeError,
-  listenNode,
-  nodeNetModule,
-} from "./node_socket.ts";
+import { connectFrom, connectNode, fromNodeError, listenNode } from "./node_socket.ts";
 import { canListInterfaces, netFlag, requireNet } from "./permissions.ts";
 import type { Binding, Connection, Transport, TransportSocket } from "./registry.ts";
 import { socketRuntime } from "./runtime.ts";
@@ -144,35 +137,14 @@ function tcpLink(conn: Deno.TcpConn): Link {
 }
 
 /**
- * Socket types whose sends go to many peers at once (fan-out). On Deno their
- * tcp connections are node:net sockets: Deno implements node:net's write
- * natively, attempted at once (a syscall, then a callback), where
- * `Deno.Conn.write` is an async op (a promise, a future the event loop
- * polls) per connection. One message to 10,000 libzmq subscribers: ~170
- * instead of ~285 ms, 13–15 instead of 17–24 µs of CPU per peer
- * (bench/PROFILE.md, item 17). Reading through node:net costs more per byte
- * (a copy out of each data event) and a few KB more per connection, which
- * is why the other types keep `Deno.Conn`: these ones mostly write.
- */
-const FAN_OUT: ReadonlySet<string> = new Set(["PUB", "XPUB", "RADIO"]);
-
-/** True when a socket of `type` takes its tcp connections from node:net (see {@link FAN_OUT}). */
-function viaNodeNet(type: string): boolean {
-  const runtime = socketRuntime();
-  return runtime === "node" ||
-    (runtime === "deno" && FAN_OUT.has(type) && nodeNetModule() !== null);
-}
-
-/**
- * Listens on a tcp endpoint (through node:net when `nodeNet`, or where
- * Deno's sockets are missing); rejects with `EACCES` (before touching
+ * Listens on a tcp endpoint; rejects with `EACCES` (before touching
  * anything) without the network permission, naming the flag to add.
  */
-export async function listenTcp(endpoint: TcpEndpoint, nodeNet = false): Promise<Listener> {
+export async function listenTcp(endpoint: TcpEndpoint): Promise<Listener> {
   const { host, port, text } = endpoint;
   requireNet(`bind ${text}`, host, port);
   if (port !== 0) await released(releaseKey(port));
-  if (nodeNet || socketRuntime() === "node") {
+  if (socketRuntime() === "node") {
     return await listenNode({ host, port }, `bind ${text}`, (bound) => {
       const addr = bound as { address: string; port: number };
       return formatTcp(addr.address, addr.port);
@@ -201,18 +173,16 @@ interface TcpStream {
 
 /**
  * Connects to `host:port`, from `source` when given (through node:net:
- * Deno.connect cannot bind the local end), through node:net when `nodeNet`:
- * one attempt.
+ * Deno.connect cannot bind the local end): one attempt.
  */
 async function connectTcp(
   target: TcpAddress,
   text: string,
   source: TcpAddress | undefined,
   ipv6: boolean,
-  nodeNet: boolean,
 ): Promise<TcpStream> {
   const { host, port } = target;
-  if (nodeNet || socketRuntime() === "node") {
+  if (socketRuntime() === "node") {
     const local = source === undefined
       ? {}
       : { localAddress: bindHost(source, ipv6), localPort: source.port };
@@ -251,16 +221,12 @@ function fromNetError(err: unknown, what: string, hint: string) {
  * asks it for the endpoint, whose host the proxy resolves; see socks.ts).
  * `ipv6` picks the family of an interface named as a source address.
  */
-function tcpFor(
-  ipv6: boolean,
-  socks: SocksSettings | null,
-  nodeNet = false,
-): Transport<TcpEndpoint> {
+function tcpFor(ipv6: boolean, socks: SocksSettings | null): Transport<TcpEndpoint> {
   const proxy = socks === null ? null : parseSocksProxy(socks.proxy);
   return streamTransport<TcpEndpoint>({
     scheme: "tcp",
     parse: parseTcp,
-    listen: (endpoint) => listenTcp(endpoint, nodeNet),
+    listen: listenTcp,
 
     checkConnect(endpoint: TcpEndpoint): void {
       if (proxy === null) requireNet(`connect ${endpoint.text}`, endpoint.host, endpoint.port);
@@ -277,7 +243,6 @@ function tcpFor(
           endpoint.text,
           endpoint.source,
           ipv6,
-          nodeNet,
         );
         return streamLink(stream, address);
       }
@@ -287,7 +252,6 @@ function tcpFor(
         `tcp://${socks!.proxy}`,
         endpoint.source,
         ipv6,
-        nodeNet,
       );
       try {
         await socksHandshake(stream, endpoint.host, endpoint.port, socks!);
@@ -301,21 +265,17 @@ function tcpFor(
 }
 
 const directTcp = tcpFor(false, null);
-const fanOutTcp = tcpFor(false, null, true);
 
 /**
  * The tcp transport. Binding resolves `*` and interface names by the
  * socket's `ipv6` option; connecting uses the socket's SOCKS proxy, if any.
- * Fan-out sockets on Deno go through node:net (see {@link FAN_OUT}).
  */
 export const tcpTransport: Transport<TcpEndpoint> = {
   ...directTcp,
   async bind(endpoint: TcpEndpoint, socket: TransportSocket): Promise<Binding> {
-    const transport = viaNodeNet(socket.type) ? fanOutTcp : directTcp;
-    return await transport.bind({ ...endpoint, host: bindHost(endpoint, socket.ipv6) }, socket);
+    return await directTcp.bind({ ...endpoint, host: bindHost(endpoint, socket.ipv6) }, socket);
   },
   connect(endpoint: TcpEndpoint, socket: TransportSocket): Connection {
-    const transport = tcpFor(socket.ipv6, socksSettings(socket), viaNodeNet(socket.type));
-    return transport.connect(endpoint, socket);
+    return tcpFor(socket.ipv6, socksSettings(socket)).connect(endpoint, socket);
   },
 };
