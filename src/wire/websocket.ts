@@ -285,14 +285,42 @@ export function applyMaskJs(buf: Uint8Array, start: number, end: number, mask: n
   const word =
     ((rotated & 0xff) << 24 | (rotated >>> 8 & 0xff) << 16 | (rotated >>> 16 & 0xff) << 8 |
       rotated >>> 24) | 0;
-  const view = new Int32Array(buf.buffer, buf.byteOffset + i, words);
-  for (let w = 0; w < words; w++) view[w] ^= word;
+  const whole = wordsOf(buf.buffer);
+  if (whole !== null) {
+    const first = (buf.byteOffset + i) >>> 2;
+    const last = first + words;
+    for (let w = first; w < last; w++) whole[w] ^= word;
+  } else {
+    const view = new Int32Array(buf.buffer, buf.byteOffset + i, words);
+    for (let w = 0; w < words; w++) view[w] ^= word;
+  }
   i += words * 4;
   maskBytes(buf, i, end, mask, (i - start) & 3);
 }
 
-/** Payloads shorter than this are masked a byte at a time (a word view costs more). */
-const WORD_MASK_MIN = 64;
+/** Payloads shorter than this are masked a byte at a time. */
+const WORD_MASK_MIN = 16;
+
+/** Buffers up to this size get a cached word view (it keeps the buffer alive). */
+const MAX_VIEWED_BUFFER = 1024 * 1024;
+let viewedBuffer: ArrayBufferLike | null = null;
+let viewedWords: Int32Array | null = null;
+
+/**
+ * A word view over all of `buffer`, kept for the next call: a decoder's
+ * read buffer and an encoder's batch buffer mask frame after frame in the
+ * same buffer, and a view per frame (an allocation) cost more than
+ * masking a small payload. Null for a large or resizable buffer.
+ */
+function wordsOf(buffer: ArrayBufferLike): Int32Array | null {
+  if (buffer === viewedBuffer) return viewedWords;
+  const flexible = (buffer as ArrayBuffer).resizable === true ||
+    (buffer as SharedArrayBuffer).growable === true;
+  if (flexible || buffer.byteLength > MAX_VIEWED_BUFFER) return null;
+  viewedBuffer = buffer;
+  viewedWords = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+  return viewedWords;
+}
 
 /** XORs `buf[start..end)` with the mask, mask byte `phase` applying at `start`. */
 function maskBytes(buf: Uint8Array, start: number, end: number, mask: number, phase: number): void {
