@@ -974,7 +974,7 @@ function settled<T>(waiter: Waiter<T>): void {
  * read. A message taken from a queue has no known shape, so without the
  * `length` read below every receive paid the generic lookup through
  * Array.prototype and Object.prototype (20–35 ns a message, most of what the
- * library added to inproc's cost; bench/PROFILE.md item 14).
+ * library added to inproc's cost; bench/PROFILE.md item 16).
  */
 function fulfilled(msg: Message): Promise<Message> {
   void msg.length;
