@@ -25,6 +25,7 @@
  */
 
 import { SECRETBOX_WASM } from "./secretbox_wasm_bytes.ts";
+import { decodeBase64, instantiateWasm } from "../wasm.ts";
 
 /** What secretbox.wat exports. */
 interface Exports {
@@ -95,13 +96,8 @@ export function secretboxWasm(): SecretboxWasm | null {
 
 /** A secretbox on the module `bytes`, or null when this runtime cannot run them. */
 export function loadSecretboxWasm(bytes: Uint8Array<ArrayBuffer>): SecretboxWasm | null {
-  try {
-    if (typeof WebAssembly !== "object" || !WebAssembly.validate(bytes)) return null;
-    const module = new WebAssembly.Module(bytes);
-    return driver(new WebAssembly.Instance(module).exports as unknown as Exports);
-  } catch {
-    return null;
-  }
+  const exports = instantiateWasm<Exports>(bytes);
+  return exports === null ? null : driver(exports);
 }
 
 function driver(wasm: Exports): SecretboxWasm {
@@ -239,10 +235,3 @@ function driver(wasm: Exports): SecretboxWasm {
 }
 
 const EMPTY = new Uint8Array(0);
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return bytes;
-}

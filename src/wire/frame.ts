@@ -174,6 +174,26 @@ const INITIAL_SPANS = 64;
 /** The offset list of a decoder that has not decoded a data frame yet (an idle subscriber's). */
 const NO_SPANS = new Int32Array(0);
 
+/**
+ * A read buffer size near `target` that ends on a frame boundary if the
+ * frames to come are `stride` bytes long like the last one: the incomplete
+ * frame (ending `incompleteEnd` bytes in, or taken to be `stride` long, at
+ * least its `partial` bytes, when its header is incomplete: -1), then whole
+ * frames, at least one. A read that fills it then ends where a frame ends.
+ * The WebSocket decoder sizes its buffers the same way.
+ */
+export function wholeFramesSize(
+  target: number,
+  stride: number,
+  incompleteEnd: number,
+  partial: number,
+): number {
+  const first = incompleteEnd >= 0 ? incompleteEnd : partial > 0 ? Math.max(partial, stride) : 0;
+  // Up to a quarter frame over the target, so 4 × 64 KiB frames fit 256 KiB.
+  const frames = Math.max(1, Math.floor((target - first + (stride >>> 2)) / stride));
+  return first + frames * stride;
+}
+
 /** Incremental frame decoder; see the module documentation. */
 export class FrameDecoder {
   private buf: Uint8Array;
@@ -551,26 +571,6 @@ export class FrameDecoder {
     this.start = bodyStart;
   }
 
-  /**
-   * A buffer size near `size` that ends on a frame boundary if the frames
-   * to come are as long as the last one: the incomplete frame (`partial`
-   * bytes of it are here), then whole frames of {@link stride} bytes, at
-   * least one. A read that fills it then ends where a frame ends.
-   */
-  private wholeFrames(size: number, partial: number): number {
-    const stride = this.stride;
-    // Where the incomplete frame ends (its header may be incomplete: then
-    // it is taken to be as long as the last one).
-    const first = this.frameEnd >= 0
-      ? this.frameEnd - this.start
-      : partial > 0
-      ? Math.max(partial, stride)
-      : 0;
-    // Up to a quarter frame over the target, so 4 × 64 KiB frames fit 256 KiB.
-    const frames = Math.max(1, Math.floor((size - first + (stride >>> 2)) / stride));
-    return first + frames * stride;
-  }
-
   /** Starts a fresh read buffer, carrying over the bytes of an incomplete frame. */
   private renewBuffer(): void {
     const rest = this.buf.subarray(this.start, this.end);
@@ -578,7 +578,8 @@ export class FrameDecoder {
     let size = Math.min(this.slabSize, Math.max(this.slabTarget, 2 * rest.length));
     const stride = this.stride;
     if (stride >= ALIGN_FROM && stride <= this.ownStorageThreshold) {
-      size = this.wholeFrames(size, rest.length);
+      const incompleteEnd = this.frameEnd >= 0 ? this.frameEnd - this.start : -1;
+      size = wholeFramesSize(size, stride, incompleteEnd, rest.length);
     }
     if (this.frameEnd >= 0) this.frameEnd -= this.start;
     if (!this.shared && size === this.buf.length && rest.length < this.buf.length) {

@@ -14,6 +14,7 @@
  */
 
 import { MASK_WASM } from "./mask_wasm_bytes.ts";
+import { decodeBase64, instantiateWasm } from "../wasm.ts";
 
 /** Payloads from this many bytes on are masked here (below, JavaScript is faster). */
 export const WASM_MASK_FROM = 1024;
@@ -55,13 +56,8 @@ export function maskWasm(): MaskWasm | null {
 
 /** Masking on the module `bytes`, or null when this runtime cannot run them. */
 export function loadMaskWasm(bytes: Uint8Array<ArrayBuffer>): MaskWasm | null {
-  try {
-    if (typeof WebAssembly !== "object" || !WebAssembly.validate(bytes)) return null;
-    const module = new WebAssembly.Module(bytes);
-    return driver(new WebAssembly.Instance(module).exports as unknown as Exports);
-  } catch {
-    return null;
-  }
+  const exports = instantiateWasm<Exports>(bytes);
+  return exports === null ? null : driver(exports);
 }
 
 function driver(wasm: Exports): MaskWasm {
@@ -83,11 +79,4 @@ function driver(wasm: Exports): MaskWasm {
       }
     },
   };
-}
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return bytes;
 }

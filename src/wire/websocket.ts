@@ -16,7 +16,7 @@
  * @module
  */
 
-import { ProtocolError } from "./frame.ts";
+import { ProtocolError, wholeFramesSize } from "./frame.ts";
 import { maskWasm, WASM_MASK_FROM } from "./mask_wasm.ts";
 
 /** Continuation of a fragmented message. */
@@ -662,7 +662,12 @@ export class WsFrameDecoder {
     const rest = this.buf.subarray(this.start, this.end);
     const stride = this.stride;
     const size = stride >= ALIGN_FROM && stride < OWN_STORAGE_THRESHOLD
-      ? this.wholeFrames(rest.length)
+      ? wholeFramesSize(
+        SLAB_SIZE,
+        stride,
+        this.frameEnd >= 0 ? this.frameEnd - this.start : -1,
+        rest.length,
+      )
       : SLAB_SIZE;
     if (this.frameEnd >= 0) this.frameEnd -= this.start;
     if (!this.shared && size === this.buf.length) {
@@ -675,26 +680,6 @@ export class WsFrameDecoder {
     }
     this.end = rest.length;
     this.start = 0;
-  }
-
-  /**
-   * A buffer size near {@link SLAB_SIZE} that ends on a frame boundary if
-   * the frames to come are as long as the last one: the incomplete frame
-   * (`partial` bytes of it are here), then whole frames of {@link stride}
-   * bytes, at least one. A read that fills it then ends where a frame ends.
-   */
-  private wholeFrames(partial: number): number {
-    const stride = this.stride;
-    // Where the incomplete frame ends (with its header incomplete, it is
-    // taken to be as long as the last one).
-    const first = this.frameEnd >= 0
-      ? this.frameEnd - this.start
-      : partial > 0
-      ? Math.max(partial, stride)
-      : 0;
-    // Up to a quarter frame over the slab size, so 4 × 64 KiB frames fit.
-    const frames = Math.max(1, Math.floor((SLAB_SIZE - first + (stride >>> 2)) / stride));
-    return first + frames * stride;
   }
 }
 
